@@ -1,0 +1,65 @@
+package domain
+
+import (
+	"crypto/sha256"
+	"encoding/base64"
+	"time"
+)
+
+// TokenBytes is the size of a session token's randomness: 256 bits.
+const TokenBytes = 32
+
+// SessionID identifies a stored session. Zero means "not stored yet".
+type SessionID int64
+
+// Token is a session's bearer secret as the client holds it: 32 random
+// bytes in unpadded base64url (43 characters). Only its hash is stored.
+type Token string
+
+// TokenHash is the SHA-256 of a Token; it is what the database keeps.
+type TokenHash [sha256.Size]byte
+
+// NewToken encodes 32 random bytes as a Token.
+func NewToken(random [TokenBytes]byte) Token {
+	return Token(base64.RawURLEncoding.EncodeToString(random[:]))
+}
+
+// ParseToken checks that raw has the shape of a Token, so malformed cookies
+// are rejected before any database lookup.
+func ParseToken(raw string) (Token, bool) {
+	if len(raw) != base64.RawURLEncoding.EncodedLen(TokenBytes) {
+		return "", false
+	}
+	var buf [TokenBytes]byte
+	n, err := base64.RawURLEncoding.Decode(buf[:], []byte(raw))
+	if err != nil || n != TokenBytes {
+		return "", false
+	}
+	return Token(raw), true
+}
+
+// Hash returns the token's SHA-256.
+func (t Token) Hash() TokenHash { return sha256.Sum256([]byte(t)) }
+
+// String redacts the token so it cannot leak through %v or a log line.
+func (Token) String() string { return "[redacted]" }
+
+// Reveal returns the token's text, for the cookie that carries it only.
+func (t Token) Reveal() string { return string(t) }
+
+// Session is a server-side login. ExpiresAt is the effective deadline: for a
+// browser-session login it slides with activity (idle timeout) but never
+// past AbsoluteExpiresAt; for a remembered login the two are equal.
+type Session struct {
+	ID                SessionID
+	TokenHash         TokenHash
+	UserID            UserID
+	Persistent        bool
+	CreatedAt         time.Time
+	LastSeenAt        time.Time
+	ExpiresAt         time.Time
+	AbsoluteExpiresAt time.Time
+}
+
+// Active reports whether the session is still valid at now.
+func (s Session) Active(now time.Time) bool { return now.Before(s.ExpiresAt) }

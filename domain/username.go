@@ -1,0 +1,68 @@
+package domain
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/cases"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Username limits, counted in Unicode code points after NFKC normalization.
+const (
+	UsernameMinLen = 3
+	UsernameMaxLen = 32
+)
+
+// Username is a validated account name. The zero value is not valid; build
+// one with NewUsername or RestoreUsername.
+type Username struct {
+	display   string
+	canonical string
+}
+
+// NewUsername normalizes raw (NFKC, surrounding space trimmed) and checks
+// the rules: 3 to 32 letters, digits, '.', '_' or '-'. The result keeps the
+// name as typed for display and a case-folded form for uniqueness.
+func NewUsername(raw string) (Username, error) {
+	if !utf8.ValidString(raw) {
+		return Username{}, invalid(FieldUsername, "Username must be valid text.")
+	}
+	name := strings.TrimSpace(norm.NFKC.String(raw))
+	if name == "" {
+		return Username{}, invalid(FieldUsername, "Please choose a username.")
+	}
+	n := utf8.RuneCountInString(name)
+	if n < UsernameMinLen || n > UsernameMaxLen {
+		return Username{}, invalid(FieldUsername, "Username must be 3 to 32 characters long.")
+	}
+	for _, r := range name {
+		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != '_' && r != '-' {
+			return Username{}, invalid(FieldUsername, "Username may contain only letters, digits, '.', '_' and '-'.")
+		}
+	}
+	return Username{display: name, canonical: canonicalUsername(name)}, nil
+}
+
+// RestoreUsername rebuilds a Username read back from storage, where it was
+// validated when it was written. It does not validate again.
+func RestoreUsername(display string) Username {
+	return Username{display: display, canonical: canonicalUsername(display)}
+}
+
+// canonicalUsername case-folds an NFKC-normalized name and normalizes again,
+// since folding can produce sequences NFKC would compose. A cases.Caser keeps
+// state, so each call builds its own.
+func canonicalUsername(name string) string {
+	return norm.NFKC.String(cases.Fold().String(name))
+}
+
+// String returns the name as its owner typed it.
+func (u Username) String() string { return u.display }
+
+// Canonical returns the case-folded form that must be unique.
+func (u Username) Canonical() string { return u.canonical }
+
+// IsZero reports whether u was never set.
+func (u Username) IsZero() bool { return u.display == "" }

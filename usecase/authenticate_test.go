@@ -1,0 +1,119 @@
+package usecase_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
+)
+
+type authFixture struct {
+	*sessionFixture
+	hasher *fakeHasher
+	auth   *usecase.Authenticator
+}
+
+func newAuthFixture(t *testing.T) *authFixture {
+	t.Helper()
+	f := newSessionFixture(t)
+	hasher := &fakeHasher{version: "v1"}
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, &seqTokens{n: 200}, discard)
+	if err != nil {
+		t.Fatalf("NewAuthenticator() error = %v", err)
+	}
+	if err := f.users.UpdatePasswordHash(context.Background(), f.user.ID, "v1:correct horse battery"); err != nil {
+		t.Fatal(err)
+	}
+	return &authFixture{sessionFixture: f, hasher: hasher, auth: auth}
+}
+
+func TestLogin(t *testing.T) {
+	tests := []struct {
+		name, username, password string
+		wantErr                  error
+	}{
+		{"right", "alice", "correct horse battery", nil},
+		{"right, other case", "ALICE", "correct horse battery", nil},
+		{"wrong password", "alice", "incorrect horse battery", domain.ErrInvalidCredentials},
+		{"unknown user", "mallory", "correct horse battery", domain.ErrInvalidCredentials},
+		{"invalid username", "a b", "correct horse battery", domain.ErrInvalidCredentials},
+		{"empty", "", "", domain.ErrInvalidCredentials},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newAuthFixture(t)
+			before := f.hasher.verifies
+			res, err := f.auth.Login(context.Background(), usecase.LoginInput{Username: tt.username, Password: tt.password})
+			if f.hasher.verifies != before+1 {
+				t.Errorf("Login(%q) ran %d verifications, want exactly 1 whatever the outcome", tt.username, f.hasher.verifies-before)
+			}
+			if tt.wantErr != nil {
+				if !errors.Is(err, tt.wantErr) {
+					t.Errorf("Login(%q, %q) error = %v, want %v", tt.username, tt.password, err, tt.wantErr)
+				}
+				if f.sessions.count() != 0 {
+					t.Errorf("Login failed but %d sessions exist, want 0", f.sessions.count())
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Login(%q) error = %v, want nil", tt.username, err)
+			}
+			if res.User.ID != f.user.ID || res.Session.TokenHash != res.Token.Hash() {
+				t.Errorf("Login(%q) = %+v, want alice with a session for the returned token", tt.username, res)
+			}
+		})
+	}
+}
+
+func TestLoginReplacesThePreviousSession(t *testing.T) {
+	f := newAuthFixture(t)
+	ctx := context.Background()
+	first, err := f.auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := f.auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "correct horse battery", Previous: first.Token})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Token == first.Token {
+		t.Errorf("second login reused token, want a new one")
+	}
+	if _, err := f.manager.Resolve(ctx, first.Token); !errors.Is(err, domain.ErrUnauthenticated) {
+		t.Errorf("Resolve(previous token) error = %v, want %v", err, domain.ErrUnauthenticated)
+	}
+	if _, err := f.manager.Resolve(ctx, second.Token); err != nil {
+		t.Errorf("Resolve(new token) error = %v, want nil", err)
+	}
+}
+
+func TestLoginRehashesOutdatedHashes(t *testing.T) {
+	f := newAuthFixture(t)
+	ctx := context.Background()
+	f.hasher.version = "v2" // the parameters changed since the hash was made
+	if _, err := f.auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "correct horse battery"}); err != nil {
+		t.Fatal(err)
+	}
+	u, _ := f.users.ByID(ctx, f.user.ID)
+	if u.PasswordHash != "v2:correct horse battery" {
+		t.Errorf("hash after login = %q, want it re-made with current parameters", u.PasswordHash)
+	}
+	if _, err := f.auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "wrong password!!"}); !errors.Is(err, domain.ErrInvalidCredentials) {
+		t.Errorf("Login(wrong) after rehash error = %v, want %v", err, domain.ErrInvalidCredentials)
+	}
+	if u2, _ := f.users.ByID(ctx, f.user.ID); u2.PasswordHash != u.PasswordHash {
+		t.Errorf("failed login changed the hash to %q", u2.PasswordHash)
+	}
+}
+
+func TestLoginStoreFailureIsNotInvalidCredentials(t *testing.T) {
+	f := newAuthFixture(t)
+	f.users.err = domain.ErrUnavailable
+	_, err := f.auth.Login(context.Background(), usecase.LoginInput{Username: "alice", Password: "correct horse battery"})
+	if !errors.Is(err, domain.ErrUnavailable) || errors.Is(err, domain.ErrInvalidCredentials) {
+		t.Errorf("Login with a failing store error = %v, want %v only", err, domain.ErrUnavailable)
+	}
+}

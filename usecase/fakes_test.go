@@ -1,0 +1,224 @@
+package usecase_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gatehouse/gatehouse/domain"
+)
+
+// fakeClock returns a settable time.
+type fakeClock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *fakeClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *fakeClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// fakeHasher "hashes" reversibly and counts calls, so tests can see that
+// unknown users cost a verification too.
+type fakeHasher struct {
+	mu       sync.Mutex
+	version  string
+	hashes   int
+	verifies int
+	fail     error
+}
+
+func (h *fakeHasher) Hash(p domain.Password) (string, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.hashes++
+	if h.fail != nil {
+		return "", h.fail
+	}
+	return h.version + ":" + p.Reveal(), nil
+}
+
+func (h *fakeHasher) Verify(p domain.Password, encoded string) (bool, bool, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.verifies++
+	version, secret, ok := strings.Cut(encoded, ":")
+	if !ok {
+		return false, false, errors.New("fake: malformed hash")
+	}
+	match := secret == p.Reveal()
+	return match, match && version != h.version, nil
+}
+
+// fakeUsers is an in-memory user store with canonical-name uniqueness.
+type fakeUsers struct {
+	mu     sync.Mutex
+	byID   map[domain.UserID]domain.User
+	nextID domain.UserID
+	err    error // returned by every call when set
+}
+
+func newFakeUsers() *fakeUsers { return &fakeUsers{byID: map[domain.UserID]domain.User{}} }
+
+func (s *fakeUsers) Create(_ context.Context, u domain.User) (domain.User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return domain.User{}, s.err
+	}
+	for _, other := range s.byID {
+		if other.Username.Canonical() == u.Username.Canonical() {
+			return domain.User{}, fmt.Errorf("fake: %w", domain.ErrUsernameTaken)
+		}
+	}
+	s.nextID++
+	u.ID = s.nextID
+	s.byID[u.ID] = u
+	return u, nil
+}
+
+func (s *fakeUsers) ByUsername(_ context.Context, name domain.Username) (domain.User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return domain.User{}, s.err
+	}
+	for _, u := range s.byID {
+		if u.Username.Canonical() == name.Canonical() {
+			return u, nil
+		}
+	}
+	return domain.User{}, domain.ErrNotFound
+}
+
+func (s *fakeUsers) ByID(_ context.Context, id domain.UserID) (domain.User, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return domain.User{}, s.err
+	}
+	u, ok := s.byID[id]
+	if !ok {
+		return domain.User{}, domain.ErrNotFound
+	}
+	return u, nil
+}
+
+func (s *fakeUsers) UpdatePasswordHash(_ context.Context, id domain.UserID, hash string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.byID[id]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	u.PasswordHash = hash
+	s.byID[id] = u
+	return nil
+}
+
+// fakeSessions is an in-memory session store that counts touches.
+type fakeSessions struct {
+	mu      sync.Mutex
+	rows    map[domain.SessionID]domain.Session
+	nextID  domain.SessionID
+	touches int
+	err     error
+}
+
+func newFakeSessions() *fakeSessions {
+	return &fakeSessions{rows: map[domain.SessionID]domain.Session{}}
+}
+
+func (s *fakeSessions) Create(_ context.Context, sess domain.Session) (domain.Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return domain.Session{}, s.err
+	}
+	s.nextID++
+	sess.ID = s.nextID
+	s.rows[sess.ID] = sess
+	return sess, nil
+}
+
+func (s *fakeSessions) ByTokenHash(_ context.Context, h domain.TokenHash) (domain.Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return domain.Session{}, s.err
+	}
+	for _, sess := range s.rows {
+		if sess.TokenHash == h {
+			return sess, nil
+		}
+	}
+	return domain.Session{}, domain.ErrNotFound
+}
+
+func (s *fakeSessions) Touch(_ context.Context, id domain.SessionID, lastSeen, expires time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	sess, ok := s.rows[id]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	s.touches++
+	sess.LastSeenAt, sess.ExpiresAt = lastSeen, expires
+	s.rows[id] = sess
+	return nil
+}
+
+func (s *fakeSessions) Delete(_ context.Context, id domain.SessionID) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.rows[id]; !ok {
+		return domain.ErrNotFound
+	}
+	delete(s.rows, id)
+	return nil
+}
+
+func (s *fakeSessions) DeleteExpired(_ context.Context, now time.Time) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for id, sess := range s.rows {
+		if !sess.Active(now) {
+			delete(s.rows, id)
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (s *fakeSessions) count() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.rows)
+}
+
+// seqTokens hands out distinct tokens.
+type seqTokens struct {
+	mu sync.Mutex
+	n  byte
+}
+
+func (t *seqTokens) NewToken() (domain.Token, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.n++
+	var b [domain.TokenBytes]byte
+	b[0] = t.n
+	return domain.NewToken(b), nil
+}

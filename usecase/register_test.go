@@ -1,0 +1,73 @@
+package usecase_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
+)
+
+func TestRegister(t *testing.T) {
+	ctx := context.Background()
+	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	users := newFakeUsers()
+	hasher := &fakeHasher{version: "v1"}
+	r := usecase.NewRegistrar(users, hasher, clock)
+
+	u, err := r.Register(ctx, usecase.RegisterInput{Username: " Alice ", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatalf("Register(Alice) error = %v, want nil", err)
+	}
+	if u.ID == 0 || u.Username.String() != "Alice" || !u.CreatedAt.Equal(clock.now) {
+		t.Errorf("Register(Alice) = %+v, want a stored user named Alice created now", u)
+	}
+	if u.PasswordHash != "v1:correct horse battery" {
+		t.Errorf("Register(Alice) stored hash %q, want the hasher's output", u.PasswordHash)
+	}
+
+	tests := []struct {
+		name       string
+		in         usecase.RegisterInput
+		wantIs     error
+		wantFields []string
+	}{
+		{"taken, other case", usecase.RegisterInput{Username: "ALICE", Password: "another good password"}, domain.ErrUsernameTaken, nil},
+		{"both invalid", usecase.RegisterInput{Username: "a", Password: "short"}, nil, []string{domain.FieldUsername, domain.FieldPassword}},
+		{"password contains name", usecase.RegisterInput{Username: "bobby", Password: "iambobby-and-proud"}, nil, []string{domain.FieldPassword}},
+		{"missing fields", usecase.RegisterInput{}, nil, []string{domain.FieldUsername, domain.FieldPassword}},
+	}
+	for _, tt := range tests {
+		_, err := r.Register(ctx, tt.in)
+		if tt.wantIs != nil && !errors.Is(err, tt.wantIs) {
+			t.Errorf("%s: Register(%q) error = %v, want %v", tt.name, tt.in.Username, err, tt.wantIs)
+		}
+		if tt.wantFields != nil {
+			var ve *domain.ValidationError
+			if !errors.As(err, &ve) {
+				t.Errorf("%s: Register(%q) error = %v, want a ValidationError", tt.name, tt.in.Username, err)
+				continue
+			}
+			for _, f := range tt.wantFields {
+				if ve.Fields[f] == "" {
+					t.Errorf("%s: Register(%q) fields = %v, want a message for %q", tt.name, tt.in.Username, ve.Fields, f)
+				}
+			}
+		}
+	}
+	if hasher.hashes != 2 { // Alice, then ALICE (rejected by the store, not before)
+		t.Errorf("hasher ran %d times, want 2: invalid input must not reach the hasher", hasher.hashes)
+	}
+}
+
+func TestRegisterPropagatesStoreErrors(t *testing.T) {
+	users := newFakeUsers()
+	users.err = domain.ErrUnavailable
+	r := usecase.NewRegistrar(users, &fakeHasher{version: "v1"}, &fakeClock{})
+	_, err := r.Register(context.Background(), usecase.RegisterInput{Username: "carol", Password: "correct horse battery"})
+	if !errors.Is(err, domain.ErrUnavailable) {
+		t.Errorf("Register with a failing store error = %v, want %v", err, domain.ErrUnavailable)
+	}
+}

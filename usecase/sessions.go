@@ -1,0 +1,181 @@
+package usecase
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/gatehouse/gatehouse/domain"
+)
+
+// SessionStore keeps server-side sessions; tokens are stored only as hashes.
+// ByTokenHash returns domain.ErrNotFound for an unknown hash.
+type SessionStore interface {
+	Create(ctx context.Context, s domain.Session) (domain.Session, error)
+	ByTokenHash(ctx context.Context, h domain.TokenHash) (domain.Session, error)
+	Touch(ctx context.Context, id domain.SessionID, lastSeen, expires time.Time) error
+	Delete(ctx context.Context, id domain.SessionID) error
+	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
+}
+
+// UserFinder loads the account behind a session. It returns
+// domain.ErrNotFound for an unknown ID.
+type UserFinder interface {
+	ByID(ctx context.Context, id domain.UserID) (domain.User, error)
+}
+
+// TokenSource makes new session tokens from a cryptographic random source.
+type TokenSource interface {
+	NewToken() (domain.Token, error)
+}
+
+// SessionPolicy holds the session lifetimes.
+type SessionPolicy struct {
+	// IdleTimeout ends a browser-session login after this long without a
+	// request.
+	IdleTimeout time.Duration
+	// AbsoluteTimeout ends a browser-session login this long after it
+	// began, however active.
+	AbsoluteTimeout time.Duration
+	// RememberFor is the whole lifetime of a "remember me" login.
+	RememberFor time.Duration
+	// TouchInterval is the least time between two writes of a session's
+	// last-seen time, so busy sessions do not write on every request.
+	TouchInterval time.Duration
+}
+
+// Principal is the user a request acts for and the session that proves it.
+type Principal struct {
+	User    domain.User
+	Session domain.Session
+}
+
+// SessionManager runs the session lifecycle: start, resolve (which extends
+// idle sessions), revoke and purge.
+type SessionManager struct {
+	sessions SessionStore
+	users    UserFinder
+	tokens   TokenSource
+	clock    Clock
+	policy   SessionPolicy
+	log      *slog.Logger
+}
+
+// NewSessionManager returns a SessionManager with the given lifetimes.
+func NewSessionManager(sessions SessionStore, users UserFinder, tokens TokenSource, clock Clock, policy SessionPolicy, log *slog.Logger) *SessionManager {
+	return &SessionManager{sessions: sessions, users: users, tokens: tokens, clock: clock, policy: policy, log: log}
+}
+
+// Policy returns the lifetimes the manager applies.
+func (m *SessionManager) Policy() SessionPolicy { return m.policy }
+
+// Start creates a session for user with a fresh token. A persistent session
+// lasts RememberFor; any other ends after IdleTimeout without activity or
+// AbsoluteTimeout after its start.
+func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persistent bool) (domain.Token, domain.Session, error) {
+	token, err := m.tokens.NewToken()
+	if err != nil {
+		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user, err)
+	}
+	now := m.clock.Now().UTC()
+	s := domain.Session{
+		TokenHash:  token.Hash(),
+		UserID:     user,
+		Persistent: persistent,
+		CreatedAt:  now,
+		LastSeenAt: now,
+	}
+	if persistent {
+		s.AbsoluteExpiresAt = now.Add(m.policy.RememberFor)
+	} else {
+		s.AbsoluteExpiresAt = now.Add(m.policy.AbsoluteTimeout)
+	}
+	s.ExpiresAt = m.nextExpiry(s, now)
+	s, err = m.sessions.Create(ctx, s)
+	if err != nil {
+		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user, err)
+	}
+	return token, s, nil
+}
+
+// Resolve returns the principal behind token, or an error wrapping
+// domain.ErrUnauthenticated when the token is unknown, expired or revoked.
+// It moves an idle deadline forward, writing at most once per
+// TouchInterval; a failed write is logged and does not fail the request,
+// unless the session was revoked in the meantime.
+func (m *SessionManager) Resolve(ctx context.Context, token domain.Token) (Principal, error) {
+	s, err := m.sessions.ByTokenHash(ctx, token.Hash())
+	if errors.Is(err, domain.ErrNotFound) {
+		return Principal{}, domain.ErrUnauthenticated
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("resolve session: %w", err)
+	}
+	now := m.clock.Now().UTC()
+	if !s.Active(now) {
+		if err := m.sessions.Delete(ctx, s.ID); err != nil && !errors.Is(err, domain.ErrNotFound) {
+			m.log.WarnContext(ctx, "usecase: delete expired session", "session_id", s.ID, "err", err)
+		}
+		return Principal{}, domain.ErrUnauthenticated
+	}
+	u, err := m.users.ByID(ctx, s.UserID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return Principal{}, domain.ErrUnauthenticated
+	}
+	if err != nil {
+		return Principal{}, fmt.Errorf("resolve session %d: %w", s.ID, err)
+	}
+	if now.Sub(s.LastSeenAt) >= m.policy.TouchInterval {
+		expires := m.nextExpiry(s, now)
+		err := m.sessions.Touch(ctx, s.ID, now, expires)
+		switch {
+		case errors.Is(err, domain.ErrNotFound):
+			// Revoked or purged since it was read: it no longer counts.
+			return Principal{}, domain.ErrUnauthenticated
+		case err != nil:
+			m.log.WarnContext(ctx, "usecase: extend session", "session_id", s.ID, "err", err)
+		default:
+			s.LastSeenAt, s.ExpiresAt = now, expires
+		}
+	}
+	return Principal{User: u, Session: s}, nil
+}
+
+// Revoke ends the session behind token. An unknown token is not an error:
+// the outcome the caller wants already holds.
+func (m *SessionManager) Revoke(ctx context.Context, token domain.Token) error {
+	s, err := m.sessions.ByTokenHash(ctx, token.Hash())
+	if errors.Is(err, domain.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("revoke session: %w", err)
+	}
+	if err := m.sessions.Delete(ctx, s.ID); err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return fmt.Errorf("revoke session %d: %w", s.ID, err)
+	}
+	return nil
+}
+
+// Purge deletes every session that has expired and reports how many.
+func (m *SessionManager) Purge(ctx context.Context) (int64, error) {
+	n, err := m.sessions.DeleteExpired(ctx, m.clock.Now().UTC())
+	if err != nil {
+		return 0, fmt.Errorf("purge sessions: %w", err)
+	}
+	return n, nil
+}
+
+// nextExpiry is the deadline of s after activity at now.
+func (m *SessionManager) nextExpiry(s domain.Session, now time.Time) time.Time {
+	if s.Persistent {
+		return s.AbsoluteExpiresAt
+	}
+	idle := now.Add(m.policy.IdleTimeout)
+	if idle.After(s.AbsoluteExpiresAt) {
+		return s.AbsoluteExpiresAt
+	}
+	return idle
+}
