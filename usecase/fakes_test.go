@@ -132,8 +132,9 @@ type fakeSessions struct {
 	mu      sync.Mutex
 	rows    map[domain.SessionID]domain.Session
 	nextID  domain.SessionID
-	touches int
-	err     error
+	touches  int
+	err      error
+	touchErr error // returned by Touch when set
 }
 
 func newFakeSessions() *fakeSessions {
@@ -169,6 +170,9 @@ func (s *fakeSessions) ByTokenHash(_ context.Context, h domain.TokenHash) (domai
 func (s *fakeSessions) Touch(_ context.Context, id domain.SessionID, lastSeen, expires time.Time) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if s.touchErr != nil {
+		return s.touchErr
+	}
 	sess, ok := s.rows[id]
 	if !ok {
 		return domain.ErrNotFound

@@ -203,3 +203,27 @@ func TestSessionPurge(t *testing.T) {
 		t.Errorf("sessions left = %d, want the remembered one", f.sessions.count())
 	}
 }
+
+func TestSessionResolveTouchFailures(t *testing.T) {
+	tests := []struct {
+		touchErr error
+		wantErr  error
+	}{
+		{domain.ErrNotFound, domain.ErrUnauthenticated}, // revoked between read and write
+		{domain.ErrUnavailable, nil},                    // a busy database does not log the user out
+	}
+	for _, tt := range tests {
+		f := newSessionFixture(t)
+		ctx := context.Background()
+		token, _, err := f.manager.Start(ctx, f.user.ID, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.clock.Advance(2 * time.Minute)
+		f.sessions.touchErr = tt.touchErr
+		_, err = f.manager.Resolve(ctx, token)
+		if !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+			t.Errorf("Resolve() with Touch failing %v: error = %v, want %v", tt.touchErr, err, tt.wantErr)
+		}
+	}
+}
