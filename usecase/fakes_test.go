@@ -129,9 +129,9 @@ func (s *fakeUsers) UpdatePasswordHash(_ context.Context, id domain.UserID, hash
 
 // fakeSessions is an in-memory session store that counts touches.
 type fakeSessions struct {
-	mu      sync.Mutex
-	rows    map[domain.SessionID]domain.Session
-	nextID  domain.SessionID
+	mu       sync.Mutex
+	rows     map[domain.SessionID]domain.Session
+	nextID   domain.SessionID
 	touches  int
 	err      error
 	touchErr error // returned by Touch when set
