@@ -1,0 +1,68 @@
+package argon2id
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"fmt"
+	"io"
+
+	"golang.org/x/crypto/argon2"
+
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
+)
+
+var _ usecase.PasswordHasher = (*Hasher)(nil)
+
+// Hasher hashes passwords with fixed Argon2id parameters and verifies
+// hashes made with any valid parameters. It is safe for concurrent use.
+type Hasher struct {
+	params Params
+	rand   io.Reader
+}
+
+// New returns a Hasher that hashes with p, or an error if p is invalid.
+func New(p Params) (*Hasher, error) {
+	return newWithRand(p, rand.Reader)
+}
+
+// newWithRand is New with a chosen salt source, for tests.
+func newWithRand(p Params, r io.Reader) (*Hasher, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	return &Hasher{params: p, rand: r}, nil
+}
+
+// Hash derives a 32-byte key from password and a fresh 16-byte random salt
+// and returns both with the parameters as a PHC string.
+func (h *Hasher) Hash(password domain.Password) (string, error) {
+	salt := make([]byte, saltLen)
+	if _, err := io.ReadFull(h.rand, salt); err != nil {
+		return "", fmt.Errorf("argon2id: read salt: %w", err)
+	}
+	key := derive(password, salt, h.params, keyLen)
+	return encode(h.params, salt, key), nil
+}
+
+// Verify reports whether password matches encoded, comparing in constant
+// time. When it matches, needsRehash reports whether encoded was made with
+// parameters, salt length or key length other than h's. A malformed or
+// unsupported encoded returns an error wrapping ErrInvalidHash.
+func (h *Hasher) Verify(password domain.Password, encoded string) (match, needsRehash bool, err error) {
+	stored, err := decode(encoded)
+	if err != nil {
+		return false, false, err
+	}
+	key := derive(password, stored.salt, stored.params, uint32(len(stored.key)))
+	if subtle.ConstantTimeCompare(key, stored.key) != 1 {
+		return false, false, nil
+	}
+	stale := stored.params != h.params || len(stored.salt) != saltLen || len(stored.key) != keyLen
+	return true, stale, nil
+}
+
+// derive runs Argon2id; p must be valid.
+func derive(password domain.Password, salt []byte, p Params, size uint32) []byte {
+	return argon2.IDKey([]byte(password.Reveal()), salt, p.Time, p.MemoryKiB, p.Threads, size)
+}

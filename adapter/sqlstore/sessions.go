@@ -1,0 +1,140 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/uptrace/bun"
+
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
+)
+
+var _ usecase.SessionStore = (*SessionStore)(nil)
+
+// sessionRow is a row of the sessions table.
+type sessionRow struct {
+	bun.BaseModel `bun:"table:sessions,alias:s"`
+
+	ID                int64  `bun:"id,pk,autoincrement"`
+	TokenHash         []byte `bun:"token_hash,notnull"`
+	UserID            int64  `bun:"user_id,notnull"`
+	Persistent        bool   `bun:"persistent,notnull"`
+	CreatedAt         int64  `bun:"created_at,notnull"`
+	LastSeenAt        int64  `bun:"last_seen_at,notnull"`
+	ExpiresAt         int64  `bun:"expires_at,notnull"`
+	AbsoluteExpiresAt int64  `bun:"absolute_expires_at,notnull"`
+}
+
+// newSessionRow converts s to a row.
+func newSessionRow(s domain.Session) sessionRow {
+	return sessionRow{
+		ID:                int64(s.ID),
+		TokenHash:         s.TokenHash[:],
+		UserID:            int64(s.UserID),
+		Persistent:        s.Persistent,
+		CreatedAt:         toMillis(s.CreatedAt),
+		LastSeenAt:        toMillis(s.LastSeenAt),
+		ExpiresAt:         toMillis(s.ExpiresAt),
+		AbsoluteExpiresAt: toMillis(s.AbsoluteExpiresAt),
+	}
+}
+
+// session converts r back to an entity. It fails on a token hash of the
+// wrong length, which only a corrupted row can have.
+func (r sessionRow) session() (domain.Session, error) {
+	var h domain.TokenHash
+	if len(r.TokenHash) != len(h) {
+		return domain.Session{}, fmt.Errorf("sqlstore: session %d: token hash has %d bytes, want %d", r.ID, len(r.TokenHash), len(h))
+	}
+	copy(h[:], r.TokenHash)
+	return domain.Session{
+		ID:                domain.SessionID(r.ID),
+		TokenHash:         h,
+		UserID:            domain.UserID(r.UserID),
+		Persistent:        r.Persistent,
+		CreatedAt:         fromMillis(r.CreatedAt),
+		LastSeenAt:        fromMillis(r.LastSeenAt),
+		ExpiresAt:         fromMillis(r.ExpiresAt),
+		AbsoluteExpiresAt: fromMillis(r.AbsoluteExpiresAt),
+	}, nil
+}
+
+// SessionStore keeps server-side sessions in the sessions table, which
+// holds only the hashes of their tokens.
+type SessionStore struct {
+	db *bun.DB
+}
+
+// NewSessionStore returns a SessionStore on db, which must be migrated.
+func NewSessionStore(db *bun.DB) *SessionStore {
+	return &SessionStore{db: db}
+}
+
+// Create stores s under a new ID and returns it as stored, with times at
+// millisecond precision in UTC. s.ID is ignored. It returns an error
+// wrapping domain.ErrNotFound when s.UserID names no account.
+func (s *SessionStore) Create(ctx context.Context, sess domain.Session) (domain.Session, error) {
+	row := newSessionRow(sess)
+	row.ID = 0
+	if _, err := s.db.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
+		if isForeignKeyViolation(err) {
+			err = domain.ErrNotFound
+		}
+		return domain.Session{}, fmt.Errorf("sqlstore: create session for user %d: %w", sess.UserID, translate(err))
+	}
+	return row.session()
+}
+
+// ByTokenHash returns the session whose token hashes to h, or an error
+// wrapping domain.ErrNotFound. It returns expired sessions too: judging
+// them is the caller's business.
+func (s *SessionStore) ByTokenHash(ctx context.Context, h domain.TokenHash) (domain.Session, error) {
+	var row sessionRow
+	if err := s.db.NewSelect().Model(&row).Where("token_hash = ?", h[:]).Scan(ctx); err != nil {
+		return domain.Session{}, fmt.Errorf("sqlstore: session by token hash: %w", translate(err))
+	}
+	return row.session()
+}
+
+// Touch records activity on the session with id: its last-seen time and
+// its new deadline. It returns an error wrapping domain.ErrNotFound when
+// there is no such session.
+func (s *SessionStore) Touch(ctx context.Context, id domain.SessionID, lastSeen, expires time.Time) error {
+	res, err := s.db.NewUpdate().Model((*sessionRow)(nil)).
+		Set("last_seen_at = ?", toMillis(lastSeen)).
+		Set("expires_at = ?", toMillis(expires)).
+		Where("id = ?", int64(id)).
+		Exec(ctx)
+	if err := affectedOne(res, err); err != nil {
+		return fmt.Errorf("sqlstore: touch session %d: %w", id, err)
+	}
+	return nil
+}
+
+// Delete removes the session with id. It returns an error wrapping
+// domain.ErrNotFound when there is no such session.
+func (s *SessionStore) Delete(ctx context.Context, id domain.SessionID) error {
+	res, err := s.db.NewDelete().Model((*sessionRow)(nil)).Where("id = ?", int64(id)).Exec(ctx)
+	if err := affectedOne(res, err); err != nil {
+		return fmt.Errorf("sqlstore: delete session %d: %w", id, err)
+	}
+	return nil
+}
+
+// DeleteExpired removes every session whose deadline is at or before now
+// and reports how many it removed.
+func (s *SessionStore) DeleteExpired(ctx context.Context, now time.Time) (int64, error) {
+	res, err := s.db.NewDelete().Model((*sessionRow)(nil)).
+		Where("expires_at <= ?", toMillis(now)).
+		Exec(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: delete expired sessions: %w", translate(err))
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: delete expired sessions: %w", translate(err))
+	}
+	return n, nil
+}

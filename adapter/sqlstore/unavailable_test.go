@@ -1,0 +1,75 @@
+package sqlstore_test
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect/sqlitedialect"
+
+	"github.com/gatehouse/gatehouse/adapter/sqlstore"
+	"github.com/gatehouse/gatehouse/domain"
+)
+
+// TestWritesReportUnavailableWhileLocked holds the write lock of a database
+// file on one connection and writes through the stores on another that
+// does not wait: every write must report domain.ErrUnavailable, which the
+// web adapter turns into "try again later" rather than a 500.
+func TestWritesReportUnavailableWhileLocked(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "gatehouse.db")
+	setup := openMigrated(t, "sqlite:"+path)
+	alice := createUser(t, sqlstore.NewUserStore(setup), "alice")
+	s := createSession(t, sqlstore.NewSessionStore(setup), session(alice.ID, 1, t0.Add(time.Hour)))
+
+	impatient := openRaw(t, "file:"+path+"?_pragma=busy_timeout(0)")
+	users, sessions := sqlstore.NewUserStore(impatient), sqlstore.NewSessionStore(impatient)
+
+	lock, err := setup.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock
+	if err != nil {
+		t.Fatalf("BeginTx() error = %v", err)
+	}
+	defer lock.Rollback()
+
+	tests := []struct {
+		name string
+		call func() error
+	}{
+		{"UserStore.Create", func() error {
+			_, err := users.Create(ctx, domain.User{Username: username(t, "bob"), PasswordHash: "h", CreatedAt: t0})
+			return err
+		}},
+		{"UserStore.UpdatePasswordHash", func() error { return users.UpdatePasswordHash(ctx, alice.ID, "h2") }},
+		{"SessionStore.Create", func() error {
+			_, err := sessions.Create(ctx, session(alice.ID, 2, t0.Add(time.Hour)))
+			return err
+		}},
+		{"SessionStore.Touch", func() error { return sessions.Touch(ctx, s.ID, t0, t0.Add(time.Hour)) }},
+		{"SessionStore.Delete", func() error { return sessions.Delete(ctx, s.ID) }},
+		{"SessionStore.DeleteExpired", func() error {
+			_, err := sessions.DeleteExpired(ctx, t0.Add(2*time.Hour))
+			return err
+		}},
+	}
+	for _, tt := range tests {
+		if err := tt.call(); !errors.Is(err, domain.ErrUnavailable) {
+			t.Errorf("%s() while the database is locked: error = %v, want %v", tt.name, err, domain.ErrUnavailable)
+		}
+	}
+}
+
+// openRaw opens a SQLite database with exactly the driver settings in dsn.
+func openRaw(t *testing.T, dsn string) *bun.DB {
+	t.Helper()
+	sqldb, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		t.Fatalf("sql.Open(%q) error = %v", dsn, err)
+	}
+	db := bun.NewDB(sqldb, sqlitedialect.New())
+	t.Cleanup(func() { db.Close() })
+	return db
+}

@@ -1,0 +1,112 @@
+package sqlstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/uptrace/bun"
+
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
+)
+
+var (
+	_ usecase.UserCreator     = (*UserStore)(nil)
+	_ usecase.CredentialStore = (*UserStore)(nil)
+	_ usecase.UserFinder      = (*UserStore)(nil)
+)
+
+// userRow is a row of the users table.
+type userRow struct {
+	bun.BaseModel `bun:"table:users,alias:u"`
+
+	ID                int64  `bun:"id,pk,autoincrement"`
+	Username          string `bun:"username,notnull"`
+	UsernameCanonical string `bun:"username_canonical,notnull"`
+	PasswordHash      string `bun:"password_hash,notnull"`
+	CreatedAt         int64  `bun:"created_at,notnull"`
+}
+
+// newUserRow converts u to a row; the username goes in both forms.
+func newUserRow(u domain.User) userRow {
+	return userRow{
+		ID:                int64(u.ID),
+		Username:          u.Username.String(),
+		UsernameCanonical: u.Username.Canonical(),
+		PasswordHash:      u.PasswordHash,
+		CreatedAt:         toMillis(u.CreatedAt),
+	}
+}
+
+// user converts r back to an entity, rebuilding the Username.
+func (r userRow) user() domain.User {
+	return domain.User{
+		ID:           domain.UserID(r.ID),
+		Username:     domain.RestoreUsername(r.Username),
+		PasswordHash: r.PasswordHash,
+		CreatedAt:    fromMillis(r.CreatedAt),
+	}
+}
+
+// UserStore keeps accounts in the users table.
+type UserStore struct {
+	db *bun.DB
+}
+
+// NewUserStore returns a UserStore on db, which must be migrated.
+func NewUserStore(db *bun.DB) *UserStore {
+	return &UserStore{db: db}
+}
+
+// Create stores u under a new ID and returns it as stored, with CreatedAt
+// at millisecond precision in UTC. u.ID is ignored. It returns an error
+// wrapping domain.ErrUsernameTaken when another account has the same
+// canonical username.
+func (s *UserStore) Create(ctx context.Context, u domain.User) (domain.User, error) {
+	row := newUserRow(u)
+	row.ID = 0
+	if _, err := s.db.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
+		if isUniqueViolation(err) {
+			return domain.User{}, fmt.Errorf("sqlstore: create user %q: %w", u.Username, domain.ErrUsernameTaken)
+		}
+		return domain.User{}, fmt.Errorf("sqlstore: create user %q: %w", u.Username, translate(err))
+	}
+	return row.user(), nil
+}
+
+// ByUsername returns the account whose canonical username equals name's,
+// or an error wrapping domain.ErrNotFound.
+func (s *UserStore) ByUsername(ctx context.Context, name domain.Username) (domain.User, error) {
+	var row userRow
+	err := s.db.NewSelect().Model(&row).
+		Where("username_canonical = ?", name.Canonical()).
+		Scan(ctx)
+	if err != nil {
+		return domain.User{}, fmt.Errorf("sqlstore: user %q: %w", name, translate(err))
+	}
+	return row.user(), nil
+}
+
+// ByID returns the account with id, or an error wrapping
+// domain.ErrNotFound.
+func (s *UserStore) ByID(ctx context.Context, id domain.UserID) (domain.User, error) {
+	var row userRow
+	if err := s.db.NewSelect().Model(&row).Where("id = ?", int64(id)).Scan(ctx); err != nil {
+		return domain.User{}, fmt.Errorf("sqlstore: user %d: %w", id, translate(err))
+	}
+	return row.user(), nil
+}
+
+// UpdatePasswordHash replaces the password hash of the account with id. It
+// returns an error wrapping domain.ErrNotFound when there is no such
+// account.
+func (s *UserStore) UpdatePasswordHash(ctx context.Context, id domain.UserID, hash string) error {
+	res, err := s.db.NewUpdate().Model((*userRow)(nil)).
+		Set("password_hash = ?", hash).
+		Where("id = ?", int64(id)).
+		Exec(ctx)
+	if err := affectedOne(res, err); err != nil {
+		return fmt.Errorf("sqlstore: update password hash of user %d: %w", id, err)
+	}
+	return nil
+}

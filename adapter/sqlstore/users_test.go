@@ -1,0 +1,178 @@
+package sqlstore_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+
+	"github.com/gatehouse/gatehouse/adapter/sqlstore"
+	"github.com/gatehouse/gatehouse/domain"
+)
+
+func TestUserStoreCreate(t *testing.T) {
+	ctx := context.Background()
+	users := sqlstore.NewUserStore(newDB(t))
+	in := domain.User{
+		ID:           99, // ignored: the store assigns IDs
+		Username:     username(t, "Alice"),
+		PasswordHash: "hash-a",
+		CreatedAt:    t0.In(jst),
+	}
+	got, err := users.Create(ctx, in)
+	if err != nil {
+		t.Fatalf("Create(%q) error = %v", in.Username, err)
+	}
+	want := domain.User{ID: 1, Username: in.Username, PasswordHash: "hash-a", CreatedAt: ms(t0)}
+	if got != want {
+		t.Errorf("Create(%q) = %+v, want %+v", in.Username, got, want)
+	}
+	stored, err := users.ByID(ctx, got.ID)
+	if err != nil || stored != want {
+		t.Errorf("ByID(%d) = %+v, %v, want %+v, nil", got.ID, stored, err, want)
+	}
+	bob := createUser(t, users, "bob")
+	if bob.ID == got.ID || bob.ID == 0 {
+		t.Errorf("second Create ID = %d, want a new nonzero ID (first was %d)", bob.ID, got.ID)
+	}
+}
+
+func TestUserStoreCreateTaken(t *testing.T) {
+	tests := []struct {
+		first, second string
+		want          error
+	}{
+		{"Alice", "alice", domain.ErrUsernameTaken},
+		{"alice", "ALICE", domain.ErrUsernameTaken},
+		{"alice", "alice", domain.ErrUsernameTaken},
+		{"Straße", "STRASSE", domain.ErrUsernameTaken},
+		{"alice", "alice2", nil},
+		{"alice", "alic", nil},
+	}
+	for _, tt := range tests {
+		users := sqlstore.NewUserStore(newDB(t))
+		createUser(t, users, tt.first)
+		_, err := users.Create(context.Background(), domain.User{Username: username(t, tt.second), PasswordHash: "h", CreatedAt: t0})
+		if !errors.Is(err, tt.want) || (tt.want == nil && err != nil) {
+			t.Errorf("Create(%q) after %q error = %v, want %v", tt.second, tt.first, err, tt.want)
+		}
+	}
+}
+
+func TestUserStoreCreateTakenConcurrently(t *testing.T) {
+	dbs := map[string]func(*testing.T) *sqlstore.UserStore{
+		"memory": func(t *testing.T) *sqlstore.UserStore { return sqlstore.NewUserStore(newDB(t)) },
+		"file":   func(t *testing.T) *sqlstore.UserStore { return sqlstore.NewUserStore(newFileDB(t)) },
+	}
+	for name, newStore := range dbs {
+		t.Run(name, func(t *testing.T) {
+			users := newStore(t)
+			const n = 16
+			errs := make([]error, n)
+			var wg sync.WaitGroup
+			for i := range n {
+				wg.Go(func() {
+					_, errs[i] = users.Create(context.Background(), domain.User{
+						Username:     username(t, "Carol"),
+						PasswordHash: "h",
+						CreatedAt:    t0,
+					})
+				})
+			}
+			wg.Wait()
+			var ok, taken int
+			for _, err := range errs {
+				switch {
+				case err == nil:
+					ok++
+				case errors.Is(err, domain.ErrUsernameTaken):
+					taken++
+				default:
+					t.Errorf("concurrent Create(%q) error = %v, want nil or %v", "Carol", err, domain.ErrUsernameTaken)
+				}
+			}
+			if ok != 1 || taken != n-1 {
+				t.Errorf("%d concurrent Create(%q): %d succeeded and %d were taken, want 1 and %d", n, "Carol", ok, taken, n-1)
+			}
+		})
+	}
+}
+
+func TestUserStoreIDsAreNotReused(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	users := sqlstore.NewUserStore(db)
+	first := createUser(t, users, "alice")
+	if _, err := db.ExecContext(ctx, "DELETE FROM users WHERE id = ?", int64(first.ID)); err != nil {
+		t.Fatalf("delete user %d: %v", first.ID, err)
+	}
+	second := createUser(t, users, "bob")
+	if second.ID <= first.ID {
+		t.Errorf("Create after deleting user %d got ID %d, want a larger ID: a stale session must never reach a new account", first.ID, second.ID)
+	}
+}
+
+func TestUserStoreByUsername(t *testing.T) {
+	ctx := context.Background()
+	users := sqlstore.NewUserStore(newDB(t))
+	alice := createUser(t, users, "Alice")
+	tests := []struct {
+		name    string
+		want    domain.User
+		wantErr error
+	}{
+		{"Alice", alice, nil},
+		{"alice", alice, nil},
+		{"ALICE", alice, nil},
+		{"alicia", domain.User{}, domain.ErrNotFound},
+	}
+	for _, tt := range tests {
+		got, err := users.ByUsername(ctx, username(t, tt.name))
+		if got != tt.want || !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+			t.Errorf("ByUsername(%q) = %+v, %v, want %+v, %v", tt.name, got, err, tt.want, tt.wantErr)
+		}
+	}
+	if got, _ := users.ByUsername(ctx, username(t, "alice")); got.Username.String() != "Alice" {
+		t.Errorf("ByUsername(%q).Username = %q, want the name as typed, %q", "alice", got.Username, "Alice")
+	}
+}
+
+func TestUserStoreByID(t *testing.T) {
+	ctx := context.Background()
+	users := sqlstore.NewUserStore(newDB(t))
+	alice := createUser(t, users, "alice")
+	tests := []struct {
+		id      domain.UserID
+		want    domain.User
+		wantErr error
+	}{
+		{alice.ID, alice, nil},
+		{alice.ID + 1, domain.User{}, domain.ErrNotFound},
+		{0, domain.User{}, domain.ErrNotFound},
+	}
+	for _, tt := range tests {
+		got, err := users.ByID(ctx, tt.id)
+		if got != tt.want || !errors.Is(err, tt.wantErr) || (tt.wantErr == nil && err != nil) {
+			t.Errorf("ByID(%d) = %+v, %v, want %+v, %v", tt.id, got, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+func TestUserStoreUpdatePasswordHash(t *testing.T) {
+	ctx := context.Background()
+	users := sqlstore.NewUserStore(newDB(t))
+	alice := createUser(t, users, "alice")
+	bob := createUser(t, users, "bob")
+	if err := users.UpdatePasswordHash(ctx, alice.ID, "new-hash"); err != nil {
+		t.Fatalf("UpdatePasswordHash(%d) error = %v", alice.ID, err)
+	}
+	if got, err := users.ByID(ctx, alice.ID); err != nil || got.PasswordHash != "new-hash" {
+		t.Errorf("after UpdatePasswordHash(%d), PasswordHash = %q, %v, want %q", alice.ID, got.PasswordHash, err, "new-hash")
+	}
+	if got, err := users.ByID(ctx, bob.ID); err != nil || got != bob {
+		t.Errorf("after UpdatePasswordHash(%d), ByID(%d) = %+v, %v, want %+v unchanged", alice.ID, bob.ID, got, err, bob)
+	}
+	if err := users.UpdatePasswordHash(ctx, 404, "h"); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("UpdatePasswordHash(404) error = %v, want %v", err, domain.ErrNotFound)
+	}
+}

@@ -1,0 +1,43 @@
+package database
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/gatehouse/gatehouse/adapter/sqlstore"
+	"github.com/uptrace/bun"
+	"go.uber.org/fx"
+)
+
+// Settings selects the database.
+type Settings struct {
+	// URL is a DATABASE_URL value, such as sqlite:users.db.
+	URL string
+}
+
+// Module provides the *bun.DB: opened when the graph is built, migrated
+// when the app starts (before the server listens), closed when it stops.
+var Module = fx.Module("database",
+	fx.Provide(newDB),
+)
+
+func newDB(lc fx.Lifecycle, s Settings, log *slog.Logger) (*bun.DB, error) {
+	db, err := Open(s.URL)
+	if err != nil {
+		return nil, err
+	}
+	lc.Append(fx.Hook{
+		OnStart: func(ctx context.Context) error {
+			if err := sqlstore.Migrate(ctx, db); err != nil {
+				return fmt.Errorf("database: migrate: %w", err)
+			}
+			log.InfoContext(ctx, "database ready", "url", Redact(s.URL))
+			return nil
+		},
+		OnStop: func(context.Context) error {
+			return db.Close()
+		},
+	})
+	return db, nil
+}
