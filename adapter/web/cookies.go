@@ -1,0 +1,60 @@
+package web
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// Cookie base names; with Config.CookieSecure they get the __Host- prefix,
+// which browsers accept only with Secure, Path=/ and no Domain.
+const (
+	sessionCookieName   = "gatehouse_session"
+	lastVisitCookieName = "last_visit"
+)
+
+// cookieJar names, sets and clears the adapter's cookies with one set of
+// attributes: HttpOnly, SameSite=Lax, Path=/, and Secure when configured.
+type cookieJar struct {
+	secure bool
+}
+
+func (j cookieJar) name(base string) string {
+	if j.secure {
+		return "__Host-" + base
+	}
+	return base
+}
+
+// set writes a cookie. A zero maxAge makes a browser-session cookie, which
+// the browser drops when it closes.
+func (j cookieJar) set(c *fiber.Ctx, base, value string, maxAge time.Duration) {
+	c.Cookie(&fiber.Cookie{
+		Name:     j.name(base),
+		Value:    value,
+		Path:     "/",
+		MaxAge:   int(maxAge / time.Second),
+		Secure:   j.secure,
+		HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+// clear tells the browser to drop a cookie now.
+func (j cookieJar) clear(c *fiber.Ctx, base string) {
+	c.Cookie(&fiber.Cookie{
+		Name:     j.name(base),
+		Value:    "",
+		Path:     "/",
+		MaxAge:   -1,
+		Expires:  time.Unix(0, 0),
+		Secure:   j.secure,
+		HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode,
+	})
+}
+
+// get returns a cookie's value, or "" when absent.
+func (j cookieJar) get(c *fiber.Ctx, base string) string {
+	return c.Cookies(j.name(base))
+}

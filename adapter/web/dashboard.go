@@ -1,0 +1,33 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+// lastVisitLayout is how the previous visit is shown.
+const lastVisitLayout = "Monday, 2 January 2006 at 15:04 MST"
+
+// dashboard greets the user with the time of their previous visit, read
+// from a last_visit cookie that only their account can have signed, and
+// records this visit in its place.
+func (h *Handler) dashboard(c *fiber.Ctx) error {
+	p, _ := principal(c)
+	view := dashboardView{
+		layoutView: layoutView{Title: "Dashboard", User: p.User.Username.String()},
+		Username:   p.User.Username.String(),
+	}
+	if at, ok := h.lastVisit.decode(h.cookies.get(c, lastVisitCookieName), p.User.ID); ok {
+		view.LastVisit = at.Format(lastVisitLayout)
+		view.LastVisitISO = at.Format("2006-01-02T15:04:05Z07:00")
+	}
+	if p.Session.Persistent {
+		view.SessionNote = "You stay logged in on this device until " + p.Session.ExpiresAt.Format(lastVisitLayout) + " or until you log out."
+	} else {
+		view.SessionNote = "You will be logged out when you close your browser or after a while without activity."
+	}
+	now := h.clock.Now().UTC()
+	h.cookies.set(c, lastVisitCookieName, h.lastVisit.encode(p.User.ID, now), h.cfg.LastVisitMaxAge)
+	return render(c, http.StatusOK, "dashboard", view)
+}

@@ -1,0 +1,64 @@
+package web
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gatehouse/gatehouse/usecase"
+	"github.com/gofiber/fiber/v2"
+)
+
+func (h *Handler) loginForm(c *fiber.Ctx) error {
+	next := safeNext(c.Query("next"))
+	if _, ok := principal(c); ok {
+		return c.Redirect(next, fiber.StatusSeeOther)
+	}
+	return render(c, http.StatusOK, "login", loginView{
+		layoutView: layoutView{Title: "Log in", Notice: notices[c.Query("notice")]},
+		Next:       formNext(next),
+	})
+}
+
+// login checks the credentials, replaces any session the browser held with
+// a new one, and sends the user on to a local `next` path. Every failure of
+// the credentials is the same 401 with one generic message.
+func (h *Handler) login(c *fiber.Ctx) error {
+	username := c.FormValue("username")
+	remember := c.FormValue("remember") != ""
+	next := safeNext(c.FormValue("next", c.Query("next")))
+	previous, _ := h.sessionToken(c)
+
+	res, err := h.auth.Login(c.UserContext(), usecase.LoginInput{
+		Username: username,
+		Password: c.FormValue("password"),
+		Remember: remember,
+		Previous: previous,
+	})
+	if err != nil {
+		p := describe(err)
+		if p.Status >= 500 {
+			return err
+		}
+		return render(c, p.Status, "login", loginView{
+			layoutView: layoutView{Title: "Log in", Alert: p.Message},
+			Username:   username,
+			Next:       formNext(next),
+			Remember:   remember,
+		})
+	}
+	var maxAge time.Duration // zero: a browser-session cookie, gone when the browser closes
+	if res.Session.Persistent {
+		maxAge = res.Session.ExpiresAt.Sub(res.Session.CreatedAt)
+	}
+	h.cookies.set(c, sessionCookieName, res.Token.Reveal(), maxAge)
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+// formNext is the value of the login form's hidden next field: empty for
+// the default destination, so the form stays tidy.
+func formNext(next string) string {
+	if next == "/" {
+		return ""
+	}
+	return next
+}

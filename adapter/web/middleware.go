@@ -1,0 +1,95 @@
+package web
+
+import (
+	"errors"
+	"net/url"
+	"strings"
+
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
+	"github.com/gofiber/fiber/v2"
+)
+
+// principalKey is the Locals key of the request's usecase.Principal.
+type principalKey struct{}
+
+// contentSecurityPolicy allows only the site's own files: no inline script
+// or style, no framing, forms post only to the site.
+const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
+	"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
+
+// securityHeaders sets the headers every response carries. Pages are
+// never cached (they show account data); /static overrides that.
+func (h *Handler) securityHeaders(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy)
+	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
+	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
+	c.Set("Cross-Origin-Opener-Policy", "same-origin")
+	c.Set(fiber.HeaderPermissionsPolicy, "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()")
+	c.Set(fiber.HeaderXFrameOptions, "DENY")
+	if h.cfg.CookieSecure {
+		c.Set(fiber.HeaderStrictTransportSecurity, "max-age=63072000; includeSubDomains")
+	}
+	if !strings.HasPrefix(c.Path(), "/static/") {
+		c.Set(fiber.HeaderCacheControl, "no-store")
+	}
+	return c.Next()
+}
+
+// loadPrincipal resolves the session cookie, if any, and stores the
+// principal for later handlers. A malformed, unknown or expired token is
+// treated as no cookie, and the browser is told to drop it.
+func (h *Handler) loadPrincipal(c *fiber.Ctx) error {
+	raw := h.cookies.get(c, sessionCookieName)
+	if raw == "" {
+		return c.Next()
+	}
+	token, ok := domain.ParseToken(raw)
+	if !ok {
+		h.cookies.clear(c, sessionCookieName)
+		return c.Next()
+	}
+	p, err := h.sessions.Resolve(c.UserContext(), token)
+	switch {
+	case errors.Is(err, domain.ErrUnauthenticated):
+		h.cookies.clear(c, sessionCookieName)
+	case err != nil:
+		return err
+	default:
+		c.Locals(principalKey{}, p)
+	}
+	return c.Next()
+}
+
+// requireUser sends anonymous visitors to the login page, with a way back.
+func (h *Handler) requireUser(c *fiber.Ctx) error {
+	if _, ok := principal(c); ok {
+		return c.Next()
+	}
+	return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+}
+
+// principal returns the request's signed-in user, if any.
+func principal(c *fiber.Ctx) (usecase.Principal, bool) {
+	p, ok := c.Locals(principalKey{}).(usecase.Principal)
+	return p, ok
+}
+
+// userName is the signed-in user's display name, or "".
+func userName(c *fiber.Ctx) string {
+	if p, ok := principal(c); ok {
+		return p.User.Username.String()
+	}
+	return ""
+}
+
+// sessionToken returns the well-formed session token the browser sent.
+func (h *Handler) sessionToken(c *fiber.Ctx) (domain.Token, bool) {
+	return domain.ParseToken(h.cookies.get(c, sessionCookieName))
+}
+
+// requestID is the id the requestid middleware gave this request.
+func requestID(c *fiber.Ctx) string {
+	id, _ := c.Locals("requestid").(string)
+	return id
+}
