@@ -1,0 +1,82 @@
+// Package app lists every fx module of gatehouse, so cmd/gatehouse and the
+// integration tests boot the same graph.
+package app
+
+import (
+	"log/slog"
+
+	"github.com/gatehouse/gatehouse/adapter/argon2id"
+	"github.com/gatehouse/gatehouse/adapter/sqlstore"
+	"github.com/gatehouse/gatehouse/adapter/system"
+	"github.com/gatehouse/gatehouse/adapter/web"
+	"github.com/gatehouse/gatehouse/infrastructure/config"
+	"github.com/gatehouse/gatehouse/infrastructure/database"
+	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"
+	"github.com/gatehouse/gatehouse/infrastructure/httpserver"
+	"github.com/gatehouse/gatehouse/infrastructure/logging"
+	"github.com/gatehouse/gatehouse/usecase"
+	"go.uber.org/fx"
+)
+
+// Settings derives each area's settings from the Config.
+var Settings = fx.Module("settings",
+	fx.Provide(databaseSettings, serverSettings, webConfig, sessionPolicy, argon2Params, housekeepingSettings),
+	fx.Invoke(warnGeneratedSecret),
+)
+
+// Store binds the SQLite repositories to the use cases' ports.
+var Store = fx.Module("sqlstore",
+	fx.Provide(
+		fx.Annotate(sqlstore.NewUserStore,
+			fx.As(new(usecase.UserCreator)), fx.As(new(usecase.CredentialStore)), fx.As(new(usecase.UserFinder))),
+		fx.Annotate(sqlstore.NewSessionStore, fx.As(new(usecase.SessionStore))),
+	),
+)
+
+// Security provides the password hasher, the clock and the token source.
+var Security = fx.Module("security",
+	fx.Provide(
+		fx.Annotate(argon2id.New, fx.As(new(usecase.PasswordHasher))),
+		fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(usecase.Clock))),
+		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource))),
+	),
+)
+
+// UseCases provides the application logic.
+var UseCases = fx.Module("usecase",
+	fx.Provide(usecase.NewRegistrar, usecase.NewSessionManager, usecase.NewAuthenticator),
+)
+
+// Web provides the HTML site on top of the use cases.
+var Web = fx.Module("web",
+	fx.Provide(fx.Annotate(web.NewHandler,
+		fx.From(new(*usecase.Registrar), new(*usecase.Authenticator), new(*usecase.SessionManager)))),
+)
+
+// Housekeeping purges expired sessions in the background.
+var Housekeeping = fx.Module("housekeeping",
+	fx.Provide(fx.Annotate(housekeeping.NewLoop, fx.From(new(*usecase.SessionManager)))),
+	fx.Invoke(housekeeping.Run),
+)
+
+// Modules is the whole service for cfg, in the order main runs it.
+func Modules(cfg config.Config) []fx.Option {
+	return []fx.Option{
+		fx.Supply(cfg),
+		logging.Module,
+		Settings,
+		database.Module,
+		Store,
+		Security,
+		UseCases,
+		Web,
+		httpserver.Module,
+		Housekeeping,
+	}
+}
+
+func warnGeneratedSecret(cfg config.Config, log *slog.Logger) {
+	if cfg.SecretKeyGenerated {
+		log.Warn("SECRET_KEY is not set: generated a random one for this run; last_visit cookies will not survive a restart. Set SECRET_KEY to at least 32 random characters.")
+	}
+}

@@ -1,0 +1,60 @@
+package app
+
+import (
+	"time"
+
+	"github.com/gatehouse/gatehouse/adapter/argon2id"
+	"github.com/gatehouse/gatehouse/adapter/web"
+	"github.com/gatehouse/gatehouse/infrastructure/config"
+	"github.com/gatehouse/gatehouse/infrastructure/database"
+	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"
+	"github.com/gatehouse/gatehouse/infrastructure/httpserver"
+	"github.com/gatehouse/gatehouse/usecase"
+)
+
+// Fixed settings that are not worth a variable.
+const (
+	// bodyLimit caps request bodies; a login form is far smaller.
+	bodyLimit = 16 << 10
+	// touchInterval bounds session writes to one a minute per session.
+	touchInterval = time.Minute
+	// purgeInterval is how often expired sessions are deleted.
+	purgeInterval = 10 * time.Minute
+)
+
+// Each area reads its own settings type; these functions derive them all
+// from the one Config, so a test replaces the Config and every area follows.
+
+func databaseSettings(c config.Config) database.Settings {
+	return database.Settings{URL: c.DatabaseURL}
+}
+
+func serverSettings(c config.Config) httpserver.Settings {
+	return httpserver.Settings{Addr: c.Addr, BodyLimit: bodyLimit}
+}
+
+func webConfig(c config.Config) web.Config {
+	return web.Config{
+		CookieSecure:    c.CookieSecure,
+		RememberFor:     c.RememberMeDuration,
+		LastVisitMaxAge: c.LastVisitMaxAge,
+		SecretKey:       c.SecretKey,
+	}
+}
+
+func sessionPolicy(c config.Config) usecase.SessionPolicy {
+	return usecase.SessionPolicy{
+		IdleTimeout:     c.SessionIdleTimeout,
+		AbsoluteTimeout: c.SessionAbsoluteTimeout,
+		RememberFor:     c.RememberMeDuration,
+		TouchInterval:   touchInterval,
+	}
+}
+
+func argon2Params(c config.Config) argon2id.Params {
+	return argon2id.Params{MemoryKiB: c.Argon2MemoryKiB, Time: c.Argon2Time, Threads: c.Argon2Threads}
+}
+
+func housekeepingSettings(config.Config) housekeeping.Settings {
+	return housekeeping.Settings{PurgeInterval: purgeInterval}
+}

@@ -1,0 +1,93 @@
+// Package config reads gatehouse's settings from the environment. Every
+// setting has a default; an invalid value is an error that names the
+// variable and the form it expects.
+package config
+
+import (
+	"crypto/rand"
+	"fmt"
+	"time"
+)
+
+// Config is every setting gatehouse reads at start.
+type Config struct {
+	// Addr is the TCP address the HTTP server listens on, ":" + PORT.
+	Addr string
+	// DatabaseURL selects the store: sqlite:PATH or sqlite::memory:.
+	DatabaseURL string
+	// SecretKey signs cookies that must not be forged (last_visit).
+	SecretKey []byte
+	// SecretKeyGenerated is true when SECRET_KEY was unset and SecretKey
+	// was made up at start; signed cookies then do not survive a restart.
+	SecretKeyGenerated bool
+	// CookieSecure adds Secure and the __Host- prefix to cookies (serve
+	// behind TLS).
+	CookieSecure bool
+
+	SessionIdleTimeout     time.Duration
+	SessionAbsoluteTimeout time.Duration
+	RememberMeDuration     time.Duration
+	LastVisitMaxAge        time.Duration
+
+	Argon2MemoryKiB uint32
+	Argon2Time      uint32
+	Argon2Threads   uint8
+}
+
+// Default returns the settings used when no variable is set, except
+// SecretKey, which Load generates.
+func Default() Config {
+	return Config{
+		Addr:                   ":5000",
+		DatabaseURL:            "sqlite:users.db",
+		SessionIdleTimeout:     30 * time.Minute,
+		SessionAbsoluteTimeout: 12 * time.Hour,
+		RememberMeDuration:     720 * time.Hour,
+		LastVisitMaxAge:        720 * time.Hour,
+		Argon2MemoryKiB:        19456,
+		Argon2Time:             2,
+		Argon2Threads:          1,
+	}
+}
+
+// MinSecretKeyLen is the shortest SECRET_KEY accepted, in bytes.
+const MinSecretKeyLen = 32
+
+// Load reads the settings through lookup (os.LookupEnv in production).
+// It returns the first invalid variable as an error.
+func Load(lookup func(string) (string, bool)) (Config, error) {
+	c := Default()
+	r := reader{lookup: lookup}
+	if port, ok := r.port("PORT"); ok {
+		c.Addr = fmt.Sprintf(":%d", port)
+	}
+	r.databaseURL("DATABASE_URL", &c.DatabaseURL)
+	r.secret("SECRET_KEY", &c.SecretKey)
+	r.boolean("COOKIE_SECURE", &c.CookieSecure)
+	r.duration("SESSION_IDLE_TIMEOUT", &c.SessionIdleTimeout)
+	r.duration("SESSION_ABSOLUTE_TIMEOUT", &c.SessionAbsoluteTimeout)
+	r.duration("REMEMBER_ME_DURATION", &c.RememberMeDuration)
+	r.duration("LAST_VISIT_MAX_AGE", &c.LastVisitMaxAge)
+	r.uint32("ARGON2_MEMORY_KIB", &c.Argon2MemoryKiB, 8, 4<<20)
+	r.uint32("ARGON2_TIME", &c.Argon2Time, 1, 1<<16)
+	threads := uint32(c.Argon2Threads)
+	r.uint32("ARGON2_THREADS", &threads, 1, 255)
+	c.Argon2Threads = uint8(threads)
+	if r.err != nil {
+		return Config{}, r.err
+	}
+	if c.Argon2MemoryKiB < 8*uint32(c.Argon2Threads) {
+		return Config{}, fmt.Errorf("config: ARGON2_MEMORY_KIB must be at least 8 × ARGON2_THREADS (%d), got %d", 8*uint32(c.Argon2Threads), c.Argon2MemoryKiB)
+	}
+	if c.SessionIdleTimeout > c.SessionAbsoluteTimeout {
+		return Config{}, fmt.Errorf("config: SESSION_IDLE_TIMEOUT (%s) must not exceed SESSION_ABSOLUTE_TIMEOUT (%s)", c.SessionIdleTimeout, c.SessionAbsoluteTimeout)
+	}
+	if c.SecretKey == nil {
+		c.SecretKey = make([]byte, MinSecretKeyLen)
+		if _, err := rand.Read(c.SecretKey); err != nil {
+			return Config{}, fmt.Errorf("config: generate SECRET_KEY: %w", err)
+		}
+		c.SecretKeyGenerated = true
+	}
+	return c, nil
+}

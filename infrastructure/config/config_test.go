@@ -1,0 +1,92 @@
+package config_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/infrastructure/config"
+)
+
+func env(vars map[string]string) func(string) (string, bool) {
+	return func(k string) (string, bool) { v, ok := vars[k]; return v, ok }
+}
+
+func TestLoadDefaults(t *testing.T) {
+	c, err := config.Load(env(nil))
+	if err != nil {
+		t.Fatalf("Load(no variables) error = %v", err)
+	}
+	want := config.Default()
+	if c.Addr != ":5000" || c.DatabaseURL != "sqlite:users.db" || c.CookieSecure ||
+		c.SessionIdleTimeout != 30*time.Minute || c.SessionAbsoluteTimeout != 12*time.Hour ||
+		c.RememberMeDuration != 720*time.Hour || c.LastVisitMaxAge != 720*time.Hour ||
+		c.Argon2MemoryKiB != 19456 || c.Argon2Time != 2 || c.Argon2Threads != 1 {
+		t.Errorf("Load(no variables) = %+v, want the documented defaults %+v", c, want)
+	}
+	if !c.SecretKeyGenerated || len(c.SecretKey) < config.MinSecretKeyLen {
+		t.Errorf("Load(no SECRET_KEY): generated = %v, %d bytes; want a generated key of at least %d bytes", c.SecretKeyGenerated, len(c.SecretKey), config.MinSecretKeyLen)
+	}
+	other, _ := config.Load(env(nil))
+	if string(other.SecretKey) == string(c.SecretKey) {
+		t.Errorf("two generated SECRET_KEYs are equal, want random ones")
+	}
+}
+
+func TestLoadReadsEveryVariable(t *testing.T) {
+	c, err := config.Load(env(map[string]string{
+		"PORT":                     "7860",
+		"DATABASE_URL":             "sqlite:/data/users.db",
+		"SECRET_KEY":               strings.Repeat("k", 40),
+		"COOKIE_SECURE":            "true",
+		"SESSION_IDLE_TIMEOUT":     "15m",
+		"SESSION_ABSOLUTE_TIMEOUT": "8h",
+		"REMEMBER_ME_DURATION":     "168h",
+		"LAST_VISIT_MAX_AGE":       "24h",
+		"ARGON2_MEMORY_KIB":        "65536",
+		"ARGON2_TIME":              "3",
+		"ARGON2_THREADS":           "4",
+	}))
+	if err != nil {
+		t.Fatalf("Load() error = %v", err)
+	}
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"Addr", c.Addr, ":7860"},
+		{"DatabaseURL", c.DatabaseURL, "sqlite:/data/users.db"},
+		{"SecretKey", string(c.SecretKey), strings.Repeat("k", 40)},
+		{"SecretKeyGenerated", c.SecretKeyGenerated, false},
+		{"CookieSecure", c.CookieSecure, true},
+		{"SessionIdleTimeout", c.SessionIdleTimeout, 15 * time.Minute},
+		{"SessionAbsoluteTimeout", c.SessionAbsoluteTimeout, 8 * time.Hour},
+		{"RememberMeDuration", c.RememberMeDuration, 168 * time.Hour},
+		{"LastVisitMaxAge", c.LastVisitMaxAge, 24 * time.Hour},
+		{"Argon2MemoryKiB", c.Argon2MemoryKiB, uint32(65536)},
+		{"Argon2Time", c.Argon2Time, uint32(3)},
+		{"Argon2Threads", c.Argon2Threads, uint8(4)},
+	}
+	for _, ch := range checks {
+		if ch.got != ch.want {
+			t.Errorf("%s = %v, want %v", ch.name, ch.got, ch.want)
+		}
+	}
+}
+
+func TestLoadRejectsInconsistentSettings(t *testing.T) {
+	tests := []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{"SESSION_IDLE_TIMEOUT": "13h"}, "SESSION_IDLE_TIMEOUT"},
+		{map[string]string{"ARGON2_MEMORY_KIB": "16", "ARGON2_THREADS": "4"}, "ARGON2_MEMORY_KIB"},
+		{map[string]string{"DATABASE_URL": "postgres://u:hunter2@db/x"}, "DATABASE_URL"},
+	}
+	for _, tt := range tests {
+		_, err := config.Load(env(tt.vars))
+		if err == nil || !strings.Contains(err.Error(), tt.want) {
+			t.Errorf("Load(%v) error = %v, want one naming %s", tt.vars, err, tt.want)
+		}
+	}
+}

@@ -1,0 +1,97 @@
+// Package httpserver builds the Fiber app and runs it: the listener opens
+// when the fx app starts and closes, after in-flight requests finish, when
+// it stops.
+package httpserver
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/gatehouse/gatehouse/adapter/web"
+	"github.com/gatehouse/gatehouse/templates"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/template/html/v2"
+)
+
+// Settings configure the HTTP server.
+type Settings struct {
+	// Addr is the TCP address to listen on, such as ":5000".
+	Addr string
+	// BodyLimit is the largest request body accepted, in bytes.
+	BodyLimit int
+}
+
+// Server is the running HTTP server.
+type Server struct {
+	app      *fiber.App
+	settings Settings
+	log      *slog.Logger
+	ln       net.Listener
+}
+
+// NewApp builds the Fiber app with the embedded templates, parsed now so a
+// broken template fails the start, and the web adapter's routes.
+func NewApp(s Settings, site *web.Handler) (*fiber.App, error) {
+	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
+	if err := engine.Load(); err != nil {
+		return nil, fmt.Errorf("httpserver: load templates: %w", err)
+	}
+	app := fiber.New(fiber.Config{
+		Views:                 engine,
+		ErrorHandler:          site.ErrorHandler,
+		BodyLimit:             s.BodyLimit,
+		Immutable:             true, // handlers may keep request strings
+		DisableStartupMessage: true,
+		ReadTimeout:           10 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           60 * time.Second,
+	})
+	if err := site.Register(app); err != nil {
+		return nil, fmt.Errorf("httpserver: register routes: %w", err)
+	}
+	return app, nil
+}
+
+// NewServer returns a Server for app; Start makes it listen.
+func NewServer(app *fiber.App, s Settings, log *slog.Logger) *Server {
+	return &Server{app: app, settings: s, log: log}
+}
+
+// Start binds the address, so a taken port fails the start with a clear
+// error, and serves in the background.
+func (s *Server) Start(ctx context.Context) error {
+	ln, err := net.Listen("tcp", s.settings.Addr)
+	if err != nil {
+		return fmt.Errorf("httpserver: listen on %s: %w", s.settings.Addr, err)
+	}
+	s.ln = ln
+	go func() {
+		if err := s.app.Listener(ln); err != nil && !errors.Is(err, net.ErrClosed) {
+			s.log.Error("httpserver: serve", "err", err)
+		}
+	}()
+	s.log.InfoContext(ctx, "listening", "addr", ln.Addr().String())
+	return nil
+}
+
+// Stop stops accepting connections and waits for in-flight requests until
+// ctx ends.
+func (s *Server) Stop(ctx context.Context) error {
+	if s.ln == nil {
+		return nil
+	}
+	return s.app.ShutdownWithContext(ctx)
+}
+
+// Addr is the address the server listens on, once started ("" before).
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
