@@ -1,0 +1,249 @@
+// Package test holds gatehouse's integration tests: each boots the same fx
+// module list as cmd/gatehouse against its own in-memory SQLite database
+// and talks HTTP to it over loopback.
+package test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/cookiejar"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/infrastructure/app"
+	"github.com/gatehouse/gatehouse/infrastructure/config"
+	"github.com/gatehouse/gatehouse/infrastructure/httpserver"
+	"go.uber.org/fx"
+)
+
+// testServer is a running gatehouse.
+type testServer struct {
+	t    *testing.T
+	base string
+	logs *syncBuffer
+	cfg  config.Config
+}
+
+// option changes the configuration or adds fx options for one test.
+type option struct {
+	config func(*config.Config)
+	fx     []fx.Option
+}
+
+func withConfig(f func(*config.Config)) option { return option{config: f} }
+func withFx(opts ...fx.Option) option          { return option{fx: opts} }
+
+// testConfig is the default configuration with an in-memory database and
+// a random loopback port.
+func testConfig(t *testing.T) config.Config {
+	t.Helper()
+	cfg, err := config.Load(func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatalf("config.Load(empty) error = %v", err)
+	}
+	cfg.Addr = "127.0.0.1:0"
+	cfg.DatabaseURL = "sqlite::memory:"
+	cfg.SecretKey = []byte("integration-test-secret-key-32-bytes!")
+	cfg.SecretKeyGenerated = false
+	return cfg
+}
+
+// startServer boots the whole service and stops it when the test ends.
+func startServer(t *testing.T, opts ...option) *testServer {
+	t.Helper()
+	cfg := testConfig(t)
+	var extra []fx.Option
+	for _, o := range opts {
+		if o.config != nil {
+			o.config(&cfg)
+		}
+		extra = append(extra, o.fx...)
+	}
+	logs := &syncBuffer{}
+	var srv *httpserver.Server
+	options := append(app.Modules(cfg),
+		fx.Decorate(func() *slog.Logger {
+			return slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		}),
+		fx.NopLogger,
+		fx.Populate(&srv),
+	)
+	options = append(options, extra...)
+	a := fx.New(options...)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if err := a.Start(ctx); err != nil {
+		t.Fatalf("start gatehouse: %v", err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := a.Stop(ctx); err != nil {
+			t.Errorf("stop gatehouse: %v", err)
+		}
+	})
+	return &testServer{t: t, base: "http://" + srv.Addr(), logs: logs, cfg: cfg}
+}
+
+// browser is an HTTP client with its own cookie jar that does not follow
+// redirects, so tests see every 303.
+type browser struct {
+	t      *testing.T
+	srv    *testServer
+	client *http.Client
+}
+
+func (s *testServer) newBrowser() *browser {
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		s.t.Fatal(err)
+	}
+	return &browser{t: s.t, srv: s, client: &http.Client{
+		Jar:           jar,
+		Timeout:       30 * time.Second,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}}
+}
+
+// response is a finished HTTP exchange.
+type response struct {
+	*http.Response
+	Body string
+}
+
+func (b *browser) do(req *http.Request) response {
+	b.t.Helper()
+	res, err := b.client.Do(req)
+	if err != nil {
+		b.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		b.t.Fatalf("%s %s: read body: %v", req.Method, req.URL.Path, err)
+	}
+	return response{Response: res, Body: string(body)}
+}
+
+func (b *browser) get(path string) response {
+	b.t.Helper()
+	req, err := http.NewRequest(http.MethodGet, b.srv.base+path, nil)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return b.do(req)
+}
+
+func (b *browser) post(path string, form url.Values) response {
+	b.t.Helper()
+	req, err := http.NewRequest(http.MethodPost, b.srv.base+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	return b.do(req)
+}
+
+// cookie returns the jar's cookie named name, or nil.
+func (b *browser) cookie(name string) *http.Cookie {
+	u, _ := url.Parse(b.srv.base)
+	for _, c := range b.client.Jar.Cookies(u) {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// setCookie puts a cookie into the jar as if the server had set it.
+func (b *browser) setCookie(name, value string) {
+	u, _ := url.Parse(b.srv.base)
+	b.client.Jar.SetCookies(u, []*http.Cookie{{Name: name, Value: value, Path: "/"}})
+}
+
+// signup registers an account and fails the test unless it succeeds.
+func (b *browser) signup(username, password string) {
+	b.t.Helper()
+	res := b.post("/signup", url.Values{"username": {username}, "password": {password}})
+	if res.StatusCode != http.StatusSeeOther {
+		b.t.Fatalf("POST /signup %q: status %d, want 303; body:\n%s", username, res.StatusCode, res.Body)
+	}
+}
+
+// login logs in and fails the test unless it succeeds.
+func (b *browser) login(username, password string, remember bool) response {
+	b.t.Helper()
+	form := url.Values{"username": {username}, "password": {password}}
+	if remember {
+		form.Set("remember", "on")
+	}
+	res := b.post("/login", form)
+	if res.StatusCode != http.StatusSeeOther {
+		b.t.Fatalf("POST /login %q: status %d, want 303; body:\n%s", username, res.StatusCode, res.Body)
+	}
+	return res
+}
+
+// setCookieHeader returns the Set-Cookie header line for name.
+func (r response) setCookieHeader(name string) string {
+	for _, line := range r.Header.Values("Set-Cookie") {
+		if strings.HasPrefix(line, name+"=") {
+			return line
+		}
+	}
+	return ""
+}
+
+// setCookie parses the Set-Cookie header for name; nil when absent.
+func (r response) setCookie(t *testing.T, name string) *http.Cookie {
+	t.Helper()
+	line := r.setCookieHeader(name)
+	if line == "" {
+		return nil
+	}
+	c, err := http.ParseSetCookie(line)
+	if err != nil {
+		t.Fatalf("parse Set-Cookie %q: %v", line, err)
+	}
+	return c
+}
+
+// checkCookieAttributes fails unless c carries the attributes every
+// gatehouse cookie must: HttpOnly, SameSite=Lax, Path=/, and Secure
+// exactly when secure.
+func checkCookieAttributes(t *testing.T, c *http.Cookie, secure bool) {
+	t.Helper()
+	if !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Secure != secure {
+		t.Errorf("cookie %s: HttpOnly=%v SameSite=%v Path=%q Secure=%v; want true, Lax, \"/\", %v",
+			c.Name, c.HttpOnly, c.SameSite, c.Path, c.Secure, secure)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for the server's goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
+
+const (
+	alicePassword = "correct horse battery staple"
+	bobPassword   = "purple monkey dishwasher"
+)
