@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/valyala/fasthttp"
 )
 
 // Handler serves the HTML site.
@@ -59,5 +61,20 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/login", h.login)
 	app.Get("/logout", h.logoutForm)
 	app.Post("/logout", h.logout)
+	return primeRenderer(app)
+}
+
+// primeRenderer renders one page before the app serves. Fiber v2 builds
+// its list of mounted apps lazily, without a lock, on the first Render, so
+// concurrent first requests race (go test -race sees it); one render here,
+// on one goroutine, does that work early. It also proves that the layout
+// executes, so a broken template fails the start.
+func primeRenderer(app *fiber.App) error {
+	c := app.AcquireCtx(&fasthttp.RequestCtx{})
+	defer app.ReleaseCtx(c)
+	view := errorView{layoutView: layoutView{Title: "Ready"}, Status: http.StatusOK, Heading: "Ready"}
+	if err := render(c, http.StatusOK, "error", view); err != nil {
+		return fmt.Errorf("web: render a page at start: %w", err)
+	}
 	return nil
 }
