@@ -51,10 +51,12 @@ func (e *ValidationError) Error() string {
 	return "domain: invalid input: " + strings.Join(parts, "; ")
 }
 
-// invalid returns a ValidationError for a single field.
-func invalid(field, msg string) *ValidationError {
+// NewValidationError returns a ValidationError for a single field.
+func NewValidationError(field, msg string) *ValidationError {
 	return &ValidationError{Fields: map[string]string{field: msg}}
 }
+
+func invalid(field, msg string) *ValidationError { return NewValidationError(field, msg) }
 
 // MergeValidation combines the field messages of every *ValidationError in
 // errs into one. It returns nil when errs holds no error, and the first

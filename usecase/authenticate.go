@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 
 	"github.com/gatehouse/gatehouse/domain"
 )
@@ -17,13 +18,15 @@ type CredentialStore interface {
 	UpdatePasswordHash(ctx context.Context, id domain.UserID, hash string) error
 }
 
-// LoginInput is what a visitor submits to log in. Previous is the session
-// token the browser already held, if any; a login always replaces it.
+// LoginInput is what a visitor submits to log in, and from where.
+// Previous is the session token the browser already held, if any; a login
+// always replaces it.
 type LoginInput struct {
 	Username string
 	Password string
 	Remember bool
 	Previous domain.Token
+	Client   netip.Addr
 }
 
 // LoginResult is a successful login: the account and its new session.
@@ -38,6 +41,7 @@ type Authenticator struct {
 	users    CredentialStore
 	hasher   PasswordHasher
 	sessions *SessionManager
+	throttle *Throttle
 	log      *slog.Logger
 	// decoy is a hash of a random password made with the current
 	// parameters; unknown usernames are checked against it so that they
@@ -47,26 +51,49 @@ type Authenticator struct {
 
 // NewAuthenticator returns an Authenticator. It hashes one random decoy
 // password up front, so it fails only if the hasher does.
-func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, tokens TokenSource, log *slog.Logger) (*Authenticator, error) {
+func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, tokens TokenSource, log *slog.Logger) (*Authenticator, error) {
 	seed, err := tokens.NewToken()
 	if err != nil {
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
 	}
-	decoy, err := hasher.Hash(domain.NormalizePassword(seed.Reveal()))
+	decoy, err := hasher.Hash(context.Background(), domain.NormalizePassword(seed.Reveal()))
 	if err != nil {
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
 	}
-	return &Authenticator{users: users, hasher: hasher, sessions: sessions, log: log, decoy: decoy}, nil
+	return &Authenticator{users: users, hasher: hasher, sessions: sessions, throttle: throttle, log: log, decoy: decoy}, nil
 }
 
 // Login checks the credentials in in, starts a new session with a new token
 // and revokes in.Previous, so no token seen before the login is ever
 // authenticated by it. Unknown usernames and wrong passwords both return an
-// error wrapping domain.ErrInvalidCredentials, after the same hashing work.
+// error wrapping domain.ErrInvalidCredentials; too many recent failures
+// return a *domain.ThrottledError without looking at the password. All
+// three spend the same hashing work.
 func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
+	account := ""
+	if name, err := domain.NewUsername(in.Username); err == nil {
+		account = name.Canonical()
+	}
+	network := ClientNetwork(in.Client)
+	if err := a.throttle.CheckLogin(ctx, account, network); err != nil {
+		if derr := a.spendDecoy(ctx, domain.NormalizePassword(in.Password)); derr != nil {
+			return LoginResult{}, derr
+		}
+		return LoginResult{}, err
+	}
 	u, err := a.Authenticate(ctx, in.Username, in.Password)
+	if errors.Is(err, domain.ErrInvalidCredentials) {
+		// Fail closed: a failure that cannot be counted is not forgiven.
+		if terr := a.throttle.LoginFailed(ctx, account, network); terr != nil {
+			return LoginResult{}, terr
+		}
+		return LoginResult{}, err
+	}
 	if err != nil {
 		return LoginResult{}, err
+	}
+	if err := a.throttle.LoginSucceeded(ctx, account, network); err != nil {
+		a.log.WarnContext(ctx, "usecase: reset login failures", "user_id", u.ID, "err", err)
 	}
 	token, s, err := a.sessions.Start(ctx, u.ID, in.Remember)
 	if err != nil {
@@ -88,18 +115,22 @@ func (a *Authenticator) Authenticate(ctx context.Context, username, password str
 	name, err := domain.NewUsername(username)
 	if err != nil {
 		// No account can have this name; spend the hashing time anyway.
-		a.spendDecoy(pw)
+		if err := a.spendDecoy(ctx, pw); err != nil {
+			return domain.User{}, err
+		}
 		return domain.User{}, domain.ErrInvalidCredentials
 	}
 	u, err := a.users.ByUsername(ctx, name)
 	if errors.Is(err, domain.ErrNotFound) {
-		a.spendDecoy(pw)
+		if err := a.spendDecoy(ctx, pw); err != nil {
+			return domain.User{}, err
+		}
 		return domain.User{}, domain.ErrInvalidCredentials
 	}
 	if err != nil {
 		return domain.User{}, fmt.Errorf("authenticate %q: %w", name, err)
 	}
-	match, stale, err := a.hasher.Verify(pw, u.PasswordHash)
+	match, stale, err := a.hasher.Verify(ctx, pw, u.PasswordHash)
 	if err != nil {
 		return domain.User{}, fmt.Errorf("authenticate %q: %w", name, err)
 	}
@@ -112,12 +143,19 @@ func (a *Authenticator) Authenticate(ctx context.Context, username, password str
 	return u, nil
 }
 
-func (a *Authenticator) spendDecoy(pw domain.Password) {
-	_, _, _ = a.hasher.Verify(pw, a.decoy)
+// spendDecoy verifies pw against the decoy hash, so a login that cannot
+// succeed costs what one that can does. Only a failure to hash at all (a
+// full hashing pool) is returned: it must look the same as it would for a
+// real account, or the answer would tell which names exist.
+func (a *Authenticator) spendDecoy(ctx context.Context, pw domain.Password) error {
+	if _, _, err := a.hasher.Verify(ctx, pw, a.decoy); err != nil {
+		return fmt.Errorf("authenticate: %w", err)
+	}
+	return nil
 }
 
 func (a *Authenticator) rehash(ctx context.Context, u *domain.User, pw domain.Password) {
-	hash, err := a.hasher.Hash(pw)
+	hash, err := a.hasher.Hash(ctx, pw)
 	if err == nil {
 		err = a.users.UpdatePasswordHash(ctx, u.ID, hash)
 	}

@@ -11,22 +11,24 @@ import (
 
 type authFixture struct {
 	*sessionFixture
-	hasher *fakeHasher
-	auth   *usecase.Authenticator
+	hasher    *fakeHasher
+	auth      *usecase.Authenticator
+	throttles *fakeThrottleStore
 }
 
 func newAuthFixture(t *testing.T) *authFixture {
 	t.Helper()
 	f := newSessionFixture(t)
 	hasher := &fakeHasher{version: "v1"}
-	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, &seqTokens{n: 200}, discard)
+	throttles := newFakeThrottleStore()
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(throttles, f.clock, testThrottlePolicy), &seqTokens{n: 200}, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}
 	if err := f.users.UpdatePasswordHash(context.Background(), f.user.ID, "v1:correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
-	return &authFixture{sessionFixture: f, hasher: hasher, auth: auth}
+	return &authFixture{sessionFixture: f, hasher: hasher, auth: auth, throttles: throttles}
 }
 
 func TestLogin(t *testing.T) {

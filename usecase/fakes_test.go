@@ -39,7 +39,7 @@ type fakeHasher struct {
 	fail     error
 }
 
-func (h *fakeHasher) Hash(p domain.Password) (string, error) {
+func (h *fakeHasher) Hash(_ context.Context, p domain.Password) (string, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.hashes++
@@ -49,10 +49,13 @@ func (h *fakeHasher) Hash(p domain.Password) (string, error) {
 	return h.version + ":" + p.Reveal(), nil
 }
 
-func (h *fakeHasher) Verify(p domain.Password, encoded string) (bool, bool, error) {
+func (h *fakeHasher) Verify(_ context.Context, p domain.Password, encoded string) (bool, bool, error) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.verifies++
+	if h.fail != nil {
+		return false, false, h.fail
+	}
 	version, secret, ok := strings.Cut(encoded, ":")
 	if !ok {
 		return false, false, errors.New("fake: malformed hash")
@@ -225,4 +228,119 @@ func (t *seqTokens) NewToken() (domain.Token, error) {
 	var b [domain.TokenBytes]byte
 	b[0] = t.n
 	return domain.NewToken(b), nil
+}
+
+// fakeBlocklist blocks the passwords it holds.
+type fakeBlocklist map[string]bool
+
+func (b fakeBlocklist) Contains(p domain.Password) bool { return b[p.Reveal()] }
+
+// fakeThrottleStore keeps throttling state in maps.
+type fakeThrottleStore struct {
+	mu       sync.Mutex
+	failures map[[2]string]failureRow
+	events   []throttleEvent
+	err      error
+}
+
+type failureRow struct {
+	n    int
+	last time.Time
+}
+
+type throttleEvent struct {
+	kind, network string
+	at            time.Time
+}
+
+func newFakeThrottleStore() *fakeThrottleStore {
+	return &fakeThrottleStore{failures: map[[2]string]failureRow{}}
+}
+
+func (s *fakeThrottleStore) Failures(_ context.Context, account, network string, since time.Time) (int, time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return 0, time.Time{}, s.err
+	}
+	r := s.failures[[2]string{account, network}]
+	if r.last.Before(since) {
+		return 0, time.Time{}, nil
+	}
+	return r.n, r.last, nil
+}
+
+func (s *fakeThrottleStore) RecordFailure(_ context.Context, account, network string, at, since time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return s.err
+	}
+	if account != "" {
+		k := [2]string{account, network}
+		r := s.failures[k]
+		if r.last.Before(since) {
+			r.n = 0
+		}
+		s.failures[k] = failureRow{n: r.n + 1, last: at}
+	}
+	s.events = append(s.events, throttleEvent{"login_failure", network, at})
+	return nil
+}
+
+func (s *fakeThrottleStore) ResetFailures(_ context.Context, account, network string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.failures, [2]string{account, network})
+	return s.err
+}
+
+func (s *fakeThrottleStore) CountEvents(_ context.Context, kind, network string, since time.Time) (int, time.Time, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return 0, time.Time{}, s.err
+	}
+	n, earliest := 0, time.Time{}
+	for _, e := range s.events {
+		if e.kind == kind && e.network == network && !e.at.Before(since) {
+			if n == 0 || e.at.Before(earliest) {
+				earliest = e.at
+			}
+			n++
+		}
+	}
+	return n, earliest, nil
+}
+
+func (s *fakeThrottleStore) AddEvent(_ context.Context, kind, network string, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err != nil {
+		return s.err
+	}
+	s.events = append(s.events, throttleEvent{kind, network, at})
+	return nil
+}
+
+func (s *fakeThrottleStore) Purge(_ context.Context, eventsBefore, failuresBefore time.Time) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	kept := s.events[:0]
+	for _, e := range s.events {
+		if e.at.Before(eventsBefore) {
+			n++
+			continue
+		}
+		kept = append(kept, e)
+	}
+	s.events = kept
+	for k, r := range s.failures {
+		if r.last.Before(failuresBefore) {
+			delete(s.failures, k)
+			n++
+		}
+	}
+	return n, nil
 }

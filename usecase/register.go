@@ -3,6 +3,8 @@ package usecase
 import (
 	"context"
 	"fmt"
+	"log/slog"
+	"net/netip"
 
 	"github.com/gatehouse/gatehouse/domain"
 )
@@ -16,39 +18,59 @@ type UserCreator interface {
 // PasswordHasher turns passwords into encoded hashes and checks them.
 // Verify reports whether password matches encoded and, when it does,
 // whether encoded was made with parameters other than the current ones.
+// Both may wait for capacity; when none comes in time they return an
+// error wrapping domain.ErrUnavailable.
 type PasswordHasher interface {
-	Hash(password domain.Password) (string, error)
-	Verify(password domain.Password, encoded string) (match, needsRehash bool, err error)
+	Hash(ctx context.Context, password domain.Password) (string, error)
+	Verify(ctx context.Context, password domain.Password, encoded string) (match, needsRehash bool, err error)
 }
 
-// RegisterInput is what a visitor submits to sign up.
+// PasswordBlocklist knows passwords too common to accept (NIST SP 800-63B
+// 5.1.1.2: compare against values known to be commonly used).
+type PasswordBlocklist interface {
+	Contains(password domain.Password) bool
+}
+
+// RegisterInput is what a visitor submits to sign up, and from where.
 type RegisterInput struct {
 	Username string
 	Password string
+	Client   netip.Addr
 }
 
 // Registrar creates accounts.
 type Registrar struct {
-	users  UserCreator
-	hasher PasswordHasher
-	clock  Clock
+	users     UserCreator
+	hasher    PasswordHasher
+	blocklist PasswordBlocklist
+	throttle  *Throttle
+	clock     Clock
+	log       *slog.Logger
 }
 
 // NewRegistrar returns a Registrar that stores users in users.
-func NewRegistrar(users UserCreator, hasher PasswordHasher, clock Clock) *Registrar {
-	return &Registrar{users: users, hasher: hasher, clock: clock}
+func NewRegistrar(users UserCreator, hasher PasswordHasher, blocklist PasswordBlocklist, throttle *Throttle, clock Clock, log *slog.Logger) *Registrar {
+	return &Registrar{users: users, hasher: hasher, blocklist: blocklist, throttle: throttle, clock: clock, log: log}
 }
 
 // Register validates in, hashes the password and stores the account. It
-// returns a *domain.ValidationError naming every field that breaks a rule,
-// or an error wrapping domain.ErrUsernameTaken.
+// returns a *domain.ThrottledError when in.Client's network created too
+// many accounts recently, a *domain.ValidationError naming every field that
+// breaks a rule, or an error wrapping domain.ErrUsernameTaken.
 func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User, error) {
+	network := ClientNetwork(in.Client)
+	if err := r.throttle.CheckSignup(ctx, network); err != nil {
+		return domain.User{}, err
+	}
 	name, nameErr := domain.NewUsername(in.Username)
 	password, passErr := domain.NewPassword(in.Password, name)
+	if passErr == nil && r.blocklist.Contains(password) {
+		passErr = domain.NewValidationError(domain.FieldPassword, "This password is on a list of commonly used passwords. Please choose another.")
+	}
 	if err := domain.MergeValidation(nameErr, passErr); err != nil {
 		return domain.User{}, err
 	}
-	hash, err := r.hasher.Hash(password)
+	hash, err := r.hasher.Hash(ctx, password)
 	if err != nil {
 		return domain.User{}, fmt.Errorf("register %q: %w", name, err)
 	}
@@ -59,6 +81,11 @@ func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User
 	})
 	if err != nil {
 		return domain.User{}, fmt.Errorf("register %q: %w", name, err)
+	}
+	// The account exists: a failure to count it must not report the
+	// signup as failed.
+	if err := r.throttle.SignedUp(ctx, network); err != nil {
+		r.log.WarnContext(ctx, "usecase: count signup", "user_id", u.ID, "err", err)
 	}
 	return u, nil
 }

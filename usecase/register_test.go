@@ -15,7 +15,7 @@ func TestRegister(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	users := newFakeUsers()
 	hasher := &fakeHasher{version: "v1"}
-	r := usecase.NewRegistrar(users, hasher, clock)
+	r := usecase.NewRegistrar(users, hasher, fakeBlocklist{"password1234": true}, newTestThrottle(clock), clock, discard)
 
 	u, err := r.Register(ctx, usecase.RegisterInput{Username: " Alice ", Password: "correct horse battery"})
 	if err != nil {
@@ -38,6 +38,7 @@ func TestRegister(t *testing.T) {
 		{"both invalid", usecase.RegisterInput{Username: "a", Password: "short"}, nil, []string{domain.FieldUsername, domain.FieldPassword}},
 		{"password contains name", usecase.RegisterInput{Username: "bobby", Password: "iambobby-and-proud"}, nil, []string{domain.FieldPassword}},
 		{"missing fields", usecase.RegisterInput{}, nil, []string{domain.FieldUsername, domain.FieldPassword}},
+		{"common password", usecase.RegisterInput{Username: "carol", Password: "password1234"}, nil, []string{domain.FieldPassword}},
 	}
 	for _, tt := range tests {
 		_, err := r.Register(ctx, tt.in)
@@ -65,7 +66,8 @@ func TestRegister(t *testing.T) {
 func TestRegisterPropagatesStoreErrors(t *testing.T) {
 	users := newFakeUsers()
 	users.err = domain.ErrUnavailable
-	r := usecase.NewRegistrar(users, &fakeHasher{version: "v1"}, &fakeClock{})
+	clock := &fakeClock{}
+	r := usecase.NewRegistrar(users, &fakeHasher{version: "v1"}, fakeBlocklist{}, newTestThrottle(clock), clock, discard)
 	_, err := r.Register(context.Background(), usecase.RegisterInput{Username: "carol", Password: "correct horse battery"})
 	if !errors.Is(err, domain.ErrUnavailable) {
 		t.Errorf("Register with a failing store error = %v, want %v", err, domain.ErrUnavailable)

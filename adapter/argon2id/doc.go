@@ -6,5 +6,7 @@
 // Salt and hash are unpadded standard base64. A Hasher verifies any hash
 // whose parameters are within sane bounds and reports when a matching hash
 // was made with parameters other than its own, so callers can rehash on
-// login.
+// login. A Pool runs a Hasher with a bounded number of hashes at once and a
+// bounded queue, so a flood of logins cannot exhaust memory; the service
+// should use the Pool, not the bare Hasher.
 package argon2id

@@ -33,7 +33,7 @@ func FuzzVerify(f *testing.F) {
 				return
 			}
 		}
-		match, rehash, err := h.Verify(testPassword(password), encoded)
+		match, rehash, err := h.Verify(t.Context(), testPassword(password), encoded)
 		if (err == nil) != (decodeErr == nil) {
 			t.Fatalf("Verify(%q) error = %v, but decode error = %v", encoded, err, decodeErr)
 		}

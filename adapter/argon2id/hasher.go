@@ -1,6 +1,7 @@
 package argon2id
 
 import (
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	"fmt"
@@ -15,7 +16,9 @@ import (
 var _ usecase.PasswordHasher = (*Hasher)(nil)
 
 // Hasher hashes passwords with fixed Argon2id parameters and verifies
-// hashes made with any valid parameters. It is safe for concurrent use.
+// hashes made with any valid parameters. It is safe for concurrent use and
+// runs as many hashes at once as it is called with, each holding its memory
+// cost until it ends; wrap it in a Pool to bound that.
 type Hasher struct {
 	params Params
 	rand   io.Reader
@@ -35,8 +38,13 @@ func newWithRand(p Params, r io.Reader) (*Hasher, error) {
 }
 
 // Hash derives a 32-byte key from password and a fresh 16-byte random salt
-// and returns both with the parameters as a PHC string.
-func (h *Hasher) Hash(password domain.Password) (string, error) {
+// and returns both with the parameters as a PHC string. It returns an error
+// wrapping ctx.Err() without hashing when ctx is already done; once started,
+// hashing runs to the end.
+func (h *Hasher) Hash(ctx context.Context, password domain.Password) (string, error) {
+	if err := ctx.Err(); err != nil {
+		return "", fmt.Errorf("argon2id: hash: %w", err)
+	}
 	salt := make([]byte, saltLen)
 	if _, err := io.ReadFull(h.rand, salt); err != nil {
 		return "", fmt.Errorf("argon2id: read salt: %w", err)
@@ -48,8 +56,12 @@ func (h *Hasher) Hash(password domain.Password) (string, error) {
 // Verify reports whether password matches encoded, comparing in constant
 // time. When it matches, needsRehash reports whether encoded was made with
 // parameters, salt length or key length other than h's. A malformed or
-// unsupported encoded returns an error wrapping ErrInvalidHash.
-func (h *Hasher) Verify(password domain.Password, encoded string) (match, needsRehash bool, err error) {
+// unsupported encoded returns an error wrapping ErrInvalidHash. Like Hash,
+// it returns an error wrapping ctx.Err() when ctx is already done.
+func (h *Hasher) Verify(ctx context.Context, password domain.Password, encoded string) (match, needsRehash bool, err error) {
+	if err := ctx.Err(); err != nil {
+		return false, false, fmt.Errorf("argon2id: verify: %w", err)
+	}
 	stored, err := decode(encoded)
 	if err != nil {
 		return false, false, err

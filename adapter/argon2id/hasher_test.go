@@ -1,10 +1,12 @@
 package argon2id
 
 import (
+	"context"
 	"errors"
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gatehouse/gatehouse/domain"
 )
@@ -37,7 +39,7 @@ func TestHashVerifyRoundTrip(t *testing.T) {
 		"pässwörd with ünïcödé and 🔑",
 		strings.Repeat("x", domain.PasswordMaxLen),
 	} {
-		encoded, err := h.Hash(testPassword(raw))
+		encoded, err := h.Hash(t.Context(), testPassword(raw))
 		if err != nil {
 			t.Fatalf("Hash(%q) error = %v, want nil", raw, err)
 		}
@@ -51,7 +53,7 @@ func TestHashVerifyRoundTrip(t *testing.T) {
 		if len(stored.salt) != 16 || len(stored.key) != 32 {
 			t.Errorf("Hash(%q) salt, key = %d, %d bytes, want 16, 32", raw, len(stored.salt), len(stored.key))
 		}
-		match, rehash, err := h.Verify(testPassword(raw), encoded)
+		match, rehash, err := h.Verify(t.Context(), testPassword(raw), encoded)
 		if !match || rehash || err != nil {
 			t.Errorf("Verify(%q, Hash(%q)) = %v, %v, %v, want true, false, nil", raw, raw, match, rehash, err)
 		}
@@ -61,7 +63,7 @@ func TestHashVerifyRoundTrip(t *testing.T) {
 func TestVerifyWrongPassword(t *testing.T) {
 	h := newHasher(t, testParams)
 	const right = "correct horse battery staple"
-	encoded, err := h.Hash(testPassword(right))
+	encoded, err := h.Hash(t.Context(), testPassword(right))
 	if err != nil {
 		t.Fatalf("Hash(%q) error = %v, want nil", right, err)
 	}
@@ -72,7 +74,7 @@ func TestVerifyWrongPassword(t *testing.T) {
 		"Correct horse battery staple",
 		"correct horse battery staplf",
 	} {
-		match, rehash, err := h.Verify(testPassword(wrong), encoded)
+		match, rehash, err := h.Verify(t.Context(), testPassword(wrong), encoded)
 		if match || rehash || err != nil {
 			t.Errorf("Verify(%q, Hash(%q)) = %v, %v, %v, want false, false, nil", wrong, right, match, rehash, err)
 		}
@@ -82,8 +84,8 @@ func TestVerifyWrongPassword(t *testing.T) {
 func TestHashSaltsEachHash(t *testing.T) {
 	h := newHasher(t, testParams)
 	pw := testPassword("correct horse battery staple")
-	first, err1 := h.Hash(pw)
-	second, err2 := h.Hash(pw)
+	first, err1 := h.Hash(t.Context(), pw)
+	second, err2 := h.Hash(t.Context(), pw)
 	if err1 != nil || err2 != nil {
 		t.Fatalf("Hash() errors = %v, %v, want nil", err1, err2)
 	}
@@ -115,7 +117,7 @@ func TestHashKnownAnswer(t *testing.T) {
 		if err != nil {
 			t.Fatalf("newWithRand(%v) error = %v, want nil", tt.params, err)
 		}
-		got, err := h.Hash(testPassword(tt.password))
+		got, err := h.Hash(t.Context(), testPassword(tt.password))
 		if got != tt.want || err != nil {
 			t.Errorf("Hash(%q) with %v and salt %q = %q, %v, want %q, nil", tt.password, tt.params, tt.salt, got, err, tt.want)
 		}
@@ -136,7 +138,7 @@ func TestHashSaltReadError(t *testing.T) {
 		if err != nil {
 			t.Fatalf("newWithRand(%v) error = %v, want nil", testParams, err)
 		}
-		got, err := h.Hash(testPassword("correct horse battery staple"))
+		got, err := h.Hash(t.Context(), testPassword("correct horse battery staple"))
 		if err == nil || got != "" || !strings.HasPrefix(err.Error(), "argon2id: read salt: ") {
 			t.Errorf("Hash() with %s = %q, %v, want \"\", argon2id: read salt error", tt.name, got, err)
 		}
@@ -152,12 +154,12 @@ func TestVerifyReferenceVectors(t *testing.T) {
 		// Only the last vector was made with testParams and a 16-byte salt
 		// and 32-byte key; the others differ in at least one of them.
 		wantRehash := !strings.HasPrefix(v.encoded, "$argon2id$v=19$m=64,t=1,p=1$MDEyMzQ1Njc4OWFiY2RlZg$")
-		match, rehash, err := h.Verify(testPassword(v.password), v.encoded)
+		match, rehash, err := h.Verify(t.Context(), testPassword(v.password), v.encoded)
 		if !match || rehash != wantRehash || err != nil {
 			t.Errorf("Verify(%q, %q) = %v, %v, %v, want true, %v, nil", v.password, v.encoded, match, rehash, err, wantRehash)
 		}
 		wrong := v.password + "!"
-		match, rehash, err = h.Verify(testPassword(wrong), v.encoded)
+		match, rehash, err = h.Verify(t.Context(), testPassword(wrong), v.encoded)
 		if match || rehash || err != nil {
 			t.Errorf("Verify(%q, %q) = %v, %v, %v, want false, false, nil", wrong, v.encoded, match, rehash, err)
 		}
@@ -190,14 +192,47 @@ func TestVerifyNeedsRehash(t *testing.T) {
 	}
 	h := newHasher(t, testParams)
 	for _, tt := range tests {
-		match, rehash, err := h.Verify(pw, tt.encoded)
+		match, rehash, err := h.Verify(t.Context(), pw, tt.encoded)
 		if !match || rehash != tt.want || err != nil {
 			t.Errorf("Verify(%q, %s hash) = %v, %v, %v, want true, %v, nil", raw, tt.name, match, rehash, err, tt.want)
 		}
 		// A wrong password never asks for a rehash: there is nothing to rehash with.
-		match, rehash, err = h.Verify(testPassword(raw+"!"), tt.encoded)
+		match, rehash, err = h.Verify(t.Context(), testPassword(raw+"!"), tt.encoded)
 		if match || rehash || err != nil {
 			t.Errorf("Verify(wrong password, %s hash) = %v, %v, %v, want false, false, nil", tt.name, match, rehash, err)
+		}
+	}
+}
+
+// TestHasherDoneContext checks that a done context stops Hash and Verify
+// before they spend any memory or time.
+func TestHasherDoneContext(t *testing.T) {
+	h := newHasher(t, testParams)
+	pw := testPassword("correct horse battery staple")
+	encoded, err := h.Hash(t.Context(), pw)
+	if err != nil {
+		t.Fatalf("Hash() error = %v, want nil", err)
+	}
+	canceled, cancel := context.WithCancel(t.Context())
+	cancel()
+	expired, cancel := context.WithDeadline(t.Context(), time.Unix(0, 0))
+	defer cancel()
+	tests := []struct {
+		name string
+		ctx  context.Context
+		want error
+	}{
+		{"canceled", canceled, context.Canceled},
+		{"expired", expired, context.DeadlineExceeded},
+	}
+	for _, tt := range tests {
+		got, err := h.Hash(tt.ctx, pw)
+		if got != "" || !errors.Is(err, tt.want) {
+			t.Errorf("Hash(%s ctx) = %q, %v, want \"\", %v", tt.name, got, err, tt.want)
+		}
+		match, rehash, err := h.Verify(tt.ctx, pw, encoded)
+		if match || rehash || !errors.Is(err, tt.want) {
+			t.Errorf("Verify(%s ctx) = %v, %v, %v, want false, false, %v", tt.name, match, rehash, err, tt.want)
 		}
 	}
 }
@@ -205,9 +240,10 @@ func TestVerifyNeedsRehash(t *testing.T) {
 func BenchmarkHash(b *testing.B) {
 	h := newHasher(b, DefaultParams())
 	pw := testPassword("correct horse battery staple")
+	ctx := b.Context()
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := h.Hash(pw); err != nil {
+		if _, err := h.Hash(ctx, pw); err != nil {
 			b.Fatalf("Hash() error = %v", err)
 		}
 	}

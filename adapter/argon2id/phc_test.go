@@ -129,7 +129,7 @@ func TestVerifyRejectsMalformed(t *testing.T) {
 	h := newHasher(t, testParams)
 	pw := testPassword("password")
 	for _, tt := range tests {
-		match, rehash, err := h.Verify(pw, tt.encoded)
+		match, rehash, err := h.Verify(t.Context(), pw, tt.encoded)
 		if !errors.Is(err, ErrInvalidHash) || !strings.Contains(err.Error(), tt.wantMsg) {
 			t.Errorf("Verify(%q) error = %v, want ErrInvalidHash containing %q", tt.encoded, err, tt.wantMsg)
 			continue

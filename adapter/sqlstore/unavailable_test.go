@@ -13,6 +13,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
 	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
 )
 
 // TestWritesReportUnavailableWhileLocked holds the write lock of a database
@@ -28,6 +29,7 @@ func TestWritesReportUnavailableWhileLocked(t *testing.T) {
 
 	impatient := openRaw(t, "file:"+path+"?_pragma=busy_timeout(0)")
 	users, sessions := sqlstore.NewUserStore(impatient), sqlstore.NewSessionStore(impatient)
+	throttle := sqlstore.NewThrottleStore(impatient)
 
 	lock, err := setup.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock
 	if err != nil {
@@ -52,6 +54,13 @@ func TestWritesReportUnavailableWhileLocked(t *testing.T) {
 		{"SessionStore.Delete", func() error { return sessions.Delete(ctx, s.ID) }},
 		{"SessionStore.DeleteExpired", func() error {
 			_, err := sessions.DeleteExpired(ctx, t0.Add(2*time.Hour))
+			return err
+		}},
+		{"ThrottleStore.RecordFailure", func() error { return throttle.RecordFailure(ctx, "alice", netA, t0, time.Time{}) }},
+		{"ThrottleStore.ResetFailures", func() error { return throttle.ResetFailures(ctx, "alice", netA) }},
+		{"ThrottleStore.AddEvent", func() error { return throttle.AddEvent(ctx, usecase.EventSignup, netA, t0) }},
+		{"ThrottleStore.Purge", func() error {
+			_, err := throttle.Purge(ctx, t0.Add(time.Hour), t0.Add(time.Hour))
 			return err
 		}},
 	}

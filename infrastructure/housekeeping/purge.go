@@ -1,9 +1,10 @@
-// Package housekeeping runs background maintenance: today, purging expired
-// sessions.
+// Package housekeeping runs background maintenance: purging expired
+// sessions and stale throttling state.
 package housekeeping
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -21,21 +22,22 @@ type Settings struct {
 	PurgeInterval time.Duration
 }
 
-// Loop runs a Purger every interval until stopped.
+// Loop runs its Purgers every interval until stopped.
 type Loop struct {
-	purger   Purger
+	purgers  []Purger
 	interval time.Duration
 	log      *slog.Logger
 	cancel   context.CancelFunc
 	done     chan struct{}
 }
 
-// NewLoop returns a stopped Loop.
-func NewLoop(p Purger, s Settings, log *slog.Logger) *Loop {
-	return &Loop{purger: p, interval: s.PurgeInterval, log: log}
+// NewLoop returns a stopped Loop over purgers.
+func NewLoop(purgers []Purger, s Settings, log *slog.Logger) *Loop {
+	return &Loop{purgers: purgers, interval: s.PurgeInterval, log: log}
 }
 
-// Start purges once now and then every interval, in the background.
+// Start runs every purger once now and then every interval, in the
+// background.
 func (l *Loop) Start(context.Context) error {
 	ctx, cancel := context.WithCancel(context.Background())
 	l.cancel, l.done = cancel, make(chan struct{})
@@ -70,12 +72,14 @@ func (l *Loop) Stop(ctx context.Context) error {
 }
 
 func (l *Loop) purge(ctx context.Context) {
-	n, err := l.purger.Purge(ctx)
-	switch {
-	case err != nil && ctx.Err() == nil:
-		l.log.WarnContext(ctx, "housekeeping: purge expired sessions", "err", err)
-	case n > 0:
-		l.log.InfoContext(ctx, "housekeeping: purged expired sessions", "count", n)
+	for _, p := range l.purgers {
+		n, err := p.Purge(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			l.log.WarnContext(ctx, "housekeeping: purge", "purger", fmt.Sprintf("%T", p), "err", err)
+		case n > 0:
+			l.log.InfoContext(ctx, "housekeeping: purged", "purger", fmt.Sprintf("%T", p), "count", n)
+		}
 	}
 }
 

@@ -22,8 +22,8 @@ func (p *countingPurger) Purge(context.Context) (int64, error) {
 }
 
 func TestLoopPurgesAtStartAndOnEveryTick(t *testing.T) {
-	p := &countingPurger{}
-	l := NewLoop(p, Settings{PurgeInterval: 10 * time.Millisecond}, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	p, q := &countingPurger{}, &countingPurger{}
+	l := NewLoop([]Purger{p, q}, Settings{PurgeInterval: 10 * time.Millisecond}, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err := l.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}
@@ -35,8 +35,8 @@ func TestLoopPurgesAtStartAndOnEveryTick(t *testing.T) {
 		t.Fatalf("Stop() error = %v", err)
 	}
 	n := p.calls.Load()
-	if n < 3 {
-		t.Fatalf("purges after 5s = %d, want at least 3", n)
+	if n < 3 || q.calls.Load() < 3 {
+		t.Fatalf("purges after 5s = %d and %d, want at least 3 of each", n, q.calls.Load())
 	}
 	time.Sleep(30 * time.Millisecond)
 	if after := p.calls.Load(); after != n {
@@ -47,7 +47,7 @@ func TestLoopPurgesAtStartAndOnEveryTick(t *testing.T) {
 func TestLoopLogsFailures(t *testing.T) {
 	var logs strings.Builder
 	p := &countingPurger{err: errors.New("disk on fire")}
-	l := NewLoop(p, Settings{PurgeInterval: time.Hour}, slog.New(slog.NewTextHandler(&logs, nil)))
+	l := NewLoop([]Purger{p}, Settings{PurgeInterval: time.Hour}, slog.New(slog.NewTextHandler(&logs, nil)))
 	if err := l.Start(context.Background()); err != nil {
 		t.Fatal(err)
 	}

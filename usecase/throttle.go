@@ -1,0 +1,174 @@
+package usecase
+
+import (
+	"context"
+	"fmt"
+	"net/netip"
+	"time"
+
+	"github.com/gatehouse/gatehouse/domain"
+)
+
+// Event kinds counted per client network for throttling.
+const (
+	EventLoginFailure = "login_failure"
+	EventSignup       = "signup"
+)
+
+// ThrottleStore keeps throttling state in the database, so it survives
+// restarts and holds across instances. Account keys are canonical
+// usernames; network keys come from ClientNetwork.
+type ThrottleStore interface {
+	// Failures returns the consecutive failed logins for account from
+	// network whose last failure is at or after since, and that time.
+	Failures(ctx context.Context, account, network string, since time.Time) (count int, last time.Time, err error)
+	// RecordFailure adds one failed login for account from network, and
+	// one EventLoginFailure event for network, in one transaction. A count
+	// whose last failure is before since is forgotten first: it restarts
+	// at one.
+	RecordFailure(ctx context.Context, account, network string, at, since time.Time) error
+	// ResetFailures forgets the failures of account from network.
+	ResetFailures(ctx context.Context, account, network string) error
+	// CountEvents returns how many events of kind network had at or after
+	// since, and the earliest of them.
+	CountEvents(ctx context.Context, kind, network string, since time.Time) (count int, earliest time.Time, err error)
+	// AddEvent records one event of kind for network.
+	AddEvent(ctx context.Context, kind, network string, at time.Time) error
+	// Purge deletes events before eventsBefore and failure counters whose
+	// last failure is before failuresBefore, and reports how many rows went.
+	Purge(ctx context.Context, eventsBefore, failuresBefore time.Time) (int64, error)
+}
+
+// ThrottlePolicy holds the limits.
+type ThrottlePolicy struct {
+	// MaxFailures consecutive failures of one account from one network
+	// lock that pair for BaseDelay, doubled per further failure up to
+	// MaxDelay.
+	MaxFailures int
+	BaseDelay   time.Duration
+	MaxDelay    time.Duration
+	// FailureMemory is how long consecutive failures are remembered
+	// without a new one.
+	FailureMemory time.Duration
+	// NetworkMaxFailures caps failed logins per network per Window across
+	// all accounts (password spraying).
+	NetworkMaxFailures int
+	// SignupMaxPerNetwork caps accounts created per network per Window.
+	SignupMaxPerNetwork int
+	// Window is the span of the per-network caps.
+	Window time.Duration
+}
+
+// Throttle applies a ThrottlePolicy to logins and signups.
+type Throttle struct {
+	store  ThrottleStore
+	clock  Clock
+	policy ThrottlePolicy
+}
+
+// NewThrottle returns a Throttle keeping its state in store.
+func NewThrottle(store ThrottleStore, clock Clock, policy ThrottlePolicy) *Throttle {
+	return &Throttle{store: store, clock: clock, policy: policy}
+}
+
+// ClientNetwork is the key of a client for throttling: its IPv4 address,
+// or the /64 an IPv6 address belongs to (one subscriber usually holds a
+// whole /64, so counting single IPv6 addresses would be easy to evade).
+func ClientNetwork(ip netip.Addr) string {
+	ip = ip.Unmap()
+	if !ip.IsValid() {
+		return "unknown"
+	}
+	if ip.Is6() {
+		p, _ := ip.Prefix(64)
+		return p.String()
+	}
+	return ip.String()
+}
+
+// CheckLogin returns a *domain.ThrottledError when logins for account from
+// network must wait. account may be "" (no valid username was given).
+func (t *Throttle) CheckLogin(ctx context.Context, account, network string) error {
+	now := t.clock.Now()
+	if account != "" {
+		n, last, err := t.store.Failures(ctx, account, network, now.Add(-t.policy.FailureMemory))
+		if err != nil {
+			return fmt.Errorf("throttle: read failures: %w", err)
+		}
+		if n >= t.policy.MaxFailures {
+			if wait := last.Add(t.lockDelay(n)).Sub(now); wait > 0 {
+				return &domain.ThrottledError{RetryAfter: wait}
+			}
+		}
+	}
+	return t.checkNetwork(ctx, EventLoginFailure, network, t.policy.NetworkMaxFailures)
+}
+
+// LoginFailed records a failed login.
+func (t *Throttle) LoginFailed(ctx context.Context, account, network string) error {
+	now := t.clock.Now()
+	if err := t.store.RecordFailure(ctx, account, network, now, now.Add(-t.policy.FailureMemory)); err != nil {
+		return fmt.Errorf("throttle: record failure: %w", err)
+	}
+	return nil
+}
+
+// LoginSucceeded resets the account's failures from network.
+func (t *Throttle) LoginSucceeded(ctx context.Context, account, network string) error {
+	if err := t.store.ResetFailures(ctx, account, network); err != nil {
+		return fmt.Errorf("throttle: reset failures: %w", err)
+	}
+	return nil
+}
+
+// CheckSignup returns a *domain.ThrottledError when network created too
+// many accounts recently.
+func (t *Throttle) CheckSignup(ctx context.Context, network string) error {
+	return t.checkNetwork(ctx, EventSignup, network, t.policy.SignupMaxPerNetwork)
+}
+
+// SignedUp counts an account created from network.
+func (t *Throttle) SignedUp(ctx context.Context, network string) error {
+	if err := t.store.AddEvent(ctx, EventSignup, network, t.clock.Now()); err != nil {
+		return fmt.Errorf("throttle: record signup: %w", err)
+	}
+	return nil
+}
+
+// Purge forgets state too old to matter.
+func (t *Throttle) Purge(ctx context.Context) (int64, error) {
+	now := t.clock.Now()
+	n, err := t.store.Purge(ctx, now.Add(-t.policy.Window), now.Add(-t.policy.FailureMemory))
+	if err != nil {
+		return 0, fmt.Errorf("throttle: purge: %w", err)
+	}
+	return n, nil
+}
+
+func (t *Throttle) checkNetwork(ctx context.Context, kind, network string, limit int) error {
+	now := t.clock.Now()
+	// The window is (now-Window, now]: an event exactly Window old has
+	// left it. Stores keep milliseconds, hence the 1 ms.
+	n, earliest, err := t.store.CountEvents(ctx, kind, network, now.Add(-t.policy.Window+time.Millisecond))
+	if err != nil {
+		return fmt.Errorf("throttle: count %s: %w", kind, err)
+	}
+	if n >= limit {
+		wait := earliest.Add(t.policy.Window).Sub(now)
+		if wait < time.Second {
+			wait = time.Second
+		}
+		return &domain.ThrottledError{RetryAfter: wait}
+	}
+	return nil
+}
+
+// lockDelay is how long n consecutive failures lock an account+network:
+// BaseDelay at MaxFailures, doubling per further failure, at most MaxDelay.
+func (t *Throttle) lockDelay(n int) time.Duration {
+	d := t.policy.BaseDelay
+	for i := t.policy.MaxFailures; i < n && d < t.policy.MaxDelay; i++ {
+		d *= 2
+	}
+	return min(d, t.policy.MaxDelay)
+}
