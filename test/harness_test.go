@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -100,9 +101,16 @@ type browser struct {
 }
 
 func (s *testServer) newBrowser() *browser {
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		s.t.Fatal(err)
+	var jar http.CookieJar = &plainJar{}
+	if !s.cfg.CookieSecure {
+		// The standard jar behaves as a browser does; it also (rightly)
+		// never sends Secure cookies over the plain HTTP of the tests,
+		// which is what plainJar is for: a server behind a TLS proxy.
+		std, err := cookiejar.New(nil)
+		if err != nil {
+			s.t.Fatal(err)
+		}
+		jar = std
 	}
 	return &browser{t: s.t, srv: s, client: &http.Client{
 		Jar:           jar,
@@ -140,14 +148,58 @@ func (b *browser) get(path string) response {
 	return b.do(req)
 }
 
+// post submits form the way the site's own pages do: with the CSRF token
+// of a freshly loaded page (unless form already has one) and a same-origin
+// Origin header.
 func (b *browser) post(path string, form url.Values) response {
+	b.t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if !form.Has("csrf_token") {
+		form.Set("csrf_token", b.csrfToken())
+	}
+	return b.postRaw(path, form, map[string]string{"Origin": b.srv.origin()})
+}
+
+// origin is the site's origin as a browser names it: https when the
+// server is configured to sit behind TLS.
+func (s *testServer) origin() string {
+	if s.cfg.CookieSecure {
+		return "https://" + strings.TrimPrefix(s.base, "http://")
+	}
+	return s.base
+}
+
+// postRaw submits form as is, with the given extra headers.
+func (b *browser) postRaw(path string, form url.Values, headers map[string]string) response {
 	b.t.Helper()
 	req, err := http.NewRequest(http.MethodPost, b.srv.base+path, strings.NewReader(form.Encode()))
 	if err != nil {
 		b.t.Fatal(err)
 	}
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	return b.do(req)
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf_token" value="([^"]+)"`)
+
+// csrfToken loads a page with a form, as a person would before submitting
+// one, and returns its token: the logout page when logged in, else the
+// login page.
+func (b *browser) csrfToken() string {
+	b.t.Helper()
+	for _, page := range []string{"/logout", "/login"} {
+		res := b.get(page)
+		if m := csrfInput.FindStringSubmatch(res.Body); res.StatusCode == http.StatusOK && m != nil {
+			return m[1]
+		}
+	}
+	b.t.Fatalf("no page offered a CSRF token")
+	return ""
 }
 
 // cookie returns the jar's cookie named name, or nil.
@@ -247,3 +299,35 @@ const (
 	alicePassword = "correct horse battery staple"
 	bobPassword   = "purple monkey dishwasher"
 )
+
+// plainJar keeps cookies by name for one host, ignoring Secure: it stands
+// in for a browser talking to a TLS proxy in front of the test server.
+type plainJar struct {
+	mu      sync.Mutex
+	cookies map[string]*http.Cookie
+}
+
+func (j *plainJar) SetCookies(_ *url.URL, cookies []*http.Cookie) {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	if j.cookies == nil {
+		j.cookies = map[string]*http.Cookie{}
+	}
+	for _, c := range cookies {
+		if c.MaxAge < 0 || (!c.Expires.IsZero() && c.Expires.Before(time.Now())) {
+			delete(j.cookies, c.Name)
+			continue
+		}
+		j.cookies[c.Name] = c
+	}
+}
+
+func (j *plainJar) Cookies(*url.URL) []*http.Cookie {
+	j.mu.Lock()
+	defer j.mu.Unlock()
+	out := make([]*http.Cookie, 0, len(j.cookies))
+	for _, c := range j.cookies {
+		out = append(out, &http.Cookie{Name: c.Name, Value: c.Value})
+	}
+	return out
+}

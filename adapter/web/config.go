@@ -1,6 +1,9 @@
 package web
 
-import "time"
+import (
+	"net/netip"
+	"time"
+)
 
 // Config holds the settings the web adapter reads.
 type Config struct {
@@ -11,6 +14,8 @@ type Config struct {
 	RememberFor time.Duration
 	// LastVisitMaxAge is the Max-Age of the last_visit cookie.
 	LastVisitMaxAge time.Duration
-	// SecretKey signs the last_visit cookie.
+	// SecretKey keys the HMACs of the last_visit cookie and CSRF tokens.
 	SecretKey []byte
+	// TrustedProxies are the peers whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 }

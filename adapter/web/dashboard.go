@@ -14,8 +14,8 @@ const lastVisitLayout = "Monday, 2 January 2006 at 15:04 MST"
 // records this visit in its place.
 func (h *Handler) dashboard(c *fiber.Ctx) error {
 	p, _ := principal(c)
-	view := dashboardView{
-		layoutView: layoutView{Title: "Dashboard", User: p.User.Username.String()},
+	view := &dashboardView{
+		layoutView: layoutView{Title: "Dashboard"},
 		Username:   p.User.Username.String(),
 	}
 	if at, ok := h.lastVisit.decode(h.cookies.get(c, lastVisitCookieName), p.User.ID); ok {
@@ -29,5 +29,5 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	}
 	now := h.clock.Now().UTC()
 	h.cookies.set(c, lastVisitCookieName, h.lastVisit.encode(p.User.ID, now), h.cfg.LastVisitMaxAge)
-	return render(c, http.StatusOK, "dashboard", view)
+	return h.render(c, http.StatusOK, "dashboard", view)
 }

@@ -2,7 +2,9 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"net/http"
+	"strconv"
 
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gofiber/fiber/v2"
@@ -31,10 +33,13 @@ var errorTable = []struct {
 // statusProblems covers errors that carry only a status (Fiber's own).
 var statusProblems = map[int]problem{
 	http.StatusBadRequest:            {http.StatusBadRequest, "Bad request", "The request could not be understood."},
+	http.StatusForbidden:             {http.StatusForbidden, "Form expired", "This form has expired or was not sent from this site. Reload the page and try again."},
+	http.StatusUnsupportedMediaType:  {http.StatusUnsupportedMediaType, "Unsupported form", "Please send the form from this site's pages."},
+	http.StatusTooManyRequests:       {http.StatusTooManyRequests, "Too many attempts", "Too many attempts. Please wait a while and try again."},
 	http.StatusNotFound:              {http.StatusNotFound, "Page not found", "There is nothing at this address."},
 	http.StatusMethodNotAllowed:      {http.StatusMethodNotAllowed, "Method not allowed", "This page does not accept that kind of request."},
 	http.StatusRequestEntityTooLarge: {http.StatusRequestEntityTooLarge, "Request too large", "The form you sent is too large."},
-	http.StatusUnprocessableEntity:   {http.StatusUnprocessableEntity, "Invalid input", "Please check the form and try again."},
+	http.StatusUnprocessableEntity:   {http.StatusUnprocessableEntity, "Invalid input", "The form contains characters that are not allowed, or is missing a field. Please check it and try again."},
 	http.StatusServiceUnavailable:    {http.StatusServiceUnavailable, "Temporarily unavailable", "The service is busy. Please try again in a moment."},
 }
 
@@ -48,7 +53,12 @@ const retryAfterSeconds = "5"
 func describe(err error) problem {
 	var invalid *domain.ValidationError
 	if errors.As(err, &invalid) {
-		return statusProblems[http.StatusUnprocessableEntity]
+		return problem{http.StatusUnprocessableEntity, "Invalid input", "Please correct the marked fields."}
+	}
+	var throttled *domain.ThrottledError
+	if errors.As(err, &throttled) {
+		return problem{http.StatusTooManyRequests, "Too many attempts",
+			fmt.Sprintf("Too many attempts. Please wait %s and try again.", humanWait(throttled.RetryAfterSeconds()))}
 	}
 	for _, row := range errorTable {
 		if errors.Is(err, row.target) {
@@ -77,15 +87,13 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 		h.log.ErrorContext(c.UserContext(), "web: request failed",
 			"request_id", reqID, "method", c.Method(), "route", routePath(c), "status", p.Status, "err", err)
 	}
-	if p.Status == http.StatusServiceUnavailable {
-		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
-	}
+	setRetryAfter(c, err, p)
 	if p.Status == http.StatusMethodNotAllowed {
 		c.Set(fiber.HeaderAllow, allowedMethods(c))
 	}
 	c.Set(fiber.HeaderCacheControl, "no-store")
-	view := errorView{
-		layoutView: layoutView{Title: p.Heading, User: userName(c)},
+	view := &errorView{
+		layoutView: layoutView{Title: p.Heading},
 		Status:     p.Status,
 		Heading:    p.Heading,
 		Message:    p.Message,
@@ -93,12 +101,35 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 	if p.Status >= 500 {
 		view.RequestID = reqID
 	}
-	if rerr := render(c, p.Status, "error", view); rerr != nil {
+	if rerr := h.render(c, p.Status, "error", view); rerr != nil {
 		h.log.ErrorContext(c.UserContext(), "web: render error page", "request_id", reqID, "err", rerr)
 		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
 		return c.Status(p.Status).SendString(p.Heading + ". " + p.Message)
 	}
 	return nil
+}
+
+// setRetryAfter tells the client when to come back after a 429 or 503.
+func setRetryAfter(c *fiber.Ctx, err error, p problem) {
+	var throttled *domain.ThrottledError
+	switch {
+	case errors.As(err, &throttled):
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(throttled.RetryAfterSeconds()))
+	case p.Status == http.StatusServiceUnavailable:
+		c.Set(fiber.HeaderRetryAfter, retryAfterSeconds)
+	}
+}
+
+// humanWait says a number of seconds the way a person would.
+func humanWait(seconds int) string {
+	switch {
+	case seconds <= 1:
+		return "a second"
+	case seconds < 90:
+		return strconv.Itoa(seconds) + " seconds"
+	default:
+		return strconv.Itoa((seconds+59)/60) + " minutes"
+	}
 }
 
 // routePath is the matched route pattern (never the raw URL, which may

@@ -20,22 +20,26 @@ type Handler struct {
 	auth      Authenticator
 	sessions  Sessions
 	clock     usecase.Clock
+	tokens    usecase.TokenSource
 	cfg       Config
 	cookies   cookieJar
 	lastVisit lastVisitCodec
+	csrf      csrfCodec
 	log       *slog.Logger
 }
 
 // NewHandler returns a Handler that runs the given use cases.
-func NewHandler(registrar Registrar, auth Authenticator, sessions Sessions, clock usecase.Clock, cfg Config, log *slog.Logger) *Handler {
+func NewHandler(registrar Registrar, auth Authenticator, sessions Sessions, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
 	return &Handler{
 		registrar: registrar,
 		auth:      auth,
 		sessions:  sessions,
 		clock:     clock,
+		tokens:    tokens,
 		cfg:       cfg,
 		cookies:   cookieJar{secure: cfg.CookieSecure},
 		lastVisit: newLastVisitCodec(cfg.SecretKey),
+		csrf:      newCSRFCodec(cfg.SecretKey),
 		log:       log,
 	}
 }
@@ -53,6 +57,8 @@ func (h *Handler) Register(app *fiber.App) error {
 		MaxAge: 3600,
 	}))
 	app.Use(h.loadPrincipal)
+	app.Use(h.csrfProtect)
+	app.Use(checkForm)
 
 	app.Get("/", h.requireUser, h.dashboard)
 	app.Get("/signup", h.signupForm)
@@ -72,8 +78,8 @@ func (h *Handler) Register(app *fiber.App) error {
 func primeRenderer(app *fiber.App) error {
 	c := app.AcquireCtx(&fasthttp.RequestCtx{})
 	defer app.ReleaseCtx(c)
-	view := errorView{layoutView: layoutView{Title: "Ready"}, Status: http.StatusOK, Heading: "Ready"}
-	if err := render(c, http.StatusOK, "error", view); err != nil {
+	view := &errorView{layoutView: layoutView{Title: "Ready"}, Status: http.StatusOK, Heading: "Ready"}
+	if err := renderPage(c, http.StatusOK, "error", view); err != nil {
 		return fmt.Errorf("web: render a page at start: %w", err)
 	}
 	return nil

@@ -8,12 +8,15 @@ import (
 	"github.com/gofiber/fiber/v2"
 )
 
+// missingCredentials is the 422 message for a login without both fields.
+const missingCredentials = "Please enter your username and your password."
+
 func (h *Handler) loginForm(c *fiber.Ctx) error {
 	next := safeNext(c.Query("next"))
 	if _, ok := principal(c); ok {
 		return c.Redirect(next, fiber.StatusSeeOther)
 	}
-	return render(c, http.StatusOK, "login", loginView{
+	return h.render(c, http.StatusOK, "login", &loginView{
 		layoutView: layoutView{Title: "Log in", Notice: notices[c.Query("notice")]},
 		Next:       formNext(next),
 	})
@@ -21,36 +24,47 @@ func (h *Handler) loginForm(c *fiber.Ctx) error {
 
 // login checks the credentials, replaces any session the browser held with
 // a new one, and sends the user on to a local `next` path. Every failure of
-// the credentials is the same 401 with one generic message.
+// the credentials is the same 401 with one generic message; too many
+// failures are a 429 with Retry-After, whatever the password.
 func (h *Handler) login(c *fiber.Ctx) error {
 	username := c.FormValue("username")
+	password := c.FormValue("password")
 	remember := c.FormValue("remember") != ""
 	next := safeNext(c.FormValue("next", c.Query("next")))
+	view := &loginView{
+		layoutView: layoutView{Title: "Log in"},
+		Username:   username,
+		Next:       formNext(next),
+		Remember:   remember,
+	}
+	if username == "" || password == "" {
+		view.Alert = missingCredentials
+		return h.render(c, http.StatusUnprocessableEntity, "login", view)
+	}
 	previous, _ := h.sessionToken(c)
-
 	res, err := h.auth.Login(c.UserContext(), usecase.LoginInput{
 		Username: username,
-		Password: c.FormValue("password"),
+		Password: password,
 		Remember: remember,
 		Previous: previous,
+		Client:   clientIP(c, h.cfg.TrustedProxies),
 	})
 	if err != nil {
 		p := describe(err)
 		if p.Status >= 500 {
 			return err
 		}
-		return render(c, p.Status, "login", loginView{
-			layoutView: layoutView{Title: "Log in", Alert: p.Message},
-			Username:   username,
-			Next:       formNext(next),
-			Remember:   remember,
-		})
+		setRetryAfter(c, err, p)
+		view.Alert = p.Message
+		return h.render(c, p.Status, "login", view)
 	}
 	var maxAge time.Duration // zero: a browser-session cookie, gone when the browser closes
 	if res.Session.Persistent {
 		maxAge = res.Session.ExpiresAt.Sub(res.Session.CreatedAt)
 	}
 	h.cookies.set(c, sessionCookieName, res.Token.Reveal(), maxAge)
+	// The forms are bound to the session now; the visitor id is retired.
+	h.cookies.clear(c, visitorCookieName)
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 

@@ -13,13 +13,11 @@ func (h *Handler) logoutForm(c *fiber.Ctx) error {
 	if _, ok := principal(c); !ok {
 		return c.Redirect("/login", fiber.StatusSeeOther)
 	}
-	return render(c, http.StatusOK, "logout", logoutView{
-		layoutView: layoutView{Title: "Log out", User: userName(c)},
-	})
+	return h.render(c, http.StatusOK, "logout", &logoutView{layoutView: layoutView{Title: "Log out"}})
 }
 
-// logout revokes the session on the server and clears the session and
-// last_visit cookies.
+// logout revokes the session on the server and clears the session,
+// last_visit and visitor cookies, so the next form gets a new CSRF binding.
 func (h *Handler) logout(c *fiber.Ctx) error {
 	if token, ok := h.sessionToken(c); ok {
 		if err := h.sessions.Revoke(c.UserContext(), token); err != nil {
@@ -28,5 +26,6 @@ func (h *Handler) logout(c *fiber.Ctx) error {
 	}
 	h.cookies.clear(c, sessionCookieName)
 	h.cookies.clear(c, lastVisitCookieName)
+	h.cookies.clear(c, visitorCookieName)
 	return c.Redirect("/login?notice=logged-out", fiber.StatusSeeOther)
 }

@@ -13,17 +13,19 @@ func (h *Handler) signupForm(c *fiber.Ctx) error {
 	if _, ok := principal(c); ok {
 		return c.Redirect("/", fiber.StatusSeeOther)
 	}
-	return render(c, http.StatusOK, "signup", signupView{layoutView: layoutView{Title: "Sign up"}})
+	return h.render(c, http.StatusOK, "signup", &signupView{layoutView: layoutView{Title: "Sign up"}})
 }
 
 // signup creates an account and sends the visitor to the login page. A
-// taken name (409) or invalid input (422) re-renders the form with a
-// message next to each field; the username is kept, the password never.
+// taken name (409), invalid input (422) or too many signups from the
+// network (429) re-render the form with a message next to each field; the
+// username is kept, the password never.
 func (h *Handler) signup(c *fiber.Ctx) error {
 	username := c.FormValue("username")
 	_, err := h.registrar.Register(c.UserContext(), usecase.RegisterInput{
 		Username: username,
 		Password: c.FormValue("password"),
+		Client:   clientIP(c, h.cfg.TrustedProxies),
 	})
 	if err == nil {
 		return c.Redirect("/login?notice=created", fiber.StatusSeeOther)
@@ -32,8 +34,9 @@ func (h *Handler) signup(c *fiber.Ctx) error {
 	if p.Status >= 500 {
 		return err
 	}
-	view := signupView{
-		layoutView: layoutView{Title: "Sign up", User: userName(c), Alert: p.Message},
+	setRetryAfter(c, err, p)
+	view := &signupView{
+		layoutView: layoutView{Title: "Sign up", Alert: p.Message},
 		Username:   username,
 		Errors:     map[string]string{},
 	}
@@ -44,5 +47,5 @@ func (h *Handler) signup(c *fiber.Ctx) error {
 	case errors.Is(err, domain.ErrUsernameTaken):
 		view.Errors[domain.FieldUsername] = p.Message
 	}
-	return render(c, p.Status, "signup", view)
+	return h.render(c, p.Status, "signup", view)
 }

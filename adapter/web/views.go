@@ -8,9 +8,17 @@ const layoutName = "layouts/base"
 // layoutView is what the base layout reads; every page view embeds it.
 type layoutView struct {
 	Title  string
-	User   string // the signed-in user's name, or ""
+	User   string // the signed-in user's name, or ""; set by render
+	CSRF   string // the token every form on the page carries; set by render
 	Notice string // a confirmation, shown with role=status
 	Alert  string // a failure, shown with role=alert
+}
+
+func (l *layoutView) layout() *layoutView { return l }
+
+// page is a view: a struct that embeds layoutView, passed by pointer.
+type page interface {
+	layout() *layoutView
 }
 
 type loginView struct {
@@ -53,7 +61,20 @@ var notices = map[string]string{
 	"logged-out": "You have been logged out.",
 }
 
-// render writes the named page with status inside the layout.
-func render(c *fiber.Ctx, status int, page string, view any) error {
-	return c.Status(status).Render(page, view, layoutName)
+// render fills in the layout's user and CSRF token and writes the named
+// page with status inside the layout.
+func (h *Handler) render(c *fiber.Ctx, status int, name string, view page) error {
+	l := view.layout()
+	l.User = userName(c)
+	token, err := h.csrfToken(c)
+	if err != nil {
+		return err
+	}
+	l.CSRF = token
+	return renderPage(c, status, name, view)
+}
+
+// renderPage writes the named page with status inside the layout, as is.
+func renderPage(c *fiber.Ctx, status int, name string, view page) error {
+	return c.Status(status).Render(name, view, layoutName)
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"github.com/gatehouse/gatehouse/adapter/argon2id"
+	"github.com/gatehouse/gatehouse/adapter/commonpasswords"
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
 	"github.com/gatehouse/gatehouse/adapter/system"
 	"github.com/gatehouse/gatehouse/adapter/web"
@@ -20,7 +21,7 @@ import (
 
 // Settings derives each area's settings from the Config.
 var Settings = fx.Module("settings",
-	fx.Provide(databaseSettings, serverSettings, webConfig, sessionPolicy, argon2Params, housekeepingSettings),
+	fx.Provide(databaseSettings, serverSettings, webConfig, sessionPolicy, throttlePolicy, argon2Params, poolLimits, housekeepingSettings),
 	fx.Invoke(warnGeneratedSecret),
 )
 
@@ -30,13 +31,17 @@ var Store = fx.Module("sqlstore",
 		fx.Annotate(sqlstore.NewUserStore,
 			fx.As(new(usecase.UserCreator)), fx.As(new(usecase.CredentialStore)), fx.As(new(usecase.UserFinder))),
 		fx.Annotate(sqlstore.NewSessionStore, fx.As(new(usecase.SessionStore))),
+		fx.Annotate(sqlstore.NewThrottleStore, fx.As(new(usecase.ThrottleStore))),
 	),
 )
 
-// Security provides the password hasher, the clock and the token source.
+// Security provides the bounded password hasher, the common-password
+// list, the clock and the token source.
 var Security = fx.Module("security",
 	fx.Provide(
-		fx.Annotate(argon2id.New, fx.As(new(usecase.PasswordHasher))),
+		argon2id.New,
+		fx.Annotate(argon2id.NewPool, fx.As(new(usecase.PasswordHasher))),
+		fx.Annotate(commonpasswords.New, fx.As(new(usecase.PasswordBlocklist))),
 		fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(usecase.Clock))),
 		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource))),
 	),
@@ -44,7 +49,7 @@ var Security = fx.Module("security",
 
 // UseCases provides the application logic.
 var UseCases = fx.Module("usecase",
-	fx.Provide(usecase.NewRegistrar, usecase.NewSessionManager, usecase.NewAuthenticator),
+	fx.Provide(usecase.NewThrottle, usecase.NewRegistrar, usecase.NewSessionManager, usecase.NewAuthenticator),
 )
 
 // Web provides the HTML site on top of the use cases.
@@ -53,9 +58,14 @@ var Web = fx.Module("web",
 		fx.From(new(*usecase.Registrar), new(*usecase.Authenticator), new(*usecase.SessionManager)))),
 )
 
-// Housekeeping purges expired sessions in the background.
+// Housekeeping purges expired sessions and stale throttling state in the
+// background.
 var Housekeeping = fx.Module("housekeeping",
-	fx.Provide(fx.Annotate(housekeeping.NewLoop, fx.From(new(*usecase.SessionManager)))),
+	fx.Provide(
+		fx.Annotate(func(m *usecase.SessionManager) housekeeping.Purger { return m }, fx.ResultTags(`group:"purgers"`)),
+		fx.Annotate(func(t *usecase.Throttle) housekeeping.Purger { return t }, fx.ResultTags(`group:"purgers"`)),
+		fx.Annotate(housekeeping.NewLoop, fx.ParamTags(`group:"purgers"`)),
+	),
 	fx.Invoke(housekeeping.Run),
 )
 

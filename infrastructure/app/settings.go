@@ -39,7 +39,24 @@ func webConfig(c config.Config) web.Config {
 		RememberFor:     c.RememberMeDuration,
 		LastVisitMaxAge: c.LastVisitMaxAge,
 		SecretKey:       c.SecretKey,
+		TrustedProxies:  c.TrustedProxies,
 	}
+}
+
+func throttlePolicy(c config.Config) usecase.ThrottlePolicy {
+	return usecase.ThrottlePolicy{
+		MaxFailures:         c.LoginMaxFailures,
+		BaseDelay:           30 * time.Second,
+		MaxDelay:            15 * time.Minute,
+		FailureMemory:       24 * time.Hour,
+		NetworkMaxFailures:  c.LoginIPMaxFailuresPerHour,
+		SignupMaxPerNetwork: c.SignupMaxPerIPPerHour,
+		Window:              time.Hour,
+	}
+}
+
+func poolLimits(config.Config) argon2id.PoolLimits {
+	return argon2id.DefaultPoolLimits()
 }
 
 func sessionPolicy(c config.Config) usecase.SessionPolicy {

@@ -6,6 +6,7 @@ package config
 import (
 	"crypto/rand"
 	"fmt"
+	"net/netip"
 	"time"
 )
 
@@ -32,6 +33,15 @@ type Config struct {
 	Argon2MemoryKiB uint32
 	Argon2Time      uint32
 	Argon2Threads   uint8
+
+	// TrustedProxies are the peers whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
+	// LoginMaxFailures consecutive failures lock an account for one client.
+	LoginMaxFailures int
+	// LoginIPMaxFailuresPerHour caps failed logins per client network.
+	LoginIPMaxFailuresPerHour int
+	// SignupMaxPerIPPerHour caps accounts created per client network.
+	SignupMaxPerIPPerHour int
 }
 
 // Default returns the settings used when no variable is set, except
@@ -47,6 +57,10 @@ func Default() Config {
 		Argon2MemoryKiB:        19456,
 		Argon2Time:             2,
 		Argon2Threads:          1,
+
+		LoginMaxFailures:          5,
+		LoginIPMaxFailuresPerHour: 100,
+		SignupMaxPerIPPerHour:     20,
 	}
 }
 
@@ -73,6 +87,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	threads := uint32(c.Argon2Threads)
 	r.uint32("ARGON2_THREADS", &threads, 1, 255)
 	c.Argon2Threads = uint8(threads)
+	r.prefixes("TRUSTED_PROXIES", &c.TrustedProxies)
+	r.count("LOGIN_MAX_FAILURES", &c.LoginMaxFailures)
+	r.count("LOGIN_IP_MAX_FAILURES_PER_HOUR", &c.LoginIPMaxFailuresPerHour)
+	r.count("SIGNUP_MAX_PER_IP_PER_HOUR", &c.SignupMaxPerIPPerHour)
 	if r.err != nil {
 		return Config{}, r.err
 	}

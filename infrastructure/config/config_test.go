@@ -1,6 +1,7 @@
 package config_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,8 @@ func TestLoadDefaults(t *testing.T) {
 	if c.Addr != ":5000" || c.DatabaseURL != "sqlite:users.db" || c.CookieSecure ||
 		c.SessionIdleTimeout != 30*time.Minute || c.SessionAbsoluteTimeout != 12*time.Hour ||
 		c.RememberMeDuration != 720*time.Hour || c.LastVisitMaxAge != 720*time.Hour ||
-		c.Argon2MemoryKiB != 19456 || c.Argon2Time != 2 || c.Argon2Threads != 1 {
+		c.Argon2MemoryKiB != 19456 || c.Argon2Time != 2 || c.Argon2Threads != 1 ||
+		c.TrustedProxies != nil || c.LoginMaxFailures != 5 || c.LoginIPMaxFailuresPerHour != 100 || c.SignupMaxPerIPPerHour != 20 {
 		t.Errorf("Load(no variables) = %+v, want the documented defaults %+v", c, want)
 	}
 	if !c.SecretKeyGenerated || len(c.SecretKey) < config.MinSecretKeyLen {
@@ -35,17 +37,21 @@ func TestLoadDefaults(t *testing.T) {
 
 func TestLoadReadsEveryVariable(t *testing.T) {
 	c, err := config.Load(env(map[string]string{
-		"PORT":                     "7860",
-		"DATABASE_URL":             "sqlite:/data/users.db",
-		"SECRET_KEY":               strings.Repeat("k", 40),
-		"COOKIE_SECURE":            "true",
-		"SESSION_IDLE_TIMEOUT":     "15m",
-		"SESSION_ABSOLUTE_TIMEOUT": "8h",
-		"REMEMBER_ME_DURATION":     "168h",
-		"LAST_VISIT_MAX_AGE":       "24h",
-		"ARGON2_MEMORY_KIB":        "65536",
-		"ARGON2_TIME":              "3",
-		"ARGON2_THREADS":           "4",
+		"PORT":                           "7860",
+		"DATABASE_URL":                   "sqlite:/data/users.db",
+		"SECRET_KEY":                     strings.Repeat("k", 40),
+		"COOKIE_SECURE":                  "true",
+		"SESSION_IDLE_TIMEOUT":           "15m",
+		"SESSION_ABSOLUTE_TIMEOUT":       "8h",
+		"REMEMBER_ME_DURATION":           "168h",
+		"LAST_VISIT_MAX_AGE":             "24h",
+		"ARGON2_MEMORY_KIB":              "65536",
+		"ARGON2_TIME":                    "3",
+		"ARGON2_THREADS":                 "4",
+		"TRUSTED_PROXIES":                "10.0.0.1, 192.168.0.0/16,::1",
+		"LOGIN_MAX_FAILURES":             "3",
+		"LOGIN_IP_MAX_FAILURES_PER_HOUR": "50",
+		"SIGNUP_MAX_PER_IP_PER_HOUR":     "7",
 	}))
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
@@ -66,6 +72,10 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		{"Argon2MemoryKiB", c.Argon2MemoryKiB, uint32(65536)},
 		{"Argon2Time", c.Argon2Time, uint32(3)},
 		{"Argon2Threads", c.Argon2Threads, uint8(4)},
+		{"TrustedProxies", fmt.Sprint(c.TrustedProxies), "[10.0.0.1/32 192.168.0.0/16 ::1/128]"},
+		{"LoginMaxFailures", c.LoginMaxFailures, 3},
+		{"LoginIPMaxFailuresPerHour", c.LoginIPMaxFailuresPerHour, 50},
+		{"SignupMaxPerIPPerHour", c.SignupMaxPerIPPerHour, 7},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -82,11 +92,18 @@ func TestLoadRejectsInconsistentSettings(t *testing.T) {
 		{map[string]string{"SESSION_IDLE_TIMEOUT": "13h"}, "SESSION_IDLE_TIMEOUT"},
 		{map[string]string{"ARGON2_MEMORY_KIB": "16", "ARGON2_THREADS": "4"}, "ARGON2_MEMORY_KIB"},
 		{map[string]string{"DATABASE_URL": "postgres://u:hunter2@db/x"}, "DATABASE_URL"},
+		{map[string]string{"TRUSTED_PROXIES": "10.0.0.1,proxy.example"}, "TRUSTED_PROXIES"},
+		{map[string]string{"LOGIN_MAX_FAILURES": "0"}, "LOGIN_MAX_FAILURES"},
+		{map[string]string{"LOGIN_IP_MAX_FAILURES_PER_HOUR": "-5"}, "LOGIN_IP_MAX_FAILURES_PER_HOUR"},
+		{map[string]string{"SIGNUP_MAX_PER_IP_PER_HOUR": "many"}, "SIGNUP_MAX_PER_IP_PER_HOUR"},
 	}
 	for _, tt := range tests {
 		_, err := config.Load(env(tt.vars))
 		if err == nil || !strings.Contains(err.Error(), tt.want) {
 			t.Errorf("Load(%v) error = %v, want one naming %s", tt.vars, err, tt.want)
+		}
+		if err != nil && strings.Contains(err.Error(), "hunter2") {
+			t.Errorf("Load(%v) error = %v echoes a password", tt.vars, err)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -50,7 +51,8 @@ func (r *reader) databaseURL(name string, dst *string) {
 		return
 	}
 	if _, err := database.ParseURL(v); err != nil {
-		r.fail(name, "sqlite:PATH (relative or absolute) or sqlite::memory:", v)
+		// Not echoed: a database URL may carry a password.
+		r.err = fmt.Errorf("config: %s must be sqlite:PATH (relative or absolute) or sqlite::memory:", name)
 		return
 	}
 	*dst = v
@@ -106,4 +108,37 @@ func (r *reader) uint32(name string, dst *uint32, lo, hi uint64) {
 		return
 	}
 	*dst = uint32(n)
+}
+
+// count reads a limit: a whole number from 1 to 1,000,000.
+func (r *reader) count(name string, dst *int) {
+	n := uint32(*dst)
+	r.uint32(name, &n, 1, 1_000_000)
+	*dst = int(n)
+}
+
+// prefixes reads a comma-separated list of IP addresses and CIDR ranges.
+func (r *reader) prefixes(name string, dst *[]netip.Prefix) {
+	v, ok := r.get(name)
+	if !ok {
+		return
+	}
+	var out []netip.Prefix
+	for _, item := range strings.Split(v, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		p, err := netip.ParsePrefix(item)
+		if err != nil {
+			addr, aerr := netip.ParseAddr(item)
+			if aerr != nil {
+				r.fail(name, "a comma-separated list of IP addresses or CIDR ranges such as 10.0.0.1,192.168.0.0/16", item)
+				return
+			}
+			p = netip.PrefixFrom(addr.Unmap(), addr.Unmap().BitLen())
+		}
+		out = append(out, p.Masked())
+	}
+	*dst = out
 }
