@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gatehouse/gatehouse/infrastructure/config"
 	"github.com/uptrace/bun"
 	"go.uber.org/fx"
 )
@@ -64,22 +65,62 @@ func TestServerErrorPage(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
-	srv := startServer(t)
-	res := srv.newBrowser().get("/login")
-	want := map[string]string{
-		"Content-Security-Policy": "default-src 'self'",
-		"X-Content-Type-Options":  "nosniff",
-		"Referrer-Policy":         "same-origin",
-		"X-Frame-Options":         "DENY",
-		"Cache-Control":           "no-store",
-	}
-	for name, sub := range want {
-		if got := res.Header.Get(name); !strings.Contains(got, sub) {
-			t.Errorf("GET /login %s = %q, want it to contain %q", name, got, sub)
+	tests := []struct {
+		secure   bool
+		wantHSTS bool
+	}{{false, false}, {true, true}}
+	for _, tt := range tests {
+		srv := startServer(t, withConfig(func(c *config.Config) { c.CookieSecure = tt.secure }))
+		b := srv.newBrowser()
+		b.signup("alice", alicePassword)
+		b.login("alice", alicePassword, false)
+		for _, path := range []string{"/", "/login", "/signup", "/logout", "/nowhere", "/static/style.css"} {
+			res := b.get(path)
+			want := map[string]string{
+				"Content-Security-Policy":    "default-src 'self'; script-src 'self'; style-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
+				"X-Content-Type-Options":     "nosniff",
+				"Referrer-Policy":            "same-origin",
+				"Cross-Origin-Opener-Policy": "same-origin",
+				"X-Frame-Options":            "DENY",
+			}
+			for name, value := range want {
+				if got := res.Header.Get(name); got != value {
+					t.Errorf("secure=%v GET %s %s = %q, want %q", tt.secure, path, name, got, value)
+				}
+			}
+			if pp := res.Header.Get("Permissions-Policy"); !strings.Contains(pp, "camera=()") || !strings.Contains(pp, "geolocation=()") {
+				t.Errorf("GET %s Permissions-Policy = %q, want a restrictive policy", path, pp)
+			}
+			hsts := res.Header.Get("Strict-Transport-Security")
+			if (hsts != "") != tt.wantHSTS {
+				t.Errorf("secure=%v GET %s Strict-Transport-Security = %q, want present = %v", tt.secure, path, hsts, tt.wantHSTS)
+			}
+			cc := res.Header.Get("Cache-Control")
+			if path == "/static/style.css" {
+				if res.StatusCode != http.StatusOK || !strings.HasPrefix(res.Header.Get("Content-Type"), "text/css") || cc == "no-store" {
+					t.Errorf("GET %s = %d %q, Cache-Control %q; want cacheable CSS served by the binary", path, res.StatusCode, res.Header.Get("Content-Type"), cc)
+				}
+			} else if cc != "no-store" {
+				t.Errorf("GET %s Cache-Control = %q, want no-store (account data or a CSRF token)", path, cc)
+			}
 		}
 	}
-	css := srv.newBrowser().get("/static/style.css")
-	if css.StatusCode != http.StatusOK || !strings.HasPrefix(css.Header.Get("Content-Type"), "text/css") {
-		t.Errorf("GET /static/style.css = %d %q, want 200 text/css served by the binary", css.StatusCode, css.Header.Get("Content-Type"))
+}
+
+func TestVisitorCookieAttributes(t *testing.T) {
+	for _, secure := range []bool{false, true} {
+		srv := startServer(t, withConfig(func(c *config.Config) { c.CookieSecure = secure }))
+		name := "gatehouse_visitor"
+		if secure {
+			name = "__Host-" + name
+		}
+		c := srv.newBrowser().get("/login").setCookie(t, name)
+		if c == nil {
+			t.Fatalf("secure=%v: GET /login set no %s cookie", secure, name)
+		}
+		checkCookieAttributes(t, c, secure)
+		if c.MaxAge != 0 || !c.Expires.IsZero() {
+			t.Errorf("visitor cookie is persistent (Max-Age %d), want a browser-session cookie", c.MaxAge)
+		}
 	}
 }

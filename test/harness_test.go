@@ -25,7 +25,7 @@ import (
 
 // testServer is a running gatehouse.
 type testServer struct {
-	t    *testing.T
+	t    testing.TB
 	base string
 	logs *syncBuffer
 	cfg  config.Config
@@ -42,7 +42,7 @@ func withFx(opts ...fx.Option) option          { return option{fx: opts} }
 
 // testConfig is the default configuration with an in-memory database and
 // a random loopback port.
-func testConfig(t *testing.T) config.Config {
+func testConfig(t testing.TB) config.Config {
 	t.Helper()
 	cfg, err := config.Load(func(string) (string, bool) { return "", false })
 	if err != nil {
@@ -56,7 +56,7 @@ func testConfig(t *testing.T) config.Config {
 }
 
 // startServer boots the whole service and stops it when the test ends.
-func startServer(t *testing.T, opts ...option) *testServer {
+func startServer(t testing.TB, opts ...option) *testServer {
 	t.Helper()
 	cfg := testConfig(t)
 	var extra []fx.Option
@@ -95,9 +95,11 @@ func startServer(t *testing.T, opts ...option) *testServer {
 // browser is an HTTP client with its own cookie jar that does not follow
 // redirects, so tests see every 303.
 type browser struct {
-	t      *testing.T
+	t      testing.TB
 	srv    *testServer
 	client *http.Client
+	// header is sent with every request (X-Forwarded-For, say).
+	header http.Header
 }
 
 func (s *testServer) newBrowser() *browser {
@@ -112,7 +114,7 @@ func (s *testServer) newBrowser() *browser {
 		}
 		jar = std
 	}
-	return &browser{t: s.t, srv: s, client: &http.Client{
+	return &browser{t: s.t, srv: s, header: http.Header{}, client: &http.Client{
 		Jar:           jar,
 		Timeout:       30 * time.Second,
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
@@ -127,6 +129,11 @@ type response struct {
 
 func (b *browser) do(req *http.Request) response {
 	b.t.Helper()
+	for k, vs := range b.header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
+	}
 	res, err := b.client.Do(req)
 	if err != nil {
 		b.t.Fatalf("%s %s: %v", req.Method, req.URL.Path, err)

@@ -42,9 +42,11 @@ func NewApp(s Settings, site *web.Handler) (*fiber.App, error) {
 		return nil, fmt.Errorf("httpserver: load templates: %w", err)
 	}
 	app := fiber.New(fiber.Config{
-		Views:                 engine,
-		ErrorHandler:          site.ErrorHandler,
-		BodyLimit:             s.BodyLimit,
+		Views:          engine,
+		ErrorHandler:   site.ErrorHandler,
+		BodyLimit:      s.BodyLimit,
+		ReadBufferSize: 8 << 10, // request line and headers, as nginx's default
+
 		Immutable:             true, // handlers may keep request strings
 		DisableStartupMessage: true,
 		ReadTimeout:           10 * time.Second,

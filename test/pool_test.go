@@ -1,0 +1,62 @@
+package test
+
+import (
+	"net/http"
+	"net/url"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/adapter/argon2id"
+	"go.uber.org/fx"
+)
+
+// TestHashingFloodGets503 floods logins at a pool of one worker with one
+// waiting place: the extra logins get 503 with Retry-After, never a 500,
+// and pages that do not hash keep answering meanwhile.
+func TestHashingFloodGets503(t *testing.T) {
+	limits := argon2id.PoolLimits{Workers: 1, MaxWaiting: 1, MaxWait: 5 * time.Second}
+	srv := startServer(t, withFx(fx.Decorate(func(argon2id.PoolLimits) argon2id.PoolLimits { return limits })))
+	srv.newBrowser().signup("alice", alicePassword)
+
+	const flood = 24
+	browsers := make([]*browser, flood)
+	tokens := make([]string, flood)
+	for i := range browsers {
+		browsers[i] = srv.newBrowser()
+		tokens[i] = browsers[i].csrfToken()
+	}
+	var wg sync.WaitGroup
+	statuses := make([]int, flood)
+	retryAfter := make([]string, flood)
+	for i := range flood {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			form := url.Values{"username": {"alice"}, "password": {"wrong password!"}, "csrf_token": {tokens[i]}}
+			res := browsers[i].postRaw("/login", form, nil)
+			statuses[i], retryAfter[i] = res.StatusCode, res.Header.Get("Retry-After")
+		}()
+	}
+	page := srv.newBrowser().get("/login")
+	wg.Wait()
+
+	if page.StatusCode != http.StatusOK {
+		t.Errorf("GET /login during the flood = %d, want 200", page.StatusCode)
+	}
+	counts := map[int]int{}
+	for i, s := range statuses {
+		counts[s]++
+		if s == http.StatusServiceUnavailable && retryAfter[i] == "" {
+			t.Errorf("a 503 without Retry-After")
+		}
+	}
+	for s := range counts {
+		if s != http.StatusUnauthorized && s != http.StatusTooManyRequests && s != http.StatusServiceUnavailable {
+			t.Errorf("flood statuses %v: %d is not 401, 429 or 503", counts, s)
+		}
+	}
+	if counts[http.StatusServiceUnavailable] == 0 {
+		t.Errorf("flood statuses %v: want some 503 from a full hashing pool", counts)
+	}
+}
