@@ -29,6 +29,9 @@ type testServer struct {
 	base string
 	logs *syncBuffer
 	cfg  config.Config
+
+	mu      sync.Mutex
+	clients []*http.Client // closed before the server stops
 }
 
 // option changes the configuration or adds fx options for one test.
@@ -82,14 +85,23 @@ func startServer(t testing.TB, opts ...option) *testServer {
 	if err := a.Start(ctx); err != nil {
 		t.Fatalf("start gatehouse: %v", err)
 	}
+	ts := &testServer{t: t, base: "http://" + srv.Addr(), logs: logs, cfg: cfg}
 	t.Cleanup(func() {
+		// Connections a client opened but never used would hold a graceful
+		// shutdown until the read timeout: close them first, as browsers
+		// do when they go away.
+		ts.mu.Lock()
+		for _, c := range ts.clients {
+			c.CloseIdleConnections()
+		}
+		ts.mu.Unlock()
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		defer cancel()
 		if err := a.Stop(ctx); err != nil {
 			t.Errorf("stop gatehouse: %v", err)
 		}
 	})
-	return &testServer{t: t, base: "http://" + srv.Addr(), logs: logs, cfg: cfg}
+	return ts
 }
 
 // browser is an HTTP client with its own cookie jar that does not follow
@@ -114,11 +126,16 @@ func (s *testServer) newBrowser() *browser {
 		}
 		jar = std
 	}
-	return &browser{t: s.t, srv: s, header: http.Header{}, client: &http.Client{
+	client := &http.Client{
 		Jar:           jar,
 		Timeout:       30 * time.Second,
+		Transport:     &http.Transport{},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
-	}}
+	}
+	s.mu.Lock()
+	s.clients = append(s.clients, client)
+	s.mu.Unlock()
+	return &browser{t: s.t, srv: s, header: http.Header{}, client: client}
 }
 
 // response is a finished HTTP exchange.
