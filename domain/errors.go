@@ -20,6 +20,14 @@ var (
 	// ErrUnauthenticated reports a missing, unknown, expired or revoked
 	// session token.
 	ErrUnauthenticated = errors.New("domain: unauthenticated")
+	// ErrAccountDisabled reports a login with the right password to an
+	// account an admin disabled.
+	ErrAccountDisabled = errors.New("domain: account disabled")
+	// ErrForbidden reports an action the principal may not take.
+	ErrForbidden = errors.New("domain: forbidden")
+	// ErrLastAdmin reports an attempt to demote, disable or delete the
+	// only remaining admin.
+	ErrLastAdmin = errors.New("domain: the last admin cannot be demoted, disabled or deleted")
 	// ErrUnavailable reports that a dependency (the database) cannot serve
 	// the request right now; retrying later may succeed.
 	ErrUnavailable = errors.New("domain: temporarily unavailable")
@@ -27,8 +35,10 @@ var (
 
 // Field names used in ValidationError, shared by every delivery adapter.
 const (
-	FieldUsername = "username"
-	FieldPassword = "password"
+	FieldUsername        = "username"
+	FieldPassword        = "password"
+	FieldCurrentPassword = "current_password"
+	FieldNewPassword     = "new_password"
 )
 
 // ValidationError reports input that breaks one or more domain rules, with

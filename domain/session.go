@@ -59,6 +59,10 @@ type Session struct {
 	LastSeenAt        time.Time
 	ExpiresAt         time.Time
 	AbsoluteExpiresAt time.Time
+	// IP and UserAgent describe the client that logged in, for the
+	// account page's list of sessions.
+	IP        string
+	UserAgent string
 }
 
 // Active reports whether the session is still valid at now.

@@ -12,4 +12,13 @@ type User struct {
 	Username     Username
 	PasswordHash string
 	CreatedAt    time.Time
+	Role         Role
+	// Disabled accounts cannot log in and have no sessions.
+	Disabled bool
+	// MustChangePassword asks the user for a new password at the next
+	// login (set for imported passwords the policy would now refuse).
+	MustChangePassword bool
 }
+
+// IsAdmin reports whether u may manage other accounts.
+func (u User) IsAdmin() bool { return u.Role == RoleAdmin && !u.Disabled }

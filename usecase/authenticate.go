@@ -5,14 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/netip"
 
 	"github.com/gatehouse/gatehouse/domain"
 )
 
 // CredentialStore finds accounts by name and replaces outdated hashes.
 // ByUsername compares canonical names and returns domain.ErrNotFound for an
-// unknown one.
+// unknown one. UpdatePasswordHash replaces the hash and nothing else (it
+// keeps MustChangePassword).
 type CredentialStore interface {
 	ByUsername(ctx context.Context, name domain.Username) (domain.User, error)
 	UpdatePasswordHash(ctx context.Context, id domain.UserID, hash string) error
@@ -26,7 +26,7 @@ type LoginInput struct {
 	Password string
 	Remember bool
 	Previous domain.Token
-	Client   netip.Addr
+	Client   Client
 }
 
 // LoginResult is a successful login: the account and its new session.
@@ -42,6 +42,7 @@ type Authenticator struct {
 	hasher   PasswordHasher
 	sessions *SessionManager
 	throttle *Throttle
+	events   recorder
 	log      *slog.Logger
 	// decoy is a hash of a random password made with the current
 	// parameters; unknown usernames are checked against it so that they
@@ -51,7 +52,7 @@ type Authenticator struct {
 
 // NewAuthenticator returns an Authenticator. It hashes one random decoy
 // password up front, so it fails only if the hasher does.
-func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, tokens TokenSource, log *slog.Logger) (*Authenticator, error) {
+func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, events EventLog, tokens TokenSource, clock Clock, log *slog.Logger) (*Authenticator, error) {
 	seed, err := tokens.NewToken()
 	if err != nil {
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
@@ -60,7 +61,10 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 	if err != nil {
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
 	}
-	return &Authenticator{users: users, hasher: hasher, sessions: sessions, throttle: throttle, log: log, decoy: decoy}, nil
+	return &Authenticator{
+		users: users, hasher: hasher, sessions: sessions, throttle: throttle,
+		events: recorder{log: events, clock: clock, logger: log}, log: log, decoy: decoy,
+	}, nil
 }
 
 // Login checks the credentials in in, starts a new session with a new token
@@ -68,34 +72,43 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 // authenticated by it. Unknown usernames and wrong passwords both return an
 // error wrapping domain.ErrInvalidCredentials; too many recent failures
 // return a *domain.ThrottledError without looking at the password. All
-// three spend the same hashing work.
+// three spend the same hashing work. The right password for a disabled
+// account returns domain.ErrAccountDisabled.
 func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	account := ""
 	if name, err := domain.NewUsername(in.Username); err == nil {
 		account = name.Canonical()
 	}
-	network := ClientNetwork(in.Client)
+	network := ClientNetwork(in.Client.IP)
 	if err := a.throttle.CheckLogin(ctx, account, network); err != nil {
 		if derr := a.spendDecoy(ctx, domain.NormalizePassword(in.Password)); derr != nil {
 			return LoginResult{}, derr
 		}
+		a.recordFailure(ctx, in.Username, in.Client, domain.FailureThrottled)
 		return LoginResult{}, err
 	}
-	u, err := a.Authenticate(ctx, in.Username, in.Password)
+	u, err := a.check(ctx, in.Username, in.Password)
 	if errors.Is(err, domain.ErrInvalidCredentials) {
 		// Fail closed: a failure that cannot be counted is not forgiven.
 		if terr := a.throttle.LoginFailed(ctx, account, network); terr != nil {
 			return LoginResult{}, terr
+		}
+		if u.ID != 0 {
+			a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureBadPassword)
 		}
 		return LoginResult{}, err
 	}
 	if err != nil {
 		return LoginResult{}, err
 	}
+	if u.Disabled {
+		a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureDisabled)
+		return LoginResult{}, domain.ErrAccountDisabled
+	}
 	if err := a.throttle.LoginSucceeded(ctx, account, network); err != nil {
 		a.log.WarnContext(ctx, "usecase: reset login failures", "user_id", u.ID, "err", err)
 	}
-	token, s, err := a.sessions.Start(ctx, u.ID, in.Remember)
+	token, s, err := a.sessions.Start(ctx, u.ID, in.Remember, in.Client)
 	if err != nil {
 		return LoginResult{}, fmt.Errorf("login %q: %w", u.Username, err)
 	}
@@ -104,13 +117,39 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 			a.log.WarnContext(ctx, "usecase: revoke previous session at login", "user_id", u.ID, "err", err)
 		}
 	}
+	a.events.record(ctx, domain.EventLoginSuccess, u.ID, 0, in.Client, "")
 	return LoginResult{User: u, Session: s, Token: token}, nil
+}
+
+// recordFailure records a throttled login against the account named, when
+// one exists; a failure for a name that matches no account is recorded
+// nowhere, since the name may be a password typed into the wrong field.
+func (a *Authenticator) recordFailure(ctx context.Context, username string, c Client, reason string) {
+	name, err := domain.NewUsername(username)
+	if err != nil {
+		return
+	}
+	u, err := a.users.ByUsername(ctx, name)
+	if err != nil {
+		return
+	}
+	a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, c, reason)
 }
 
 // Authenticate returns the account whose name and password match. When the
 // stored hash uses outdated parameters it is replaced; a failure to do so
 // is logged and does not fail the login.
 func (a *Authenticator) Authenticate(ctx context.Context, username, password string) (domain.User, error) {
+	u, err := a.check(ctx, username, password)
+	if err != nil {
+		return domain.User{}, err
+	}
+	return u, nil
+}
+
+// check is Authenticate, but it also returns the account a wrong password
+// was tried on (zero when the name matches none), for the history.
+func (a *Authenticator) check(ctx context.Context, username, password string) (domain.User, error) {
 	pw := domain.NormalizePassword(password)
 	name, err := domain.NewUsername(username)
 	if err != nil {
@@ -135,7 +174,7 @@ func (a *Authenticator) Authenticate(ctx context.Context, username, password str
 		return domain.User{}, fmt.Errorf("authenticate %q: %w", name, err)
 	}
 	if !match {
-		return domain.User{}, domain.ErrInvalidCredentials
+		return u, domain.ErrInvalidCredentials
 	}
 	if stale {
 		a.rehash(ctx, &u, pw)

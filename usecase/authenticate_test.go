@@ -14,6 +14,7 @@ type authFixture struct {
 	hasher    *fakeHasher
 	auth      *usecase.Authenticator
 	throttles *fakeThrottleStore
+	events    *fakeEvents
 }
 
 func newAuthFixture(t *testing.T) *authFixture {
@@ -21,14 +22,15 @@ func newAuthFixture(t *testing.T) *authFixture {
 	f := newSessionFixture(t)
 	hasher := &fakeHasher{version: "v1"}
 	throttles := newFakeThrottleStore()
-	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(throttles, f.clock, testThrottlePolicy), &seqTokens{n: 200}, discard)
+	events := &fakeEvents{}
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(throttles, f.clock, testThrottlePolicy), events, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}
 	if err := f.users.UpdatePasswordHash(context.Background(), f.user.ID, "v1:correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
-	return &authFixture{sessionFixture: f, hasher: hasher, auth: auth, throttles: throttles}
+	return &authFixture{sessionFixture: f, hasher: hasher, auth: auth, throttles: throttles, events: events}
 }
 
 func TestLogin(t *testing.T) {

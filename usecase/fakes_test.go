@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
 )
 
 // fakeClock returns a settable time.
@@ -343,4 +345,168 @@ func (s *fakeThrottleStore) Purge(_ context.Context, eventsBefore, failuresBefor
 		}
 	}
 	return n, nil
+}
+
+func (s *fakeThrottleStore) ClearAccount(_ context.Context, account string) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for k := range s.failures {
+		if k[0] == account {
+			delete(s.failures, k)
+			n++
+		}
+	}
+	return n, s.err
+}
+
+func (s *fakeSessions) ListByUser(_ context.Context, user domain.UserID, now time.Time) ([]domain.Session, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []domain.Session
+	for _, sess := range s.rows {
+		if sess.UserID == user && sess.Active(now) {
+			out = append(out, sess)
+		}
+	}
+	slices.SortFunc(out, func(a, b domain.Session) int { return int(b.ID - a.ID) })
+	return out, s.err
+}
+
+func (s *fakeSessions) DeleteByUser(_ context.Context, user domain.UserID, except domain.SessionID) (int64, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var n int64
+	for id, sess := range s.rows {
+		if sess.UserID == user && id != except {
+			delete(s.rows, id)
+			n++
+		}
+	}
+	return n, s.err
+}
+
+// fakeEvents keeps security events in order.
+type fakeEvents struct {
+	mu     sync.Mutex
+	events []domain.SecurityEvent
+}
+
+func (e *fakeEvents) Record(_ context.Context, ev domain.SecurityEvent) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	ev.ID = int64(len(e.events) + 1)
+	e.events = append(e.events, ev)
+	return nil
+}
+
+func (e *fakeEvents) ListByUser(_ context.Context, user domain.UserID, kinds []domain.EventKind, limit int) ([]domain.SecurityEvent, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []domain.SecurityEvent
+	for i := len(e.events) - 1; i >= 0 && len(out) < limit; i-- {
+		ev := e.events[i]
+		if ev.UserID == user && (len(kinds) == 0 || slices.Contains(kinds, ev.Kind)) {
+			out = append(out, ev)
+		}
+	}
+	return out, nil
+}
+
+// kinds lists the kinds of the events recorded, oldest first.
+func (e *fakeEvents) kinds() []domain.EventKind {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []domain.EventKind
+	for _, ev := range e.events {
+		out = append(out, ev.Kind)
+	}
+	return out
+}
+
+func (s *fakeUsers) SetPassword(_ context.Context, id domain.UserID, hash string, mustChange bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.byID[id]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	u.PasswordHash, u.MustChangePassword = hash, mustChange
+	s.byID[id] = u
+	return nil
+}
+
+// lastAdmin reports whether id is the only enabled admin; s.mu is held.
+func (s *fakeUsers) lastAdmin(id domain.UserID) bool {
+	if !s.byID[id].IsAdmin() {
+		return false
+	}
+	for other, u := range s.byID {
+		if other != id && u.IsAdmin() {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *fakeUsers) Delete(_ context.Context, id domain.UserID) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.byID[id]; !ok {
+		return domain.ErrNotFound
+	}
+	if s.lastAdmin(id) {
+		return domain.ErrLastAdmin
+	}
+	delete(s.byID, id)
+	return nil
+}
+
+func (s *fakeUsers) SetDisabled(_ context.Context, id domain.UserID, disabled bool) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.byID[id]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	if disabled && s.lastAdmin(id) {
+		return domain.ErrLastAdmin
+	}
+	u.Disabled = disabled
+	s.byID[id] = u
+	return nil
+}
+
+func (s *fakeUsers) SetRole(_ context.Context, id domain.UserID, role domain.Role) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	u, ok := s.byID[id]
+	if !ok {
+		return domain.ErrNotFound
+	}
+	if role != domain.RoleAdmin && s.lastAdmin(id) {
+		return domain.ErrLastAdmin
+	}
+	u.Role = role
+	s.byID[id] = u
+	return nil
+}
+
+func (s *fakeUsers) List(_ context.Context, q usecase.UserQuery) (usecase.UserPage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var all []usecase.UserSummary
+	for _, u := range s.byID {
+		if strings.Contains(u.Username.Canonical(), strings.ToLower(q.Search)) {
+			all = append(all, usecase.UserSummary{User: u})
+		}
+	}
+	slices.SortFunc(all, func(a, b usecase.UserSummary) int {
+		return strings.Compare(a.User.Username.Canonical(), b.User.Username.Canonical())
+	})
+	page := usecase.UserPage{Total: len(all)}
+	if q.Offset < len(all) {
+		page.Users = all[q.Offset:min(len(all), q.Offset+q.Limit)]
+	}
+	return page, nil
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
-	"net/netip"
 
 	"github.com/gatehouse/gatehouse/domain"
 )
@@ -35,22 +34,23 @@ type PasswordBlocklist interface {
 type RegisterInput struct {
 	Username string
 	Password string
-	Client   netip.Addr
+	Client   Client
 }
 
 // Registrar creates accounts.
 type Registrar struct {
 	users     UserCreator
-	hasher    PasswordHasher
-	blocklist PasswordBlocklist
+	passwords *PasswordPolicy
 	throttle  *Throttle
 	clock     Clock
+	events    recorder
 	log       *slog.Logger
 }
 
 // NewRegistrar returns a Registrar that stores users in users.
-func NewRegistrar(users UserCreator, hasher PasswordHasher, blocklist PasswordBlocklist, throttle *Throttle, clock Clock, log *slog.Logger) *Registrar {
-	return &Registrar{users: users, hasher: hasher, blocklist: blocklist, throttle: throttle, clock: clock, log: log}
+func NewRegistrar(users UserCreator, passwords *PasswordPolicy, throttle *Throttle, events EventLog, clock Clock, log *slog.Logger) *Registrar {
+	return &Registrar{users: users, passwords: passwords, throttle: throttle, clock: clock,
+		events: recorder{log: events, clock: clock, logger: log}, log: log}
 }
 
 // Register validates in, hashes the password and stores the account. It
@@ -58,19 +58,16 @@ func NewRegistrar(users UserCreator, hasher PasswordHasher, blocklist PasswordBl
 // many accounts recently, a *domain.ValidationError naming every field that
 // breaks a rule, or an error wrapping domain.ErrUsernameTaken.
 func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User, error) {
-	network := ClientNetwork(in.Client)
+	network := ClientNetwork(in.Client.IP)
 	if err := r.throttle.CheckSignup(ctx, network); err != nil {
 		return domain.User{}, err
 	}
 	name, nameErr := domain.NewUsername(in.Username)
-	password, passErr := domain.NewPassword(in.Password, name)
-	if passErr == nil && r.blocklist.Contains(password) {
-		passErr = domain.NewValidationError(domain.FieldPassword, "This password is on a list of commonly used passwords. Please choose another.")
-	}
+	password, passErr := r.passwords.Check(in.Password, name, domain.FieldPassword)
 	if err := domain.MergeValidation(nameErr, passErr); err != nil {
 		return domain.User{}, err
 	}
-	hash, err := r.hasher.Hash(ctx, password)
+	hash, err := r.passwords.Hash(ctx, password)
 	if err != nil {
 		return domain.User{}, fmt.Errorf("register %q: %w", name, err)
 	}
@@ -78,6 +75,7 @@ func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User
 		Username:     name,
 		PasswordHash: hash,
 		CreatedAt:    r.clock.Now().UTC(),
+		Role:         domain.RoleUser,
 	})
 	if err != nil {
 		return domain.User{}, fmt.Errorf("register %q: %w", name, err)
@@ -87,5 +85,6 @@ func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User
 	if err := r.throttle.SignedUp(ctx, network); err != nil {
 		r.log.WarnContext(ctx, "usecase: count signup", "user_id", u.ID, "err", err)
 	}
+	r.events.record(ctx, domain.EventSignup, u.ID, 0, in.Client, "")
 	return u, nil
 }

@@ -15,7 +15,7 @@ func TestRegister(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	users := newFakeUsers()
 	hasher := &fakeHasher{version: "v1"}
-	r := usecase.NewRegistrar(users, hasher, fakeBlocklist{"password1234": true}, newTestThrottle(clock), clock, discard)
+	r := usecase.NewRegistrar(users, usecase.NewPasswordPolicy(hasher, fakeBlocklist{"password1234": true}), newTestThrottle(clock), &fakeEvents{}, clock, discard)
 
 	u, err := r.Register(ctx, usecase.RegisterInput{Username: " Alice ", Password: "correct horse battery"})
 	if err != nil {
@@ -67,7 +67,7 @@ func TestRegisterPropagatesStoreErrors(t *testing.T) {
 	users := newFakeUsers()
 	users.err = domain.ErrUnavailable
 	clock := &fakeClock{}
-	r := usecase.NewRegistrar(users, &fakeHasher{version: "v1"}, fakeBlocklist{}, newTestThrottle(clock), clock, discard)
+	r := usecase.NewRegistrar(users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(clock), &fakeEvents{}, clock, discard)
 	_, err := r.Register(context.Background(), usecase.RegisterInput{Username: "carol", Password: "correct horse battery"})
 	if !errors.Is(err, domain.ErrUnavailable) {
 		t.Errorf("Register with a failing store error = %v, want %v", err, domain.ErrUnavailable)

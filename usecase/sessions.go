@@ -18,6 +18,12 @@ type SessionStore interface {
 	Touch(ctx context.Context, id domain.SessionID, lastSeen, expires time.Time) error
 	Delete(ctx context.Context, id domain.SessionID) error
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
+	// ListByUser returns user's sessions still active at now, newest
+	// first.
+	ListByUser(ctx context.Context, user domain.UserID, now time.Time) ([]domain.Session, error)
+	// DeleteByUser deletes every session of user except the one with ID
+	// except (zero deletes them all) and reports how many went.
+	DeleteByUser(ctx context.Context, user domain.UserID, except domain.SessionID) (int64, error)
 }
 
 // UserFinder loads the account behind a session. It returns
@@ -74,7 +80,7 @@ func (m *SessionManager) Policy() SessionPolicy { return m.policy }
 // Start creates a session for user with a fresh token. A persistent session
 // lasts RememberFor; any other ends after IdleTimeout without activity or
 // AbsoluteTimeout after its start.
-func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persistent bool) (domain.Token, domain.Session, error) {
+func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persistent bool, c Client) (domain.Token, domain.Session, error) {
 	token, err := m.tokens.NewToken()
 	if err != nil {
 		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user, err)
@@ -86,6 +92,8 @@ func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persiste
 		Persistent: persistent,
 		CreatedAt:  now,
 		LastSeenAt: now,
+		IP:         c.ipText(),
+		UserAgent:  c.userAgent(),
 	}
 	if persistent {
 		s.AbsoluteExpiresAt = now.Add(m.policy.RememberFor)
@@ -124,6 +132,10 @@ func (m *SessionManager) Resolve(ctx context.Context, token domain.Token) (Princ
 	if errors.Is(err, domain.ErrNotFound) {
 		return Principal{}, domain.ErrUnauthenticated
 	}
+	if err == nil && u.Disabled {
+		// Disabling deletes the sessions; this covers a race with it.
+		return Principal{}, domain.ErrUnauthenticated
+	}
 	if err != nil {
 		return Principal{}, fmt.Errorf("resolve session %d: %w", s.ID, err)
 	}
@@ -157,6 +169,25 @@ func (m *SessionManager) Revoke(ctx context.Context, token domain.Token) error {
 		return fmt.Errorf("revoke session %d: %w", s.ID, err)
 	}
 	return nil
+}
+
+// List returns user's active sessions, newest first.
+func (m *SessionManager) List(ctx context.Context, user domain.UserID) ([]domain.Session, error) {
+	list, err := m.sessions.ListByUser(ctx, user, m.clock.Now().UTC())
+	if err != nil {
+		return nil, fmt.Errorf("list sessions of user %d: %w", user, err)
+	}
+	return list, nil
+}
+
+// RevokeAll ends every session of user except the one with ID except
+// (zero ends them all) and reports how many ended.
+func (m *SessionManager) RevokeAll(ctx context.Context, user domain.UserID, except domain.SessionID) (int64, error) {
+	n, err := m.sessions.DeleteByUser(ctx, user, except)
+	if err != nil {
+		return 0, fmt.Errorf("revoke sessions of user %d: %w", user, err)
+	}
+	return n, nil
 }
 
 // Purge deletes every session that has expired and reports how many.

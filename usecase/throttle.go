@@ -29,6 +29,9 @@ type ThrottleStore interface {
 	RecordFailure(ctx context.Context, account, network string, at, since time.Time) error
 	// ResetFailures forgets the failures of account from network.
 	ResetFailures(ctx context.Context, account, network string) error
+	// ClearAccount forgets the failures of account from every network and
+	// reports how many counters went.
+	ClearAccount(ctx context.Context, account string) (int64, error)
 	// CountEvents returns how many events of kind network had at or after
 	// since, and the earliest of them.
 	CountEvents(ctx context.Context, kind, network string, since time.Time) (count int, earliest time.Time, err error)

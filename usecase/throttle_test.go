@@ -47,7 +47,7 @@ func TestClientNetwork(t *testing.T) {
 // login tries alice's account from ip with password and returns the error.
 func (f *authFixture) try(ip, password string) error {
 	_, err := f.auth.Login(context.Background(), usecase.LoginInput{
-		Username: "alice", Password: password, Client: netip.MustParseAddr(ip),
+		Username: "alice", Password: password, Client: usecase.Client{IP: netip.MustParseAddr(ip)},
 	})
 	return err
 }
@@ -107,7 +107,7 @@ func TestLoginLockoutDoublesAndCaps(t *testing.T) {
 
 func TestLoginLockoutAppliesToUnknownNames(t *testing.T) {
 	f := newAuthFixture(t)
-	in := usecase.LoginInput{Username: "nobody", Password: "whatever password", Client: netip.MustParseAddr("198.51.100.9")}
+	in := usecase.LoginInput{Username: "nobody", Password: "whatever password", Client: usecase.Client{IP: netip.MustParseAddr("198.51.100.9")}}
 	for range 5 {
 		f.auth.Login(context.Background(), in)
 	}
@@ -123,7 +123,7 @@ func TestLoginNetworkCap(t *testing.T) {
 	// 100 failures spread over many names (password spraying), from one /64.
 	for i := range 100 {
 		f.clock.Advance(10 * time.Second)
-		in := usecase.LoginInput{Username: "user" + string(rune('a'+i%26)) + string(rune('a'+i/26)), Password: "Summer2026!!", Client: netip.MustParseAddr(ip)}
+		in := usecase.LoginInput{Username: "user" + string(rune('a'+i%26)) + string(rune('a'+i/26)), Password: "Summer2026!!", Client: usecase.Client{IP: netip.MustParseAddr(ip)}}
 		if _, err := f.auth.Login(ctx, in); !errors.Is(err, domain.ErrInvalidCredentials) {
 			t.Fatalf("spray attempt %d: %v, want invalid credentials", i, err)
 		}
@@ -141,20 +141,20 @@ func TestLoginNetworkCap(t *testing.T) {
 
 func TestSignupCap(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	r := usecase.NewRegistrar(newFakeUsers(), &fakeHasher{version: "v1"}, fakeBlocklist{}, newTestThrottle(clock), clock, discard)
+	r := usecase.NewRegistrar(newFakeUsers(), usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(clock), &fakeEvents{}, clock, discard)
 	ip := netip.MustParseAddr("192.0.2.1")
 	for i := range 20 {
 		clock.Advance(time.Minute)
-		in := usecase.RegisterInput{Username: "user-" + string(rune('a'+i)), Password: "correct horse battery", Client: ip}
+		in := usecase.RegisterInput{Username: "user-" + string(rune('a'+i)), Password: "correct horse battery", Client: usecase.Client{IP: ip}}
 		if _, err := r.Register(context.Background(), in); err != nil {
 			t.Fatalf("signup %d error = %v", i, err)
 		}
 	}
-	_, err := r.Register(context.Background(), usecase.RegisterInput{Username: "one-more", Password: "correct horse battery", Client: ip})
+	_, err := r.Register(context.Background(), usecase.RegisterInput{Username: "one-more", Password: "correct horse battery", Client: usecase.Client{IP: ip}})
 	if got := retryAfter(err); got != 41*time.Minute {
 		t.Errorf("21st signup in an hour: error = %v, want throttled 41m", err)
 	}
-	other := usecase.RegisterInput{Username: "elsewhere", Password: "correct horse battery", Client: netip.MustParseAddr("192.0.2.2")}
+	other := usecase.RegisterInput{Username: "elsewhere", Password: "correct horse battery", Client: usecase.Client{IP: netip.MustParseAddr("192.0.2.2")}}
 	if _, err := r.Register(context.Background(), other); err != nil {
 		t.Errorf("signup from another address error = %v, want nil", err)
 	}

@@ -32,7 +32,7 @@ func TestMigrateTwiceIsNoOp(t *testing.T) {
 
 func TestMigrateCreatesTables(t *testing.T) {
 	db := newDB(t)
-	for _, table := range []string{"users", "sessions", "login_failures", "throttle_events"} {
+	for _, table := range []string{"users", "sessions", "login_failures", "throttle_events", "security_events"} {
 		var n int
 		err := db.NewRaw("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?", table).Scan(context.Background(), &n)
 		if err != nil || n != 1 {

@@ -25,6 +25,8 @@ type sessionRow struct {
 	LastSeenAt        int64  `bun:"last_seen_at,notnull"`
 	ExpiresAt         int64  `bun:"expires_at,notnull"`
 	AbsoluteExpiresAt int64  `bun:"absolute_expires_at,notnull"`
+	IP                string `bun:"ip,notnull"`
+	UserAgent         string `bun:"user_agent,notnull"`
 }
 
 // newSessionRow converts s to a row.
@@ -38,6 +40,8 @@ func newSessionRow(s domain.Session) sessionRow {
 		LastSeenAt:        toMillis(s.LastSeenAt),
 		ExpiresAt:         toMillis(s.ExpiresAt),
 		AbsoluteExpiresAt: toMillis(s.AbsoluteExpiresAt),
+		IP:                s.IP,
+		UserAgent:         s.UserAgent,
 	}
 }
 
@@ -58,6 +62,8 @@ func (r sessionRow) session() (domain.Session, error) {
 		LastSeenAt:        fromMillis(r.LastSeenAt),
 		ExpiresAt:         fromMillis(r.ExpiresAt),
 		AbsoluteExpiresAt: fromMillis(r.AbsoluteExpiresAt),
+		IP:                r.IP,
+		UserAgent:         r.UserAgent,
 	}, nil
 }
 
@@ -135,6 +141,43 @@ func (s *SessionStore) DeleteExpired(ctx context.Context, now time.Time) (int64,
 	n, err := res.RowsAffected()
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: delete expired sessions: %w", translate(err))
+	}
+	return n, nil
+}
+
+// ListByUser returns the sessions of user still active at now (their
+// deadline is after now), the most recently created first.
+func (s *SessionStore) ListByUser(ctx context.Context, user domain.UserID, now time.Time) ([]domain.Session, error) {
+	var rows []sessionRow
+	err := s.db.NewSelect().Model(&rows).
+		Where("user_id = ?", int64(user)).
+		Where("expires_at > ?", toMillis(now)).
+		OrderExpr("created_at DESC, id DESC").
+		Scan(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("sqlstore: sessions of user %d: %w", user, translate(err))
+	}
+	sessions := make([]domain.Session, 0, len(rows))
+	for _, r := range rows {
+		sess, err := r.session()
+		if err != nil {
+			return nil, err
+		}
+		sessions = append(sessions, sess)
+	}
+	return sessions, nil
+}
+
+// DeleteByUser removes every session of user except the one with ID
+// except (zero removes them all), expired or not, and reports how many it
+// removed.
+func (s *SessionStore) DeleteByUser(ctx context.Context, user domain.UserID, except domain.SessionID) (int64, error) {
+	n, err := deleted(s.db.NewDelete().Model((*sessionRow)(nil)).
+		Where("user_id = ?", int64(user)).
+		Where("id <> ?", int64(except)).
+		Exec(ctx))
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: delete sessions of user %d: %w", user, translate(err))
 	}
 	return n, nil
 }

@@ -3,6 +3,7 @@ package sqlstore_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -54,6 +55,8 @@ func TestSessionStoreCreateAndLookup(t *testing.T) {
 			LastSeenAt:        t0.Add(time.Second).In(jst),
 			ExpiresAt:         t0.Add(30 * time.Minute),
 			AbsoluteExpiresAt: t0.Add(12 * time.Hour),
+			IP:                "2001:db8::1",
+			UserAgent:         "Mozilla/5.0 (X11; Linux x86_64)",
 		}
 		got, err := sessions.Create(ctx, in)
 		if err != nil {
@@ -210,5 +213,85 @@ func TestDeletingUserDeletesSessions(t *testing.T) {
 	}
 	if _, err := sessions.ByTokenHash(ctx, b1.TokenHash); err != nil {
 		t.Errorf("session %d of user %d after deleting user %d: error = %v, want it kept", b1.ID, bob.ID, alice.ID, err)
+	}
+}
+
+func TestSessionStoreListByUser(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	users := sqlstore.NewUserStore(db)
+	alice, bob := createUser(t, users, "alice"), createUser(t, users, "bob")
+	sessions := sqlstore.NewSessionStore(db)
+	now := t0.Add(time.Hour)
+	started := func(s domain.Session, at time.Time) domain.Session {
+		s.CreatedAt, s.LastSeenAt = at, at
+		return s
+	}
+	older := createSession(t, sessions, started(session(alice.ID, 1, now.Add(time.Hour)), t0))
+	newest := createSession(t, sessions, started(session(alice.ID, 2, now.Add(time.Millisecond)), t0.Add(2*time.Minute)))
+	tieFirst := createSession(t, sessions, started(session(alice.ID, 3, now.Add(time.Hour)), t0.Add(time.Minute)))
+	tieSecond := createSession(t, sessions, started(session(alice.ID, 4, now.Add(time.Hour)), t0.Add(time.Minute)))
+	createSession(t, sessions, started(session(alice.ID, 5, now), t0.Add(3*time.Minute)))                      // ends at now
+	createSession(t, sessions, started(session(alice.ID, 6, now.Add(-time.Hour)), t0.Add(4*time.Minute)))      // expired
+	bobs := createSession(t, sessions, started(session(bob.ID, 7, now.Add(time.Hour)), t0.Add(5*time.Minute))) // not alice's
+
+	tests := []struct {
+		user domain.UserID
+		now  time.Time
+		want []domain.Session
+	}{
+		// Newest created first; of two created at once, the later stored.
+		{alice.ID, now, []domain.Session{newest, tieSecond, tieFirst, older}},
+		{alice.ID, now.Add(time.Millisecond), []domain.Session{tieSecond, tieFirst, older}},
+		{alice.ID, now.Add(2 * time.Hour), nil},
+		{bob.ID, now, []domain.Session{bobs}},
+		{404, now, nil},
+	}
+	for _, tt := range tests {
+		got, err := sessions.ListByUser(ctx, tt.user, tt.now)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("ListByUser(%d, %v) = %+v, %v, want %+v", tt.user, tt.now, got, err, tt.want)
+		}
+	}
+}
+
+func TestSessionStoreDeleteByUser(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	users := sqlstore.NewUserStore(db)
+	alice, bob := createUser(t, users, "alice"), createUser(t, users, "bob")
+	sessions := sqlstore.NewSessionStore(db)
+	a1 := createSession(t, sessions, session(alice.ID, 1, t0.Add(time.Hour)))
+	a2 := createSession(t, sessions, session(alice.ID, 2, t0.Add(time.Hour)))
+	a3 := createSession(t, sessions, session(alice.ID, 3, t0.Add(-time.Hour))) // expired: goes too
+	b1 := createSession(t, sessions, session(bob.ID, 4, t0.Add(time.Hour)))
+
+	tests := []struct {
+		user   domain.UserID
+		except domain.SessionID
+		want   int64
+		kept   []domain.Session
+		gone   []domain.Session
+	}{
+		{alice.ID, a2.ID, 2, []domain.Session{a2, b1}, []domain.Session{a1, a3}},
+		{alice.ID, a2.ID, 0, []domain.Session{a2, b1}, nil},
+		{alice.ID, b1.ID, 1, []domain.Session{b1}, []domain.Session{a2}}, // another user's ID spares nothing
+		{bob.ID, 0, 1, nil, []domain.Session{b1}},
+		{404, 0, 0, nil, nil},
+	}
+	for _, tt := range tests {
+		if got, err := sessions.DeleteByUser(ctx, tt.user, tt.except); err != nil || got != tt.want {
+			t.Errorf("DeleteByUser(%d, except %d) = %d, %v, want %d, nil", tt.user, tt.except, got, err, tt.want)
+		}
+		for _, s := range tt.kept {
+			if got, err := sessions.ByTokenHash(ctx, s.TokenHash); err != nil || got != s {
+				t.Errorf("after DeleteByUser(%d, except %d), session %d = %+v, %v, want it kept", tt.user, tt.except, s.ID, got, err)
+			}
+		}
+		for _, s := range tt.gone {
+			if _, err := sessions.ByTokenHash(ctx, s.TokenHash); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("after DeleteByUser(%d, except %d), session %d: error = %v, want %v", tt.user, tt.except, s.ID, err, domain.ErrNotFound)
+			}
+		}
 	}
 }

@@ -107,6 +107,18 @@ func (s *ThrottleStore) ResetFailures(ctx context.Context, account, network stri
 	return nil
 }
 
+// ClearAccount deletes the failure counters of account from every network
+// and reports how many it deleted; none is no error.
+func (s *ThrottleStore) ClearAccount(ctx context.Context, account string) (int64, error) {
+	n, err := deleted(s.db.NewDelete().Model((*failureRow)(nil)).
+		Where("account = ?", account).
+		Exec(ctx))
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: clear login failures of account: %w", translate(err))
+	}
+	return n, nil
+}
+
 // CountEvents returns how many events of kind network had at or after
 // since, and the time of the earliest of them (the zero time when there
 // are none).

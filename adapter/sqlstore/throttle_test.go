@@ -275,3 +275,33 @@ func TestThrottleStoreRecordFailureConcurrently(t *testing.T) {
 		})
 	}
 }
+
+func TestThrottleStoreClearAccount(t *testing.T) {
+	ctx := context.Background()
+	db := newDB(t)
+	s := sqlstore.NewThrottleStore(db)
+	recordFailure(t, s, "alice", netA, t0)
+	recordFailure(t, s, "alice", netA, t0)
+	recordFailure(t, s, "alice", netB, t0)
+	recordFailure(t, s, "bob", netA, t0)
+
+	tests := []struct {
+		account string
+		want    int64
+	}{
+		{"alice", 2}, // one counter per network
+		{"alice", 0}, // nothing left, no error
+		{"carol", 0},
+	}
+	for _, tt := range tests {
+		if got, err := s.ClearAccount(ctx, tt.account); err != nil || got != tt.want {
+			t.Errorf("ClearAccount(%q) = %d, %v, want %d, nil", tt.account, got, err, tt.want)
+		}
+	}
+	checkFailures(t, s, "alice", netA, time.Time{}, 0, time.Time{})
+	checkFailures(t, s, "alice", netB, time.Time{}, 0, time.Time{})
+	checkFailures(t, s, "bob", netA, time.Time{}, 1, ms(t0))
+	// The per-network events stay: clearing an account is no amnesty for
+	// the network that sprayed it.
+	checkEvents(t, s, usecase.EventLoginFailure, netA, time.Time{}, 3, ms(t0))
+}

@@ -29,7 +29,7 @@ func TestWritesReportUnavailableWhileLocked(t *testing.T) {
 
 	impatient := openRaw(t, "file:"+path+"?_pragma=busy_timeout(0)")
 	users, sessions := sqlstore.NewUserStore(impatient), sqlstore.NewSessionStore(impatient)
-	throttle := sqlstore.NewThrottleStore(impatient)
+	throttle, events := sqlstore.NewThrottleStore(impatient), sqlstore.NewEventStore(impatient)
 
 	lock, err := setup.BeginTx(ctx, nil) // BEGIN IMMEDIATE: takes the write lock
 	if err != nil {
@@ -46,6 +46,10 @@ func TestWritesReportUnavailableWhileLocked(t *testing.T) {
 			return err
 		}},
 		{"UserStore.UpdatePasswordHash", func() error { return users.UpdatePasswordHash(ctx, alice.ID, "h2") }},
+		{"UserStore.SetPassword", func() error { return users.SetPassword(ctx, alice.ID, "h2", true) }},
+		{"UserStore.SetDisabled", func() error { return users.SetDisabled(ctx, alice.ID, true) }},
+		{"UserStore.SetRole", func() error { return users.SetRole(ctx, alice.ID, domain.RoleUser) }},
+		{"UserStore.Delete", func() error { return users.Delete(ctx, alice.ID) }},
 		{"SessionStore.Create", func() error {
 			_, err := sessions.Create(ctx, session(alice.ID, 2, t0.Add(time.Hour)))
 			return err
@@ -56,12 +60,23 @@ func TestWritesReportUnavailableWhileLocked(t *testing.T) {
 			_, err := sessions.DeleteExpired(ctx, t0.Add(2*time.Hour))
 			return err
 		}},
+		{"SessionStore.DeleteByUser", func() error {
+			_, err := sessions.DeleteByUser(ctx, alice.ID, 0)
+			return err
+		}},
 		{"ThrottleStore.RecordFailure", func() error { return throttle.RecordFailure(ctx, "alice", netA, t0, time.Time{}) }},
 		{"ThrottleStore.ResetFailures", func() error { return throttle.ResetFailures(ctx, "alice", netA) }},
 		{"ThrottleStore.AddEvent", func() error { return throttle.AddEvent(ctx, usecase.EventSignup, netA, t0) }},
 		{"ThrottleStore.Purge", func() error {
 			_, err := throttle.Purge(ctx, t0.Add(time.Hour), t0.Add(time.Hour))
 			return err
+		}},
+		{"ThrottleStore.ClearAccount", func() error {
+			_, err := throttle.ClearAccount(ctx, "alice")
+			return err
+		}},
+		{"EventStore.Record", func() error {
+			return events.Record(ctx, domain.SecurityEvent{Kind: domain.EventLogout, UserID: alice.ID, At: t0})
 		}},
 	}
 	for _, tt := range tests {

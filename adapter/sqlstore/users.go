@@ -14,37 +14,48 @@ var (
 	_ usecase.UserCreator     = (*UserStore)(nil)
 	_ usecase.CredentialStore = (*UserStore)(nil)
 	_ usecase.UserFinder      = (*UserStore)(nil)
+	_ usecase.AccountStore    = (*UserStore)(nil)
+	_ usecase.UserDirectory   = (*UserStore)(nil)
 )
 
 // userRow is a row of the users table.
 type userRow struct {
 	bun.BaseModel `bun:"table:users,alias:u"`
 
-	ID                int64  `bun:"id,pk,autoincrement"`
-	Username          string `bun:"username,notnull"`
-	UsernameCanonical string `bun:"username_canonical,notnull"`
-	PasswordHash      string `bun:"password_hash,notnull"`
-	CreatedAt         int64  `bun:"created_at,notnull"`
+	ID                 int64  `bun:"id,pk,autoincrement"`
+	Username           string `bun:"username,notnull"`
+	UsernameCanonical  string `bun:"username_canonical,notnull"`
+	PasswordHash       string `bun:"password_hash,notnull"`
+	CreatedAt          int64  `bun:"created_at,notnull"`
+	Role               string `bun:"role,notnull"`
+	Disabled           bool   `bun:"disabled,notnull"`
+	MustChangePassword bool   `bun:"must_change_password,notnull"`
 }
 
 // newUserRow converts u to a row; the username goes in both forms.
 func newUserRow(u domain.User) userRow {
 	return userRow{
-		ID:                int64(u.ID),
-		Username:          u.Username.String(),
-		UsernameCanonical: u.Username.Canonical(),
-		PasswordHash:      u.PasswordHash,
-		CreatedAt:         toMillis(u.CreatedAt),
+		ID:                 int64(u.ID),
+		Username:           u.Username.String(),
+		UsernameCanonical:  u.Username.Canonical(),
+		PasswordHash:       u.PasswordHash,
+		CreatedAt:          toMillis(u.CreatedAt),
+		Role:               string(u.Role),
+		Disabled:           u.Disabled,
+		MustChangePassword: u.MustChangePassword,
 	}
 }
 
 // user converts r back to an entity, rebuilding the Username.
 func (r userRow) user() domain.User {
 	return domain.User{
-		ID:           domain.UserID(r.ID),
-		Username:     domain.RestoreUsername(r.Username),
-		PasswordHash: r.PasswordHash,
-		CreatedAt:    fromMillis(r.CreatedAt),
+		ID:                 domain.UserID(r.ID),
+		Username:           domain.RestoreUsername(r.Username),
+		PasswordHash:       r.PasswordHash,
+		CreatedAt:          fromMillis(r.CreatedAt),
+		Role:               domain.Role(r.Role),
+		Disabled:           r.Disabled,
+		MustChangePassword: r.MustChangePassword,
 	}
 }
 
@@ -59,10 +70,17 @@ func NewUserStore(db *bun.DB) *UserStore {
 }
 
 // Create stores u under a new ID and returns it as stored, with CreatedAt
-// at millisecond precision in UTC. u.ID is ignored. It returns an error
-// wrapping domain.ErrUsernameTaken when another account has the same
-// canonical username.
+// at millisecond precision in UTC and an empty Role stored as
+// domain.RoleUser. u.ID is ignored. It returns an error wrapping
+// domain.ErrUsernameTaken when another account has the same canonical
+// username, and an error for a Role that is neither user nor admin.
 func (s *UserStore) Create(ctx context.Context, u domain.User) (domain.User, error) {
+	if u.Role == "" {
+		u.Role = domain.RoleUser
+	}
+	if _, err := domain.ParseRole(string(u.Role)); err != nil {
+		return domain.User{}, fmt.Errorf("sqlstore: create user %q: %w", u.Username, err)
+	}
 	row := newUserRow(u)
 	row.ID = 0
 	if _, err := s.db.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
@@ -107,6 +125,21 @@ func (s *UserStore) UpdatePasswordHash(ctx context.Context, id domain.UserID, ha
 		Exec(ctx)
 	if err := affectedOne(res, err); err != nil {
 		return fmt.Errorf("sqlstore: update password hash of user %d: %w", id, err)
+	}
+	return nil
+}
+
+// SetPassword replaces the password hash of the account with id and sets
+// its MustChangePassword flag to mustChange. It returns an error wrapping
+// domain.ErrNotFound when there is no such account.
+func (s *UserStore) SetPassword(ctx context.Context, id domain.UserID, hash string, mustChange bool) error {
+	res, err := s.db.NewUpdate().Model((*userRow)(nil)).
+		Set("password_hash = ?", hash).
+		Set("must_change_password = ?", mustChange).
+		Where("id = ?", int64(id)).
+		Exec(ctx)
+	if err := affectedOne(res, err); err != nil {
+		return fmt.Errorf("sqlstore: set password of user %d: %w", id, err)
 	}
 	return nil
 }

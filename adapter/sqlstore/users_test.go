@@ -23,7 +23,7 @@ func TestUserStoreCreate(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Create(%q) error = %v", in.Username, err)
 	}
-	want := domain.User{ID: 1, Username: in.Username, PasswordHash: "hash-a", CreatedAt: ms(t0)}
+	want := domain.User{ID: 1, Username: in.Username, PasswordHash: "hash-a", CreatedAt: ms(t0), Role: domain.RoleUser}
 	if got != want {
 		t.Errorf("Create(%q) = %+v, want %+v", in.Username, got, want)
 	}
@@ -34,6 +34,53 @@ func TestUserStoreCreate(t *testing.T) {
 	bob := createUser(t, users, "bob")
 	if bob.ID == got.ID || bob.ID == 0 {
 		t.Errorf("second Create ID = %d, want a new nonzero ID (first was %d)", bob.ID, got.ID)
+	}
+}
+
+func TestUserStoreCreateKeepsStanding(t *testing.T) {
+	ctx := context.Background()
+	users := sqlstore.NewUserStore(newDB(t))
+	tests := []struct {
+		name                 string
+		role                 domain.Role
+		disabled, mustChange bool
+		wantRole             domain.Role
+	}{
+		{"nobody", "", false, false, domain.RoleUser},
+		{"plain", domain.RoleUser, false, false, domain.RoleUser},
+		{"boss", domain.RoleAdmin, false, false, domain.RoleAdmin},
+		{"gone", domain.RoleAdmin, true, false, domain.RoleAdmin},
+		{"imported", domain.RoleUser, false, true, domain.RoleUser},
+		{"both", domain.RoleUser, true, true, domain.RoleUser},
+	}
+	for _, tt := range tests {
+		in := domain.User{
+			Username:           username(t, tt.name),
+			PasswordHash:       "h",
+			CreatedAt:          t0,
+			Role:               tt.role,
+			Disabled:           tt.disabled,
+			MustChangePassword: tt.mustChange,
+		}
+		got, err := users.Create(ctx, in)
+		if err != nil {
+			t.Fatalf("Create(%q) error = %v", tt.name, err)
+		}
+		want := in
+		want.ID, want.CreatedAt, want.Role = got.ID, ms(t0), tt.wantRole
+		if got != want {
+			t.Errorf("Create(%q, role %q) = %+v, want %+v", tt.name, tt.role, got, want)
+		}
+		if stored, err := users.ByID(ctx, got.ID); err != nil || stored != want {
+			t.Errorf("ByID(%d) after Create(%q, role %q) = %+v, %v, want %+v", got.ID, tt.name, tt.role, stored, err, want)
+		}
+	}
+	_, err := users.Create(ctx, domain.User{Username: username(t, "root"), PasswordHash: "h", CreatedAt: t0, Role: "root"})
+	if err == nil {
+		t.Errorf("Create(%q, role %q) error = nil, want an unknown role refused", "root", "root")
+	}
+	if _, err := users.ByUsername(ctx, username(t, "root")); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("ByUsername(%q) after a refused Create: error = %v, want %v", "root", err, domain.ErrNotFound)
 	}
 }
 
@@ -174,5 +221,43 @@ func TestUserStoreUpdatePasswordHash(t *testing.T) {
 	}
 	if err := users.UpdatePasswordHash(ctx, 404, "h"); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("UpdatePasswordHash(404) error = %v, want %v", err, domain.ErrNotFound)
+	}
+}
+
+func TestUserStoreSetPassword(t *testing.T) {
+	ctx := context.Background()
+	users := sqlstore.NewUserStore(newDB(t))
+	alice := createUser(t, users, "alice")
+	bob := createUser(t, users, "bob")
+	tests := []struct {
+		hash       string
+		mustChange bool
+	}{
+		{"hash-1", true},
+		{"hash-2", false},
+		{"hash-3", true},
+	}
+	for _, tt := range tests {
+		if err := users.SetPassword(ctx, alice.ID, tt.hash, tt.mustChange); err != nil {
+			t.Fatalf("SetPassword(%d, %q, %v) error = %v", alice.ID, tt.hash, tt.mustChange, err)
+		}
+		want := alice
+		want.PasswordHash, want.MustChangePassword = tt.hash, tt.mustChange
+		if got, err := users.ByID(ctx, alice.ID); err != nil || got != want {
+			t.Errorf("after SetPassword(%d, %q, %v), ByID = %+v, %v, want %+v", alice.ID, tt.hash, tt.mustChange, got, err, want)
+		}
+	}
+	// UpdatePasswordHash (a rehash at login) keeps the flag.
+	if err := users.UpdatePasswordHash(ctx, alice.ID, "rehashed"); err != nil {
+		t.Fatalf("UpdatePasswordHash(%d) error = %v", alice.ID, err)
+	}
+	if got, err := users.ByID(ctx, alice.ID); err != nil || !got.MustChangePassword {
+		t.Errorf("after UpdatePasswordHash(%d), MustChangePassword = %v, %v, want true kept", alice.ID, got.MustChangePassword, err)
+	}
+	if got, err := users.ByID(ctx, bob.ID); err != nil || got != bob {
+		t.Errorf("after SetPassword(%d), ByID(%d) = %+v, %v, want %+v unchanged", alice.ID, bob.ID, got, err, bob)
+	}
+	if err := users.SetPassword(ctx, 404, "h", false); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("SetPassword(404) error = %v, want %v", err, domain.ErrNotFound)
 	}
 }

@@ -1,0 +1,52 @@
+package domain
+
+import "time"
+
+// EventKind names a security event.
+type EventKind string
+
+// The security events recorded for every account.
+const (
+	EventSignup          EventKind = "signup"
+	EventLoginSuccess    EventKind = "login_success"
+	EventLoginFailure    EventKind = "login_failure"
+	EventLogout          EventKind = "logout"
+	EventPasswordChange  EventKind = "password_change"
+	EventSessionRevoked  EventKind = "session_revoked"
+	EventAccountDeleted  EventKind = "account_deleted"
+	EventAdminDisable    EventKind = "admin_disable"
+	EventAdminEnable     EventKind = "admin_enable"
+	EventAdminClearLimit EventKind = "admin_clear_throttle"
+	EventAdminRevokeAll  EventKind = "admin_revoke_sessions"
+	EventAdminRole       EventKind = "admin_role"
+	EventAdminPassword   EventKind = "admin_password"
+	EventAdminCreate     EventKind = "admin_create"
+	EventAdminDelete     EventKind = "admin_delete"
+	EventImport          EventKind = "import"
+)
+
+// Reasons a login failed, kept in SecurityEvent.Detail.
+const (
+	FailureBadPassword = "bad_password"
+	FailureThrottled   = "throttled"
+	FailureDisabled    = "disabled"
+)
+
+// SecurityEvent is one entry of an account's security history. It never
+// holds a password or a token. Failed logins for names that match no
+// account are not recorded against any account (the typed name might be a
+// password typed into the wrong field).
+type SecurityEvent struct {
+	ID   int64
+	Kind EventKind
+	// UserID is the account the event is about.
+	UserID UserID
+	// ActorID is the admin or operator who acted on UserID, when that is
+	// not the user; zero otherwise (and for the command line).
+	ActorID   UserID
+	IP        string
+	UserAgent string
+	// Detail qualifies Kind: a failure reason, a new role, a session id.
+	Detail string
+	At     time.Time
+}

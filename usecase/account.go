@@ -1,0 +1,162 @@
+package usecase
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/gatehouse/gatehouse/domain"
+)
+
+// RecentActivityLimit is how many events the account page shows.
+const RecentActivityLimit = 20
+
+// Account is what a signed-in user does with their own account: change the
+// password, see and end sessions, read the history, log out, delete it.
+type Account struct {
+	accounts  AccountStore
+	sessions  *SessionManager
+	passwords *PasswordPolicy
+	history   EventLog
+	events    recorder
+}
+
+// NewAccount returns an Account.
+func NewAccount(accounts AccountStore, sessions *SessionManager, passwords *PasswordPolicy, history EventLog, clock Clock, log *slog.Logger) *Account {
+	return &Account{
+		accounts: accounts, sessions: sessions, passwords: passwords, history: history,
+		events: recorder{log: history, clock: clock, logger: log},
+	}
+}
+
+// wrongCurrentPassword is the message for a failed re-authentication.
+const wrongCurrentPassword = "Your current password is not correct."
+
+// ChangePassword replaces p's password after checking the current one and
+// the policy. Every other session ends, and the current one is replaced by
+// a new session with a new token, which it returns.
+func (a *Account) ChangePassword(ctx context.Context, p Principal, current, next string, c Client) (domain.Token, domain.Session, error) {
+	if err := a.reauthenticate(ctx, p.User, current, domain.FieldCurrentPassword); err != nil {
+		return "", domain.Session{}, err
+	}
+	pw, err := a.passwords.Check(next, p.User.Username, domain.FieldNewPassword)
+	if err != nil {
+		return "", domain.Session{}, err
+	}
+	hash, err := a.passwords.Hash(ctx, pw)
+	if err != nil {
+		return "", domain.Session{}, fmt.Errorf("change password of user %d: %w", p.User.ID, err)
+	}
+	if err := a.accounts.SetPassword(ctx, p.User.ID, hash, false); err != nil {
+		return "", domain.Session{}, fmt.Errorf("change password of user %d: %w", p.User.ID, err)
+	}
+	if _, err := a.sessions.RevokeAll(ctx, p.User.ID, 0); err != nil {
+		return "", domain.Session{}, err
+	}
+	token, s, err := a.sessions.Start(ctx, p.User.ID, p.Session.Persistent, c)
+	if err != nil {
+		return "", domain.Session{}, err
+	}
+	a.events.record(ctx, domain.EventPasswordChange, p.User.ID, 0, c, "")
+	return token, s, nil
+}
+
+// Sessions lists p's active sessions, newest first.
+func (a *Account) Sessions(ctx context.Context, p Principal) ([]domain.Session, error) {
+	return a.sessions.List(ctx, p.User.ID)
+}
+
+// RevokeSession ends one of p's other sessions. A session that is not
+// p's, or p's own current one (that is logging out), is domain.ErrNotFound.
+func (a *Account) RevokeSession(ctx context.Context, p Principal, id domain.SessionID, c Client) error {
+	if id == p.Session.ID {
+		return fmt.Errorf("revoke the current session: %w", domain.ErrNotFound)
+	}
+	list, err := a.sessions.List(ctx, p.User.ID)
+	if err != nil {
+		return err
+	}
+	for _, s := range list {
+		if s.ID == id {
+			if err := a.sessions.sessions.Delete(ctx, id); err != nil && !errors.Is(err, domain.ErrNotFound) {
+				return fmt.Errorf("revoke session %d: %w", id, err)
+			}
+			a.events.record(ctx, domain.EventSessionRevoked, p.User.ID, 0, c, fmt.Sprintf("session %d", id))
+			return nil
+		}
+	}
+	return fmt.Errorf("revoke session %d of user %d: %w", id, p.User.ID, domain.ErrNotFound)
+}
+
+// RevokeOtherSessions ends every session of p's but the current one and
+// reports how many ended.
+func (a *Account) RevokeOtherSessions(ctx context.Context, p Principal, c Client) (int64, error) {
+	n, err := a.sessions.RevokeAll(ctx, p.User.ID, p.Session.ID)
+	if err != nil {
+		return 0, err
+	}
+	a.events.record(ctx, domain.EventSessionRevoked, p.User.ID, 0, c, fmt.Sprintf("all other sessions (%d)", n))
+	return n, nil
+}
+
+// Logout ends p's current session.
+func (a *Account) Logout(ctx context.Context, p Principal, c Client) error {
+	if err := a.sessions.sessions.Delete(ctx, p.Session.ID); err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return fmt.Errorf("logout of user %d: %w", p.User.ID, err)
+	}
+	a.events.record(ctx, domain.EventLogout, p.User.ID, 0, c, "")
+	return nil
+}
+
+// Delete removes p's account and every session after checking the
+// password; the name becomes free. The only admin cannot delete itself
+// (domain.ErrLastAdmin).
+func (a *Account) Delete(ctx context.Context, p Principal, password string, c Client) error {
+	if err := a.reauthenticate(ctx, p.User, password, domain.FieldPassword); err != nil {
+		return err
+	}
+	if err := a.accounts.Delete(ctx, p.User.ID); err != nil {
+		return fmt.Errorf("delete user %d: %w", p.User.ID, err)
+	}
+	a.events.record(ctx, domain.EventAccountDeleted, p.User.ID, 0, c, "")
+	return nil
+}
+
+// RecentActivity returns the newest RecentActivityLimit events of p's.
+func (a *Account) RecentActivity(ctx context.Context, p Principal) ([]domain.SecurityEvent, error) {
+	list, err := a.history.ListByUser(ctx, p.User.ID, nil, RecentActivityLimit)
+	if err != nil {
+		return nil, fmt.Errorf("recent activity of user %d: %w", p.User.ID, err)
+	}
+	return list, nil
+}
+
+// PreviousLogin returns the successful login before the latest one, so a
+// user notices a login that wasn't theirs; ok is false when there is none.
+func (a *Account) PreviousLogin(ctx context.Context, p Principal) (e domain.SecurityEvent, ok bool, err error) {
+	list, err := a.history.ListByUser(ctx, p.User.ID, []domain.EventKind{domain.EventLoginSuccess}, 2)
+	if err != nil {
+		return domain.SecurityEvent{}, false, fmt.Errorf("previous login of user %d: %w", p.User.ID, err)
+	}
+	if len(list) < 2 {
+		return domain.SecurityEvent{}, false, nil
+	}
+	return list[1], true, nil
+}
+
+// reauthenticate checks password against u's, reporting a mismatch as a
+// validation error on field.
+func (a *Account) reauthenticate(ctx context.Context, u domain.User, password, field string) error {
+	if password == "" {
+		return domain.NewValidationError(field, "Please enter your current password.")
+	}
+	match, err := a.passwords.Verify(ctx, domain.NormalizePassword(password), u.PasswordHash)
+	if err != nil {
+		return fmt.Errorf("check password of user %d: %w", u.ID, err)
+	}
+	if !match {
+		return domain.NewValidationError(field, wrongCurrentPassword)
+	}
+	return nil
+}

@@ -1,0 +1,178 @@
+package usecase_test
+
+import (
+	"context"
+	"errors"
+	"net/netip"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
+)
+
+type accountFixture struct {
+	*authFixture
+	account *usecase.Account
+}
+
+func newAccountFixture(t *testing.T) *accountFixture {
+	t.Helper()
+	f := newAuthFixture(t)
+	policy := usecase.NewPasswordPolicy(f.hasher, fakeBlocklist{"password1234": true})
+	return &accountFixture{authFixture: f, account: usecase.NewAccount(f.users, f.manager, policy, f.events, f.clock, discard)}
+}
+
+var home = usecase.Client{IP: netip.MustParseAddr("192.0.2.10"), UserAgent: "test"}
+
+// loginAlice logs alice in and returns her principal.
+func (f *accountFixture) loginAlice(t *testing.T) usecase.Principal {
+	t.Helper()
+	res, err := f.auth.Login(context.Background(), usecase.LoginInput{Username: "alice", Password: "correct horse battery", Client: home})
+	if err != nil {
+		t.Fatalf("Login(alice) error = %v", err)
+	}
+	return usecase.Principal{User: res.User, Session: res.Session}
+}
+
+func TestChangePassword(t *testing.T) {
+	f := newAccountFixture(t)
+	ctx := context.Background()
+	p := f.loginAlice(t)
+	f.loginAlice(t) // another device
+
+	tests := []struct {
+		current, next string
+		wantField     string
+	}{
+		{"wrong password!", "a brand new passphrase", domain.FieldCurrentPassword},
+		{"", "a brand new passphrase", domain.FieldCurrentPassword},
+		{"correct horse battery", "short", domain.FieldNewPassword},
+		{"correct horse battery", "password1234", domain.FieldNewPassword},
+		{"correct horse battery", "alice-in-wonderland", domain.FieldNewPassword},
+	}
+	for _, tt := range tests {
+		_, _, err := f.account.ChangePassword(ctx, p, tt.current, tt.next, home)
+		var ve *domain.ValidationError
+		if !errors.As(err, &ve) || ve.Fields[tt.wantField] == "" {
+			t.Errorf("ChangePassword(%q, %q) error = %v, want a message on %s", tt.current, tt.next, err, tt.wantField)
+		}
+	}
+
+	token, s, err := f.account.ChangePassword(ctx, p, "correct horse battery", "a brand new passphrase", home)
+	if err != nil {
+		t.Fatalf("ChangePassword() error = %v", err)
+	}
+	if s.ID == p.Session.ID || s.TokenHash != token.Hash() {
+		t.Errorf("ChangePassword kept session %d, want a new session for the returned token", p.Session.ID)
+	}
+	if n := f.sessions.count(); n != 1 {
+		t.Errorf("sessions after a password change = %d, want only the new one", n)
+	}
+	if _, err := f.auth.Authenticate(ctx, "alice", "correct horse battery"); !errors.Is(err, domain.ErrInvalidCredentials) {
+		t.Errorf("old password after the change: %v, want invalid credentials", err)
+	}
+	if _, err := f.auth.Authenticate(ctx, "alice", "a brand new passphrase"); err != nil {
+		t.Errorf("new password after the change: %v", err)
+	}
+	if kinds := f.events.kinds(); !slices.Contains(kinds, domain.EventPasswordChange) {
+		t.Errorf("events = %v, want a password change", kinds)
+	}
+}
+
+func TestRevokeSessions(t *testing.T) {
+	f := newAccountFixture(t)
+	ctx := context.Background()
+	p := f.loginAlice(t)
+	second := f.loginAlice(t)
+	f.loginAlice(t) // a third device
+
+	list, err := f.account.Sessions(ctx, p)
+	if err != nil || len(list) != 3 || list[0].IP != "192.0.2.10" {
+		t.Fatalf("Sessions() = %+v, %v; want 3 with the client's IP", list, err)
+	}
+	if err := f.account.RevokeSession(ctx, p, p.Session.ID, home); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("RevokeSession(current) error = %v, want ErrNotFound (use logout)", err)
+	}
+	if err := f.account.RevokeSession(ctx, p, 9999, home); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("RevokeSession(someone else's) error = %v, want ErrNotFound", err)
+	}
+	if err := f.account.RevokeSession(ctx, p, second.Session.ID, home); err != nil {
+		t.Fatalf("RevokeSession(second) error = %v", err)
+	}
+	if n, err := f.account.RevokeOtherSessions(ctx, p, home); err != nil || n != 1 {
+		t.Errorf("RevokeOtherSessions() = %d, %v; want the third one", n, err)
+	}
+	if list, _ := f.account.Sessions(ctx, p); len(list) != 1 || list[0].ID != p.Session.ID {
+		t.Errorf("sessions left = %+v, want only the current one", list)
+	}
+}
+
+func TestPreviousLoginAndActivity(t *testing.T) {
+	f := newAccountFixture(t)
+	ctx := context.Background()
+	first := f.loginAlice(t)
+	if _, ok, err := f.account.PreviousLogin(ctx, first); ok || err != nil {
+		t.Errorf("PreviousLogin after the first login = %v, %v; want none", ok, err)
+	}
+	f.clock.Advance(time.Hour)
+	f.try("198.51.100.3", "wrong password!")
+	p := f.loginAlice(t)
+	prev, ok, err := f.account.PreviousLogin(ctx, p)
+	if err != nil || !ok || prev.IP != "192.0.2.10" || !prev.At.Equal(f.clock.now.Add(-time.Hour)) {
+		t.Errorf("PreviousLogin() = %+v, %v, %v; want the first login", prev, ok, err)
+	}
+	list, err := f.account.RecentActivity(ctx, p)
+	want := []domain.EventKind{domain.EventLoginSuccess, domain.EventLoginFailure, domain.EventLoginSuccess}
+	var got []domain.EventKind
+	for _, e := range list {
+		got = append(got, e.Kind)
+	}
+	if err != nil || !slices.Equal(got, want) || list[1].Detail != domain.FailureBadPassword {
+		t.Errorf("RecentActivity() = %v, %v; want %v (newest first) with the failure's reason", got, err, want)
+	}
+}
+
+func TestLoginRecordsNoEventForUnknownNames(t *testing.T) {
+	f := newAuthFixture(t)
+	f.auth.Login(context.Background(), usecase.LoginInput{Username: "hunter2hunter2", Password: "x"})
+	if len(f.events.kinds()) != 0 {
+		t.Errorf("events after a failure for an unknown name = %v, want none (the name may be a password)", f.events.kinds())
+	}
+}
+
+func TestDisabledAccountCannotLogIn(t *testing.T) {
+	f := newAuthFixture(t)
+	ctx := context.Background()
+	res, err := f.auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "correct horse battery"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.users.SetDisabled(ctx, f.user.ID, true)
+	if _, err := f.auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "correct horse battery"}); !errors.Is(err, domain.ErrAccountDisabled) {
+		t.Errorf("Login(disabled, right password) error = %v, want %v", err, domain.ErrAccountDisabled)
+	}
+	if _, err := f.auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "wrong password!"}); !errors.Is(err, domain.ErrInvalidCredentials) {
+		t.Errorf("Login(disabled, wrong password) error = %v, want invalid credentials (nothing revealed)", err)
+	}
+	if _, err := f.manager.Resolve(ctx, res.Token); !errors.Is(err, domain.ErrUnauthenticated) {
+		t.Errorf("Resolve(session of a disabled user) error = %v, want unauthenticated", err)
+	}
+}
+
+func TestDeleteAccount(t *testing.T) {
+	f := newAccountFixture(t)
+	ctx := context.Background()
+	p := f.loginAlice(t)
+	var ve *domain.ValidationError
+	if err := f.account.Delete(ctx, p, "wrong password!", home); !errors.As(err, &ve) {
+		t.Errorf("Delete(wrong password) error = %v, want a validation error", err)
+	}
+	if err := f.account.Delete(ctx, p, "correct horse battery", home); err != nil {
+		t.Fatalf("Delete() error = %v", err)
+	}
+	if _, err := f.users.ByID(ctx, p.User.ID); !errors.Is(err, domain.ErrNotFound) {
+		t.Errorf("user after Delete: %v, want not found", err)
+	}
+}

@@ -1,0 +1,66 @@
+package usecase
+
+import (
+	"context"
+	"log/slog"
+	"net/netip"
+
+	"github.com/gatehouse/gatehouse/domain"
+)
+
+// EventLog keeps the security history of accounts.
+type EventLog interface {
+	// Record stores e (its ID is ignored).
+	Record(ctx context.Context, e domain.SecurityEvent) error
+	// ListByUser returns the newest events about user, newest first, at
+	// most limit, only of the given kinds when kinds is not empty.
+	ListByUser(ctx context.Context, user domain.UserID, kinds []domain.EventKind, limit int) ([]domain.SecurityEvent, error)
+}
+
+// Client describes where a request came from.
+type Client struct {
+	IP        netip.Addr
+	UserAgent string
+}
+
+// maxUserAgent bounds what is kept of a User-Agent header.
+const maxUserAgent = 512
+
+// ipText is the client address as stored, "" when unknown.
+func (c Client) ipText() string {
+	if !c.IP.IsValid() {
+		return ""
+	}
+	return c.IP.Unmap().String()
+}
+
+func (c Client) userAgent() string {
+	ua := c.UserAgent
+	if len(ua) > maxUserAgent {
+		ua = ua[:maxUserAgent]
+	}
+	return ua
+}
+
+// recorder writes security events; a failure to write one is logged and
+// never fails the action it describes, which has already happened.
+type recorder struct {
+	log    EventLog
+	clock  Clock
+	logger *slog.Logger
+}
+
+func (r recorder) record(ctx context.Context, kind domain.EventKind, user, actor domain.UserID, c Client, detail string) {
+	e := domain.SecurityEvent{
+		Kind:      kind,
+		UserID:    user,
+		ActorID:   actor,
+		IP:        c.ipText(),
+		UserAgent: c.userAgent(),
+		Detail:    detail,
+		At:        r.clock.Now().UTC(),
+	}
+	if err := r.log.Record(ctx, e); err != nil {
+		r.logger.WarnContext(ctx, "usecase: record security event", "kind", kind, "user_id", user, "err", err)
+	}
+}
