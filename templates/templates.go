@@ -8,7 +8,7 @@
 //
 // and calls engine.Load during start, so a broken template stops the start.
 // Pages are named by path without the extension ("login", "signup",
-// "dashboard", "logout", "error"); the layout is "layouts/base" and puts the
+// "dashboard", "logout", "account", "admin_users", "error"); the layout is "layouts/base" and puts the
 // page where it says {{embed}}. Static files are served from "static/".
 package templates
 

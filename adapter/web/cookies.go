@@ -3,6 +3,7 @@ package web
 import (
 	"time"
 
+	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -38,6 +39,17 @@ func (j cookieJar) set(c *fiber.Ctx, base, value string, maxAge time.Duration) {
 		HTTPOnly: true,
 		SameSite: fiber.CookieSameSiteLaxMode,
 	})
+}
+
+// setSession gives the browser the cookie of session s. Only a persistent
+// ("remember me") session gets a Max-Age; any other cookie is a
+// browser-session cookie, gone when the browser closes.
+func (j cookieJar) setSession(c *fiber.Ctx, token domain.Token, s domain.Session) {
+	var maxAge time.Duration
+	if s.Persistent {
+		maxAge = s.ExpiresAt.Sub(s.CreatedAt)
+	}
+	j.set(c, sessionCookieName, token.Reveal(), maxAge)
 }
 
 // clear tells the browser to drop a cookie now.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -11,7 +12,9 @@ const lastVisitLayout = "Monday, 2 January 2006 at 15:04 MST"
 
 // dashboard greets the user with the time of their previous visit, read
 // from a last_visit cookie that only their account can have signed, and
-// records this visit in its place.
+// records this visit in its place. It also shows when and from where the
+// account last logged in before this login, so a user notices a login
+// that was not theirs.
 func (h *Handler) dashboard(c *fiber.Ctx) error {
 	p, _ := principal(c)
 	view := &dashboardView{
@@ -20,7 +23,14 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	}
 	if at, ok := h.lastVisit.decode(h.cookies.get(c, lastVisitCookieName), p.User.ID); ok {
 		view.LastVisit = at.Format(lastVisitLayout)
-		view.LastVisitISO = at.Format("2006-01-02T15:04:05Z07:00")
+		view.LastVisitISO = at.Format(time.RFC3339)
+	}
+	previous, ok, err := h.account.PreviousLogin(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	if ok {
+		view.LastLogin = &lastLoginView{At: newTimeView(previous.At, lastVisitLayout), IP: previous.IP}
 	}
 	if p.Session.Persistent {
 		view.SessionNote = "You stay logged in on this device until " + p.Session.ExpiresAt.Format(lastVisitLayout) + " or until you log out."

@@ -17,12 +17,18 @@ type problem struct {
 	Message string
 }
 
-// errorTable maps domain errors to what a visitor sees. Order matters only
-// for errors that wrap several of these.
+// errorTable maps domain errors, and the web adapter's own, to what a
+// visitor sees. Order matters only for errors that wrap several of these.
+// Two rows are 403s that must not be confused: a forged or stale form
+// (errCSRF), which a reload fixes, and a page the user may not see.
 var errorTable = []struct {
 	target error
 	problem
 }{
+	{errCSRF, problem{http.StatusForbidden, "Form expired", "This form has expired or was not sent from this site. Reload the page and try again."}},
+	{domain.ErrForbidden, problem{http.StatusForbidden, "Access denied", "You do not have access to this page."}},
+	{domain.ErrAccountDisabled, problem{http.StatusForbidden, "Account disabled", "This account has been disabled."}},
+	{domain.ErrLastAdmin, problem{http.StatusConflict, "Last admin", "The last admin cannot be demoted, disabled or deleted."}},
 	{domain.ErrUsernameTaken, problem{http.StatusConflict, "Username taken", "That username is already taken."}},
 	{domain.ErrInvalidCredentials, problem{http.StatusUnauthorized, "Login failed", "Invalid username or password."}},
 	{domain.ErrUnauthenticated, problem{http.StatusUnauthorized, "Please log in", "Your session has ended. Please log in again."}},
@@ -33,7 +39,6 @@ var errorTable = []struct {
 // statusProblems covers errors that carry only a status (Fiber's own).
 var statusProblems = map[int]problem{
 	http.StatusBadRequest:            {http.StatusBadRequest, "Bad request", "The request could not be understood."},
-	http.StatusForbidden:             {http.StatusForbidden, "Form expired", "This form has expired or was not sent from this site. Reload the page and try again."},
 	http.StatusUnsupportedMediaType:  {http.StatusUnsupportedMediaType, "Unsupported form", "Please send the form from this site's pages."},
 	http.StatusTooManyRequests:       {http.StatusTooManyRequests, "Too many attempts", "Too many attempts. Please wait a while and try again."},
 	http.StatusNotFound:              {http.StatusNotFound, "Page not found", "There is nothing at this address."},

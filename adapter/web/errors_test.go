@@ -44,3 +44,28 @@ func TestDescribe(t *testing.T) {
 		t.Errorf("username taken message = %q", got)
 	}
 }
+
+// TestDescribeAccountErrors checks the account and admin rows, and that
+// the two 403s say different things: a stale form is fixed by a reload, a
+// forbidden page is not.
+func TestDescribeAccountErrors(t *testing.T) {
+	tests := []struct {
+		err         error
+		wantStatus  int
+		wantMessage string
+	}{
+		{errCSRF, http.StatusForbidden, "This form has expired or was not sent from this site. Reload the page and try again."},
+		{fmt.Errorf("list users: %w", domain.ErrForbidden), http.StatusForbidden, "You do not have access to this page."},
+		{domain.ErrAccountDisabled, http.StatusForbidden, "This account has been disabled."},
+		{fmt.Errorf("set role of user 1: %w", domain.ErrLastAdmin), http.StatusConflict, "The last admin cannot be demoted, disabled or deleted."},
+	}
+	for _, tt := range tests {
+		p := describe(tt.err)
+		if p.Status != tt.wantStatus || p.Message != tt.wantMessage {
+			t.Errorf("describe(%v) = %d %q, want %d %q", tt.err, p.Status, p.Message, tt.wantStatus, tt.wantMessage)
+		}
+	}
+	if csrf, forbidden := describe(errCSRF), describe(domain.ErrForbidden); csrf.Heading == forbidden.Heading {
+		t.Errorf("describe(errCSRF).Heading = describe(ErrForbidden).Heading = %q, want them told apart", csrf.Heading)
+	}
+}

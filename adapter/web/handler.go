@@ -11,6 +11,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/medama-io/go-useragent"
 	"github.com/valyala/fasthttp"
 )
 
@@ -19,27 +20,33 @@ type Handler struct {
 	registrar Registrar
 	auth      Authenticator
 	sessions  Sessions
+	account   Account
+	admin     Admin
 	clock     usecase.Clock
 	tokens    usecase.TokenSource
 	cfg       Config
 	cookies   cookieJar
 	lastVisit lastVisitCodec
 	csrf      csrfCodec
+	agents    *useragent.Parser
 	log       *slog.Logger
 }
 
 // NewHandler returns a Handler that runs the given use cases.
-func NewHandler(registrar Registrar, auth Authenticator, sessions Sessions, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
+func NewHandler(registrar Registrar, auth Authenticator, sessions Sessions, account Account, admin Admin, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
 	return &Handler{
 		registrar: registrar,
 		auth:      auth,
 		sessions:  sessions,
+		account:   account,
+		admin:     admin,
 		clock:     clock,
 		tokens:    tokens,
 		cfg:       cfg,
 		cookies:   cookieJar{secure: cfg.CookieSecure},
 		lastVisit: newLastVisitCodec(cfg.SecretKey),
 		csrf:      newCSRFCodec(cfg.SecretKey),
+		agents:    useragent.NewParser(),
 		log:       log,
 	}
 }
@@ -67,6 +74,21 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/login", h.login)
 	app.Get("/logout", h.logoutForm)
 	app.Post("/logout", h.logout)
+
+	user := h.requireUser
+	app.Get("/account", user, h.accountPage)
+	app.Post("/account/password", user, h.changePassword)
+	app.Post("/account/sessions/revoke-others", user, h.revokeOtherSessions)
+	app.Post("/account/sessions/:id/revoke", user, h.revokeSession)
+	app.Post("/account/delete", user, h.deleteAccount)
+
+	admin := h.requireAdmin // after user: anonymous visitors go to the login page
+	app.Get("/admin/users", user, admin, h.adminUsers)
+	app.Post("/admin/users/:id/disable", user, admin, h.adminAction(disableUser))
+	app.Post("/admin/users/:id/enable", user, admin, h.adminAction(enableUser))
+	app.Post("/admin/users/:id/clear-throttle", user, admin, h.adminAction(clearThrottle))
+	app.Post("/admin/users/:id/revoke-sessions", user, admin, h.adminAction(revokeUserSessions))
+	app.Post("/admin/users/:id/role", user, admin, h.adminAction(setRole))
 	return primeRenderer(app)
 }
 

@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/gatehouse/gatehouse/usecase"
 	"github.com/gofiber/fiber/v2"
@@ -23,9 +22,11 @@ func (h *Handler) loginForm(c *fiber.Ctx) error {
 }
 
 // login checks the credentials, replaces any session the browser held with
-// a new one, and sends the user on to a local `next` path. Every failure of
-// the credentials is the same 401 with one generic message; too many
-// failures are a 429 with Retry-After, whatever the password.
+// a new one, and sends the user on to a local `next` path, or to the
+// account page when they must choose a new password. Every failure of the
+// credentials is the same 401 with one generic message; too many failures
+// are a 429 with Retry-After, whatever the password. The right password
+// of a disabled account is a 403 that says so.
 func (h *Handler) login(c *fiber.Ctx) error {
 	username := c.FormValue("username")
 	password := c.FormValue("password")
@@ -47,7 +48,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		Password: password,
 		Remember: remember,
 		Previous: previous,
-		Client:   clientIP(c, h.cfg.TrustedProxies),
+		Client:   h.client(c),
 	})
 	if err != nil {
 		p := describe(err)
@@ -58,13 +59,12 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		view.Alert = p.Message
 		return h.render(c, p.Status, "login", view)
 	}
-	var maxAge time.Duration // zero: a browser-session cookie, gone when the browser closes
-	if res.Session.Persistent {
-		maxAge = res.Session.ExpiresAt.Sub(res.Session.CreatedAt)
-	}
-	h.cookies.set(c, sessionCookieName, res.Token.Reveal(), maxAge)
+	h.cookies.setSession(c, res.Token, res.Session)
 	// The forms are bound to the session now; the visitor id is retired.
 	h.cookies.clear(c, visitorCookieName)
+	if res.User.MustChangePassword {
+		return c.Redirect(mustChangePasswordURL, fiber.StatusSeeOther)
+	}
 	return c.Redirect(next, fiber.StatusSeeOther)
 }
 

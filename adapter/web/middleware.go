@@ -61,26 +61,46 @@ func (h *Handler) loadPrincipal(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// requireUser sends anonymous visitors to the login page, with a way back.
+// requireUser sends anonymous visitors to the login page, with a way back
+// to the page they asked for. A user who must change their password is
+// sent to the account page from every other page until they have.
 func (h *Handler) requireUser(c *fiber.Ctx) error {
-	if _, ok := principal(c); ok {
+	p, ok := principal(c)
+	if !ok {
+		if c.Method() != fiber.MethodGet {
+			return c.Redirect("/login", fiber.StatusSeeOther)
+		}
+		return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	}
+	if p.User.MustChangePassword && !isAccountPath(c.Path()) {
+		return c.Redirect(mustChangePasswordURL, fiber.StatusSeeOther)
+	}
+	return c.Next()
+}
+
+// mustChangePasswordURL is where a user who must choose a new password is
+// sent.
+const mustChangePasswordURL = "/account?notice=" + noticeMustChangePassword
+
+// isAccountPath reports whether path is the account page or one of its
+// actions.
+func isAccountPath(path string) bool {
+	return path == "/account" || strings.HasPrefix(path, "/account/")
+}
+
+// requireAdmin refuses, with a 403 page, a signed-in user who is not an
+// enabled admin. It runs after requireUser.
+func (h *Handler) requireAdmin(c *fiber.Ctx) error {
+	if p, ok := principal(c); ok && p.User.IsAdmin() {
 		return c.Next()
 	}
-	return c.Redirect("/login?next="+url.QueryEscape(c.OriginalURL()), fiber.StatusSeeOther)
+	return domain.ErrForbidden
 }
 
 // principal returns the request's signed-in user, if any.
 func principal(c *fiber.Ctx) (usecase.Principal, bool) {
 	p, ok := c.Locals(principalKey{}).(usecase.Principal)
 	return p, ok
-}
-
-// userName is the signed-in user's display name, or "".
-func userName(c *fiber.Ctx) string {
-	if p, ok := principal(c); ok {
-		return p.User.Username.String()
-	}
-	return ""
 }
 
 // sessionToken returns the well-formed session token the browser sent.

@@ -25,10 +25,10 @@ func (h *Handler) signup(c *fiber.Ctx) error {
 	_, err := h.registrar.Register(c.UserContext(), usecase.RegisterInput{
 		Username: username,
 		Password: c.FormValue("password"),
-		Client:   clientIP(c, h.cfg.TrustedProxies),
+		Client:   h.client(c),
 	})
 	if err == nil {
-		return c.Redirect("/login?notice=created", fiber.StatusSeeOther)
+		return c.Redirect("/login?notice="+noticeCreated, fiber.StatusSeeOther)
 	}
 	p := describe(err)
 	if p.Status >= 500 {

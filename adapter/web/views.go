@@ -1,6 +1,10 @@
 package web
 
-import "github.com/gofiber/fiber/v2"
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
 
 // layoutName is the template every page is rendered inside.
 const layoutName = "layouts/base"
@@ -9,9 +13,11 @@ const layoutName = "layouts/base"
 type layoutView struct {
 	Title  string
 	User   string // the signed-in user's name, or ""; set by render
+	Admin  bool   // whether the signed-in user is an admin; set by render
 	CSRF   string // the token every form on the page carries; set by render
 	Notice string // a confirmation, shown with role=status
 	Alert  string // a failure, shown with role=alert
+	Wide   bool   // the page holds tables and gets a wider column
 }
 
 func (l *layoutView) layout() *layoutView { return l }
@@ -40,6 +46,13 @@ type dashboardView struct {
 	LastVisit    string
 	LastVisitISO string
 	SessionNote  string
+	// LastLogin is the login before this one; nil when there was none.
+	LastLogin *lastLoginView
+}
+
+type lastLoginView struct {
+	At timeView
+	IP string
 }
 
 type logoutView struct {
@@ -54,18 +67,29 @@ type errorView struct {
 	RequestID string
 }
 
-// notices are the confirmations a redirect can ask the login page to show,
-// by key, so no text from the URL is ever displayed.
-var notices = map[string]string{
-	"created":    "Account created, please log in.",
-	"logged-out": "You have been logged out.",
+// timeLayout is how tables show a time.
+const timeLayout = "2 Jan 2006, 15:04 MST"
+
+// timeView is a time as a page shows it: Text for people, ISO for the
+// datetime attribute of <time>.
+type timeView struct {
+	Text string
+	ISO  string
+}
+
+func newTimeView(t time.Time, layout string) timeView {
+	t = t.UTC()
+	return timeView{Text: t.Format(layout), ISO: t.Format(time.RFC3339)}
 }
 
 // render fills in the layout's user and CSRF token and writes the named
 // page with status inside the layout.
 func (h *Handler) render(c *fiber.Ctx, status int, name string, view page) error {
 	l := view.layout()
-	l.User = userName(c)
+	if p, ok := principal(c); ok {
+		l.User = p.User.Username.String()
+		l.Admin = p.User.IsAdmin()
+	}
 	token, err := h.csrfToken(c)
 	if err != nil {
 		return err

@@ -29,7 +29,9 @@ var Settings = fx.Module("settings",
 var Store = fx.Module("sqlstore",
 	fx.Provide(
 		fx.Annotate(sqlstore.NewUserStore,
-			fx.As(new(usecase.UserCreator)), fx.As(new(usecase.CredentialStore)), fx.As(new(usecase.UserFinder))),
+			fx.As(new(usecase.UserCreator)), fx.As(new(usecase.CredentialStore)), fx.As(new(usecase.UserFinder)),
+			fx.As(new(usecase.AccountStore)), fx.As(new(usecase.UserDirectory))),
+		fx.Annotate(sqlstore.NewEventStore, fx.As(new(usecase.EventLog))),
 		fx.Annotate(sqlstore.NewSessionStore, fx.As(new(usecase.SessionStore))),
 		fx.Annotate(sqlstore.NewThrottleStore, fx.As(new(usecase.ThrottleStore))),
 	),
@@ -49,13 +51,17 @@ var Security = fx.Module("security",
 
 // UseCases provides the application logic.
 var UseCases = fx.Module("usecase",
-	fx.Provide(usecase.NewThrottle, usecase.NewRegistrar, usecase.NewSessionManager, usecase.NewAuthenticator),
+	fx.Provide(
+		usecase.NewPasswordPolicy, usecase.NewThrottle, usecase.NewRegistrar, usecase.NewSessionManager,
+		usecase.NewAuthenticator, usecase.NewAccount, usecase.NewAdmin, usecase.NewImporter,
+	),
 )
 
 // Web provides the HTML site on top of the use cases.
 var Web = fx.Module("web",
 	fx.Provide(fx.Annotate(web.NewHandler,
-		fx.From(new(*usecase.Registrar), new(*usecase.Authenticator), new(*usecase.SessionManager)))),
+		fx.From(new(*usecase.Registrar), new(*usecase.Authenticator), new(*usecase.SessionManager),
+			new(*usecase.Account), new(*usecase.Admin)))),
 )
 
 // Housekeeping purges expired sessions and stale throttling state in the
@@ -69,8 +75,9 @@ var Housekeeping = fx.Module("housekeeping",
 	fx.Invoke(housekeeping.Run),
 )
 
-// Modules is the whole service for cfg, in the order main runs it.
-func Modules(cfg config.Config) []fx.Option {
+// Core is the service without its delivery: configuration, database,
+// adapters and use cases. The command line runs its commands on it.
+func Core(cfg config.Config) []fx.Option {
 	return []fx.Option{
 		fx.Supply(cfg),
 		logging.Module,
@@ -79,10 +86,17 @@ func Modules(cfg config.Config) []fx.Option {
 		Store,
 		Security,
 		UseCases,
+	}
+}
+
+// Modules is the whole service for cfg, in the order main runs it: the
+// core plus the web site, the HTTP server and the background work.
+func Modules(cfg config.Config) []fx.Option {
+	return append(Core(cfg),
 		Web,
 		httpserver.Module,
 		Housekeeping,
-	}
+	)
 }
 
 func warnGeneratedSecret(cfg config.Config, log *slog.Logger) {

@@ -1,0 +1,56 @@
+package web
+
+import "github.com/gatehouse/gatehouse/domain"
+
+// eventTexts say what each kind of security event means to the account's
+// owner.
+var eventTexts = map[domain.EventKind]string{
+	domain.EventSignup:          "Account created",
+	domain.EventLoginSuccess:    "Logged in",
+	domain.EventLoginFailure:    "Failed login",
+	domain.EventLogout:          "Logged out",
+	domain.EventPasswordChange:  "Password changed",
+	domain.EventSessionRevoked:  "Logged out other sessions",
+	domain.EventAccountDeleted:  "Account deleted",
+	domain.EventAdminDisable:    "Account disabled by an admin",
+	domain.EventAdminEnable:     "Account enabled by an admin",
+	domain.EventAdminClearLimit: "Failed logins cleared by an admin",
+	domain.EventAdminRevokeAll:  "All sessions ended by an admin",
+	domain.EventAdminRole:       "Role changed by an admin",
+	domain.EventAdminPassword:   "Password set by an admin",
+	domain.EventAdminCreate:     "Account created by an admin",
+	domain.EventAdminDelete:     "Account deleted by an admin",
+	domain.EventImport:          "Account imported",
+}
+
+// failureTexts say why a login failed, by SecurityEvent.Detail.
+var failureTexts = map[string]string{
+	domain.FailureBadPassword: "Failed login: wrong password",
+	domain.FailureThrottled:   "Failed login: too many attempts, refused without checking",
+	domain.FailureDisabled:    "Refused login: the account is disabled",
+}
+
+// roleTexts say what an admin made the account, by SecurityEvent.Detail.
+var roleTexts = map[domain.Role]string{
+	domain.RoleAdmin: "Made an admin by an admin",
+	domain.RoleUser:  "Made a regular user by an admin",
+}
+
+// describeEvent is the text of e in the account's recent activity. It is
+// built from fixed texts only: Detail selects one, it is never shown.
+func describeEvent(e domain.SecurityEvent) string {
+	switch e.Kind {
+	case domain.EventLoginFailure:
+		if text, ok := failureTexts[e.Detail]; ok {
+			return text
+		}
+	case domain.EventAdminRole:
+		if text, ok := roleTexts[domain.Role(e.Detail)]; ok {
+			return text
+		}
+	}
+	if text, ok := eventTexts[e.Kind]; ok {
+		return text
+	}
+	return "Other account activity"
+}

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"testing"
+
+	"github.com/gatehouse/gatehouse/domain"
+)
+
+func TestDescribeEvent(t *testing.T) {
+	tests := []struct {
+		kind   domain.EventKind
+		detail string
+		want   string
+	}{
+		{domain.EventSignup, "", "Account created"},
+		{domain.EventLoginSuccess, "", "Logged in"},
+		{domain.EventLoginFailure, domain.FailureBadPassword, "Failed login: wrong password"},
+		{domain.EventLoginFailure, domain.FailureThrottled, "Failed login: too many attempts, refused without checking"},
+		{domain.EventLoginFailure, domain.FailureDisabled, "Refused login: the account is disabled"},
+		{domain.EventLoginFailure, "<b>new reason</b>", "Failed login"},
+		{domain.EventLogout, "", "Logged out"},
+		{domain.EventPasswordChange, "", "Password changed"},
+		{domain.EventSessionRevoked, "session 7", "Logged out other sessions"},
+		{domain.EventAccountDeleted, "", "Account deleted"},
+		{domain.EventAdminDisable, "", "Account disabled by an admin"},
+		{domain.EventAdminEnable, "", "Account enabled by an admin"},
+		{domain.EventAdminClearLimit, "", "Failed logins cleared by an admin"},
+		{domain.EventAdminRevokeAll, "2 sessions", "All sessions ended by an admin"},
+		{domain.EventAdminRole, "admin", "Made an admin by an admin"},
+		{domain.EventAdminRole, "user", "Made a regular user by an admin"},
+		{domain.EventAdminRole, "root", "Role changed by an admin"},
+		{domain.EventAdminPassword, "", "Password set by an admin"},
+		{domain.EventAdminCreate, "user", "Account created by an admin"},
+		{domain.EventAdminDelete, "", "Account deleted by an admin"},
+		{domain.EventImport, "", "Account imported"},
+		{"from_the_future", "", "Other account activity"},
+	}
+	for _, tt := range tests {
+		e := domain.SecurityEvent{Kind: tt.kind, Detail: tt.detail}
+		if got := describeEvent(e); got != tt.want {
+			t.Errorf("describeEvent(%q, %q) = %q, want %q", tt.kind, tt.detail, got, tt.want)
+		}
+	}
+}

@@ -1,0 +1,36 @@
+package web
+
+// Notice keys: a redirect names the confirmation the next page shows by
+// key, so no text from the URL is ever displayed.
+const (
+	noticeCreated              = "created"
+	noticeLoggedOut            = "logged-out"
+	noticeAccountDeleted       = "account-deleted"
+	noticeMustChangePassword   = "must-change-password"
+	noticePasswordChanged      = "password-changed"
+	noticeSessionRevoked       = "session-revoked"
+	noticeOtherSessionsRevoked = "other-sessions-revoked"
+	noticeUserDisabled         = "user-disabled"
+	noticeUserEnabled          = "user-enabled"
+	noticeThrottleCleared      = "throttle-cleared"
+	noticeUserSessionsRevoked  = "user-sessions-revoked"
+	noticeRoleAdmin            = "role-admin"
+	noticeRoleUser             = "role-user"
+)
+
+// notices are the confirmations, by key.
+var notices = map[string]string{
+	noticeCreated:              "Account created, please log in.",
+	noticeLoggedOut:            "You have been logged out.",
+	noticeAccountDeleted:       "Your account has been deleted.",
+	noticeMustChangePassword:   "Please choose a new password before you continue.",
+	noticePasswordChanged:      "Your password has been changed. Every other session has been logged out.",
+	noticeSessionRevoked:       "The session has been logged out.",
+	noticeOtherSessionsRevoked: "All your other sessions have been logged out.",
+	noticeUserDisabled:         "The account has been disabled and its sessions ended.",
+	noticeUserEnabled:          "The account has been enabled.",
+	noticeThrottleCleared:      "The account's failed logins have been cleared: it can log in at once.",
+	noticeUserSessionsRevoked:  "Every session of the account has been ended.",
+	noticeRoleAdmin:            "The account is now an admin.",
+	noticeRoleUser:             "The account is now a regular user.",
+}
