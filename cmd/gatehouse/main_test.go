@@ -34,7 +34,7 @@ func TestRunRejectsInvalidSettings(t *testing.T) {
 		env := map[string]string{tt.name: tt.value}
 		lookup := func(k string) (string, bool) { v, ok := env[k]; return v, ok }
 		var stdout, stderr bytes.Buffer
-		code := run(nil, lookup, &stdout, &stderr)
+		code := run(nil, lookup, strings.NewReader(""), &stdout, &stderr)
 		if code != exitUsage {
 			t.Errorf("%s=%q: exit code %d, want %d", tt.name, tt.value, code, exitUsage)
 		}
@@ -51,11 +51,11 @@ func TestRunRejectsInvalidSettings(t *testing.T) {
 func TestRunCommandLine(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	none := func(string) (string, bool) { return "", false }
-	if code := run([]string{"frobnicate"}, none, &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "Usage") {
+	if code := run([]string{"frobnicate"}, none, strings.NewReader(""), &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "Usage") {
 		t.Errorf("run(frobnicate) = %d, stderr %q; want %d and the usage", code, stderr.String(), exitUsage)
 	}
 	stdout.Reset()
-	if code := run([]string{"--help"}, none, &stdout, &stderr); code != exitOK || !strings.Contains(stdout.String(), "DATABASE_URL") {
+	if code := run([]string{"--help"}, none, strings.NewReader(""), &stdout, &stderr); code != exitOK || !strings.Contains(stdout.String(), "DATABASE_URL") {
 		t.Errorf("run(--help) = %d, stdout %q; want 0 and the usage", code, stdout.String())
 	}
 }

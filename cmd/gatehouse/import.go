@@ -1,0 +1,98 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"io"
+	"runtime"
+	"slices"
+
+	"github.com/gatehouse/gatehouse/adapter/flaskdb"
+	"github.com/gatehouse/gatehouse/usecase"
+	"go.uber.org/fx"
+)
+
+// importFlask runs "gatehouse import-flask".
+func importFlask(c *cli, args []string) error {
+	cl := c.command("import-flask", "PATH", `
+Imports the accounts of the Flask app's users.db at PATH, which it opens
+read-only. Each password is hashed with argon2id, so users keep logging in
+with what they know; a password today's policy refuses is imported but
+flagged, and its owner must choose a new one at the next login. A name
+that is taken (without regard to case) or breaks the username rules is
+skipped. Running it again imports nothing twice. It prints progress to
+standard error, then the counts and the names skipped or flagged.`)
+	pos, err := cl.parse(args, 1)
+	if err != nil {
+		return err
+	}
+	cfg, err := c.loadConfig()
+	if err != nil {
+		return err
+	}
+	// A file that cannot be read fails before the database is touched.
+	f, err := flaskdb.Open(context.Background(), pos[0])
+	if err != nil {
+		return fmt.Errorf("import-flask: %w", err)
+	}
+	defer f.Close()
+	total, err := f.Count(context.Background())
+	if err != nil {
+		return fmt.Errorf("import-flask: %w", err)
+	}
+	var im *usecase.Importer
+	return c.withCore(cfg, func(ctx context.Context) error {
+		rep, err := runImport(ctx, f.Rows(ctx), runtime.GOMAXPROCS(0), im.Import, func(done int) {
+			fmt.Fprintf(c.stderr, "imported %d/%d\n", done, total)
+		})
+		printImport(c.stdout, f.Path(), total, rep)
+		if err != nil {
+			return fmt.Errorf("import-flask: stopped after %d of %d rows (run it again to go on): %w", rep.done, total, err)
+		}
+		return nil
+	}, fx.Populate(&im))
+}
+
+// printImport writes the counts of rep and lists the rows it skipped or
+// flagged, in file order.
+func printImport(w io.Writer, path string, total int, rep importReport) {
+	fmt.Fprintf(w, "%s: %d of %s done\n", path, rep.done, plural(total, "row"))
+	for _, line := range []struct {
+		label   string
+		outcome usecase.ImportOutcome
+	}{
+		{"imported", usecase.Imported},
+		{"imported, weak password flagged", usecase.ImportedWeak},
+		{"already imported", usecase.AlreadyImported},
+		{"skipped: name clash", usecase.Clash},
+		{"skipped: invalid name", usecase.InvalidName},
+	} {
+		fmt.Fprintf(w, "  %-33s %d\n", line.label, rep.counts[line.outcome])
+	}
+	notes := slices.Clone(rep.notes)
+	slices.SortFunc(notes, func(a, b importNote) int { return cmp.Compare(a.row.ID, b.row.ID) })
+	for _, group := range []struct {
+		title   string
+		outcome usecase.ImportOutcome
+	}{
+		{"Skipped, name clash:", usecase.Clash},
+		{"Skipped, invalid name:", usecase.InvalidName},
+		{"Imported with a weak password (the user must choose a new one at the next login):", usecase.ImportedWeak},
+	} {
+		if rep.counts[group.outcome] == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "\n%s\n", group.title)
+		for _, n := range notes {
+			if n.result.Outcome != group.outcome {
+				continue
+			}
+			name := n.row.Username
+			if n.result.Outcome == usecase.InvalidName {
+				name = fmt.Sprintf("%q", name)
+			}
+			fmt.Fprintf(w, "  row %d: %s: %s\n", n.row.ID, name, n.result.Reason)
+		}
+	}
+}
