@@ -9,7 +9,6 @@ import (
 	"testing/fstest"
 	"time"
 
-	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
@@ -58,8 +57,8 @@ func TestMigrateAccountsKeepsData(t *testing.T) {
 	}
 
 	all := migrate.NewMigrations()
-	if err := all.Discover(os.DirFS("migrations")); err != nil {
-		t.Fatalf("Discover(migrations) error = %v", err)
+	if err := all.Discover(os.DirFS("migrations/sqlite")); err != nil {
+		t.Fatalf("Discover(migrations/sqlite) error = %v", err)
 	}
 	if _, err := migrate.NewMigrator(db, all).Rollback(ctx); err != nil { // the last group: accountsStep only
 		t.Fatalf("Rollback(%s) error = %v", accountsStep, err)
@@ -73,14 +72,15 @@ func TestMigrateAccountsKeepsData(t *testing.T) {
 	}
 }
 
-// migrationsBefore returns the steps in migrations/ that sort before step.
+// migrationsBefore returns the steps in migrations/sqlite that sort
+// before step.
 func migrationsBefore(t *testing.T, step string) *migrate.Migrations {
 	t.Helper()
-	dir := os.DirFS("migrations")
+	dir := os.DirFS("migrations/sqlite")
 	files := fstest.MapFS{}
 	entries, err := fs.ReadDir(dir, ".")
 	if err != nil {
-		t.Fatalf("ReadDir(migrations) error = %v", err)
+		t.Fatalf("ReadDir(migrations/sqlite) error = %v", err)
 	}
 	for _, e := range entries {
 		if e.Name() >= step || !strings.HasSuffix(e.Name(), ".sql") {
@@ -97,18 +97,4 @@ func migrationsBefore(t *testing.T, step string) *migrate.Migrations {
 		t.Fatalf("Discover(steps before %s) error = %v", step, err)
 	}
 	return m
-}
-
-func exec(t *testing.T, db *bun.DB, query string, args ...any) {
-	t.Helper()
-	if _, err := db.ExecContext(context.Background(), query, args...); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
-}
-
-func scan(t *testing.T, db *bun.DB, dst any, query string) {
-	t.Helper()
-	if err := db.NewRaw(query).Scan(context.Background(), dst); err != nil {
-		t.Fatalf("%s: %v", query, err)
-	}
 }

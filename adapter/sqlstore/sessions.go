@@ -172,7 +172,7 @@ func (s *SessionStore) ListByUser(ctx context.Context, user domain.UserID, now t
 // except (zero removes them all), expired or not, and reports how many it
 // removed.
 func (s *SessionStore) DeleteByUser(ctx context.Context, user domain.UserID, except domain.SessionID) (int64, error) {
-	n, err := deleted(s.db.NewDelete().Model((*sessionRow)(nil)).
+	n, err := affected(s.db.NewDelete().Model((*sessionRow)(nil)).
 		Where("user_id = ?", int64(user)).
 		Where("id <> ?", int64(except)).
 		Exec(ctx))

@@ -110,7 +110,7 @@ func (s *ThrottleStore) ResetFailures(ctx context.Context, account, network stri
 // ClearAccount deletes the failure counters of account from every network
 // and reports how many it deleted; none is no error.
 func (s *ThrottleStore) ClearAccount(ctx context.Context, account string) (int64, error) {
-	n, err := deleted(s.db.NewDelete().Model((*failureRow)(nil)).
+	n, err := affected(s.db.NewDelete().Model((*failureRow)(nil)).
 		Where("account = ?", account).
 		Exec(ctx))
 	if err != nil {
@@ -157,13 +157,13 @@ func (s *ThrottleStore) AddEvent(ctx context.Context, kind, network string, at t
 func (s *ThrottleStore) Purge(ctx context.Context, eventsBefore, failuresBefore time.Time) (int64, error) {
 	var total int64
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		events, err := deleted(tx.NewDelete().Model((*eventRow)(nil)).
+		events, err := affected(tx.NewDelete().Model((*eventRow)(nil)).
 			Where("at < ?", toMillis(eventsBefore)).
 			Exec(ctx))
 		if err != nil {
 			return err
 		}
-		failures, err := deleted(tx.NewDelete().Model((*failureRow)(nil)).
+		failures, err := affected(tx.NewDelete().Model((*failureRow)(nil)).
 			Where("last_failure_at < ?", toMillis(failuresBefore)).
 			Exec(ctx))
 		if err != nil {
@@ -184,13 +184,4 @@ func insertEvent(ctx context.Context, db bun.IDB, kind, network string, at time.
 	row := eventRow{Kind: kind, Network: network, At: toMillis(at)}
 	_, err := db.NewInsert().Model(&row).Returning("NULL").Exec(ctx) // no need for the id
 	return err
-}
-
-// deleted returns how many rows the DELETE that returned res and err
-// removed.
-func deleted(res sql.Result, err error) (int64, error) {
-	if err != nil {
-		return 0, err
-	}
-	return res.RowsAffected()
 }

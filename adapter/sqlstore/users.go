@@ -84,7 +84,7 @@ func (s *UserStore) Create(ctx context.Context, u domain.User) (domain.User, err
 	row := newUserRow(u)
 	row.ID = 0
 	if _, err := s.db.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
-		if isUniqueViolation(err) {
+		if isUsernameTaken(err) {
 			return domain.User{}, fmt.Errorf("sqlstore: create user %q: %w", u.Username, domain.ErrUsernameTaken)
 		}
 		return domain.User{}, fmt.Errorf("sqlstore: create user %q: %w", u.Username, translate(err))

@@ -5,16 +5,20 @@ import (
 	"database/sql"
 	"fmt"
 
+	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
+
 	"github.com/gatehouse/gatehouse/domain"
 )
 
 // notLastAdmin is a WHERE condition that holds for every account except
 // the only enabled admin. It is part of the one UPDATE or DELETE it
-// guards: SQLite runs a single statement under the write lock, so two
-// admins demoting each other at once cannot both pass it, which a read
-// followed by a write could. A disabled admin counts as no admin.
-const notLastAdmin = "NOT (?TableAlias.role = ? AND ?TableAlias.disabled = 0" +
-	" AND (SELECT count(*) FROM users AS admins WHERE admins.role = ? AND admins.disabled = 0) <= 1)"
+// guards, which runs in a transaction that first serializes every guarded
+// change (see lockAdmins): two admins demoting each other at once cannot
+// both pass it, which a read followed by a write could. A disabled admin
+// counts as no admin.
+const notLastAdmin = "NOT (?TableAlias.role = ? AND NOT ?TableAlias.disabled" +
+	" AND (SELECT count(*) FROM users AS admins WHERE admins.role = ? AND NOT admins.disabled) <= 1)"
 
 // Delete removes the account with id and, by cascade, its sessions; its
 // security events stay, and its username becomes free. It returns an
@@ -22,11 +26,13 @@ const notLastAdmin = "NOT (?TableAlias.role = ? AND ?TableAlias.disabled = 0" +
 // is the only enabled admin, and one wrapping domain.ErrNotFound when
 // there is no such account.
 func (s *UserStore) Delete(ctx context.Context, id domain.UserID) error {
-	res, err := s.db.NewDelete().Model((*userRow)(nil)).
-		Where("id = ?", int64(id)).
-		Where(notLastAdmin, domain.RoleAdmin, domain.RoleAdmin).
-		Exec(ctx)
-	if err := s.guarded(ctx, id, res, err); err != nil {
+	err := s.guard(ctx, id, func(ctx context.Context, tx bun.Tx) (sql.Result, error) {
+		return tx.NewDelete().Model((*userRow)(nil)).
+			Where("id = ?", int64(id)).
+			Where(notLastAdmin, domain.RoleAdmin, domain.RoleAdmin).
+			Exec(ctx)
+	})
+	if err != nil {
 		return fmt.Errorf("sqlstore: delete user %d: %w", id, err)
 	}
 	return nil
@@ -37,17 +43,24 @@ func (s *UserStore) Delete(ctx context.Context, id domain.UserID) error {
 // disable the only enabled admin, and one wrapping domain.ErrNotFound when
 // there is no such account. It leaves the account's sessions alone.
 func (s *UserStore) SetDisabled(ctx context.Context, id domain.UserID, disabled bool) error {
-	q := s.db.NewUpdate().Model((*userRow)(nil)).
-		Set("disabled = ?", disabled).
-		Where("id = ?", int64(id))
 	if !disabled {
-		if err := affectedOne(q.Exec(ctx)); err != nil {
+		res, err := s.db.NewUpdate().Model((*userRow)(nil)).
+			Set("disabled = ?", false).
+			Where("id = ?", int64(id)).
+			Exec(ctx)
+		if err := affectedOne(res, err); err != nil {
 			return fmt.Errorf("sqlstore: enable user %d: %w", id, err)
 		}
 		return nil
 	}
-	res, err := q.Where(notLastAdmin, domain.RoleAdmin, domain.RoleAdmin).Exec(ctx)
-	if err := s.guarded(ctx, id, res, err); err != nil {
+	err := s.guard(ctx, id, func(ctx context.Context, tx bun.Tx) (sql.Result, error) {
+		return tx.NewUpdate().Model((*userRow)(nil)).
+			Set("disabled = ?", true).
+			Where("id = ?", int64(id)).
+			Where(notLastAdmin, domain.RoleAdmin, domain.RoleAdmin).
+			Exec(ctx)
+	})
+	if err != nil {
 		return fmt.Errorf("sqlstore: disable user %d: %w", id, err)
 	}
 	return nil
@@ -61,43 +74,71 @@ func (s *UserStore) SetRole(ctx context.Context, id domain.UserID, role domain.R
 	if _, err := domain.ParseRole(string(role)); err != nil {
 		return fmt.Errorf("sqlstore: set role of user %d: %w", id, err)
 	}
-	q := s.db.NewUpdate().Model((*userRow)(nil)).
-		Set("role = ?", role).
-		Where("id = ?", int64(id))
 	if role == domain.RoleAdmin {
-		if err := affectedOne(q.Exec(ctx)); err != nil {
+		res, err := s.db.NewUpdate().Model((*userRow)(nil)).
+			Set("role = ?", role).
+			Where("id = ?", int64(id)).
+			Exec(ctx)
+		if err := affectedOne(res, err); err != nil {
 			return fmt.Errorf("sqlstore: set role of user %d to %s: %w", id, role, err)
 		}
 		return nil
 	}
-	res, err := q.Where(notLastAdmin, domain.RoleAdmin, domain.RoleAdmin).Exec(ctx)
-	if err := s.guarded(ctx, id, res, err); err != nil {
+	err := s.guard(ctx, id, func(ctx context.Context, tx bun.Tx) (sql.Result, error) {
+		return tx.NewUpdate().Model((*userRow)(nil)).
+			Set("role = ?", role).
+			Where("id = ?", int64(id)).
+			Where(notLastAdmin, domain.RoleAdmin, domain.RoleAdmin).
+			Exec(ctx)
+	})
+	if err != nil {
 		return fmt.Errorf("sqlstore: set role of user %d to %s: %w", id, role, err)
 	}
 	return nil
 }
 
-// guarded checks the outcome of a statement on the account with id that
-// notLastAdmin guards: when no row changed, a follow-up read tells a
-// missing account (domain.ErrNotFound) from the guard
-// (domain.ErrLastAdmin).
-func (s *UserStore) guarded(ctx context.Context, id domain.UserID, res sql.Result, err error) error {
-	if err != nil {
-		return translate(err)
-	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return translate(err)
-	}
-	if n > 0 {
+// guard runs change, a statement on the account with id that notLastAdmin
+// guards, in a transaction after lockAdmins. When no row changed, a
+// follow-up read tells a missing account (domain.ErrNotFound) from the
+// guard (domain.ErrLastAdmin). Driver errors come back translated.
+func (s *UserStore) guard(ctx context.Context, id domain.UserID, change func(context.Context, bun.Tx) (sql.Result, error)) error {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := lockAdmins(ctx, tx); err != nil {
+			return err
+		}
+		n, err := affected(change(ctx, tx))
+		if err != nil || n > 0 {
+			return err
+		}
+		exists, err := tx.NewSelect().Model((*userRow)(nil)).Where("id = ?", int64(id)).Exists(ctx)
+		switch {
+		case err != nil:
+			return err
+		case !exists:
+			return domain.ErrNotFound
+		}
+		return domain.ErrLastAdmin
+	})
+	return translate(err)
+}
+
+// lockAdmins makes the guarded changes of concurrent transactions run one
+// after the other, so each counts the admins the one before it left.
+// PostgreSQL, whose transactions run side by side, locks the rows of the
+// enabled admins until tx ends, in ID order so that two transactions
+// never deadlock; a second change waits, and its statement then sees the
+// first one's result. SQLite needs nothing: BEGIN takes the database's
+// write lock (_txlock=immediate).
+func lockAdmins(ctx context.Context, tx bun.Tx) error {
+	if tx.Dialect().Name() != dialect.PG {
 		return nil
 	}
-	exists, err := s.db.NewSelect().Model((*userRow)(nil)).Where("id = ?", int64(id)).Exists(ctx)
-	switch {
-	case err != nil:
-		return translate(err)
-	case !exists:
-		return domain.ErrNotFound
-	}
-	return domain.ErrLastAdmin
+	var ids []int64
+	return tx.NewSelect().Model((*userRow)(nil)).
+		Column("id").
+		Where("role = ?", domain.RoleAdmin).
+		Where("NOT disabled").
+		OrderExpr("id").
+		For("UPDATE").
+		Scan(ctx, &ids)
 }

@@ -7,9 +7,9 @@ import (
 	"strings"
 
 	"github.com/uptrace/bun"
-	"github.com/uptrace/bun/migrate"
 	"go.uber.org/fx"
 
+	"github.com/gatehouse/gatehouse/adapter/sqlstore"
 	"github.com/gatehouse/gatehouse/infrastructure/database"
 )
 
@@ -17,8 +17,10 @@ import (
 func migrateCommand(c *cli, args []string) error {
 	cl := c.command("migrate", "", `
 Applies the pending database migrations to DATABASE_URL (creating the
-database file if there is none) and prints which ran. The server does the
-same at every start; this runs them ahead of a deploy.`)
+SQLite database file if there is none; a PostgreSQL database must exist)
+and prints which ran. The server does the same at every start, and of
+several instances starting at once one migrates while the others wait;
+this runs them ahead of a deploy.`)
 	if _, err := cl.parse(args, 0); err != nil {
 		return err
 	}
@@ -34,14 +36,14 @@ same at every start; this runs them ahead of a deploy.`)
 	// The graph opens the database when it is built and migrates it when
 	// it starts: what is applied in between is what the start changed.
 	readBefore := fx.Invoke(func(db *bun.DB) {
-		before, beforeErr = appliedMigrations(context.Background(), db)
+		before, beforeErr = sqlstore.AppliedMigrations(context.Background(), db)
 	})
 	where := database.Redact(cfg.DatabaseURL)
 	return c.withCore(cfg, func(ctx context.Context) error {
 		if beforeErr != nil {
 			return fmt.Errorf("migrate %s: %w", where, beforeErr)
 		}
-		after, err := appliedMigrations(ctx, db)
+		after, err := sqlstore.AppliedMigrations(ctx, db)
 		if err != nil {
 			return fmt.Errorf("migrate %s: %w", where, err)
 		}
@@ -56,25 +58,4 @@ same at every start; this runs them ahead of a deploy.`)
 		}
 		return nil
 	}, fx.Populate(&db), readBefore)
-}
-
-// appliedMigrations returns the names of the migrations recorded in db,
-// oldest first. It creates bun's bookkeeping tables when they are missing,
-// as migrating would a moment later, so a new database has none applied
-// rather than an error.
-func appliedMigrations(ctx context.Context, db *bun.DB) ([]string, error) {
-	m := migrate.NewMigrator(db, migrate.NewMigrations())
-	if err := m.Init(ctx); err != nil {
-		return nil, err
-	}
-	ms, err := m.AppliedMigrations(ctx)
-	if err != nil {
-		return nil, err
-	}
-	names := make([]string, len(ms))
-	for i, m := range ms {
-		names[i] = m.Name
-	}
-	slices.Sort(names)
-	return names, nil
 }

@@ -8,14 +8,23 @@ import (
 	"fmt"
 	"net/netip"
 	"time"
+
+	"github.com/gatehouse/gatehouse/infrastructure/database"
 )
 
 // Config is every setting gatehouse reads at start.
 type Config struct {
 	// Addr is the TCP address the HTTP server listens on, ":" + PORT.
 	Addr string
-	// DatabaseURL selects the store: sqlite:PATH or sqlite::memory:.
+	// DatabaseURL selects the store: sqlite:PATH, sqlite::memory: or a
+	// postgres:// URL.
 	DatabaseURL string
+	// DatabaseMaxOpenConns, DatabaseMaxIdleConns and
+	// DatabaseConnMaxLifetime size the connection pool; zero takes the
+	// database's default (see database.DefaultPool).
+	DatabaseMaxOpenConns    int
+	DatabaseMaxIdleConns    int
+	DatabaseConnMaxLifetime time.Duration
 	// SecretKey signs cookies that must not be forged (last_visit).
 	SecretKey []byte
 	// SecretKeyGenerated is true when SECRET_KEY was unset and SecretKey
@@ -76,6 +85,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		c.Addr = fmt.Sprintf(":%d", port)
 	}
 	r.databaseURL("DATABASE_URL", &c.DatabaseURL)
+	r.connections("DATABASE_MAX_OPEN_CONNS", &c.DatabaseMaxOpenConns)
+	r.connections("DATABASE_MAX_IDLE_CONNS", &c.DatabaseMaxIdleConns)
+	r.duration("DATABASE_CONN_MAX_LIFETIME", &c.DatabaseConnMaxLifetime)
 	r.secret("SECRET_KEY", &c.SecretKey)
 	r.boolean("COOKIE_SECURE", &c.CookieSecure)
 	r.duration("SESSION_IDLE_TIMEOUT", &c.SessionIdleTimeout)
@@ -97,6 +109,9 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	if c.Argon2MemoryKiB < 8*uint32(c.Argon2Threads) {
 		return Config{}, fmt.Errorf("config: ARGON2_MEMORY_KIB must be at least 8 × ARGON2_THREADS (%d), got %d", 8*uint32(c.Argon2Threads), c.Argon2MemoryKiB)
 	}
+	if err := c.checkDatabasePool(); err != nil {
+		return Config{}, err
+	}
 	if c.SessionIdleTimeout > c.SessionAbsoluteTimeout {
 		return Config{}, fmt.Errorf("config: SESSION_IDLE_TIMEOUT (%s) must not exceed SESSION_ABSOLUTE_TIMEOUT (%s)", c.SessionIdleTimeout, c.SessionAbsoluteTimeout)
 	}
@@ -108,4 +123,27 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 		c.SecretKeyGenerated = true
 	}
 	return c, nil
+}
+
+// DatabasePool returns the pool settings for database.OpenWith; zero
+// fields take the database's defaults.
+func (c Config) DatabasePool() database.Pool {
+	return database.Pool{
+		MaxOpenConns:    c.DatabaseMaxOpenConns,
+		MaxIdleConns:    c.DatabaseMaxIdleConns,
+		ConnMaxLifetime: c.DatabaseConnMaxLifetime,
+	}
+}
+
+// checkDatabasePool checks the pool settings against each other and the
+// database they are for.
+func (c Config) checkDatabasePool() error {
+	dsn, err := database.ParseURL(c.DatabaseURL)
+	if err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	if _, err := database.ResolvePool(dsn, c.DatabasePool()); err != nil {
+		return fmt.Errorf("config: %w", err)
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/infrastructure/config"
+	"github.com/gatehouse/gatehouse/infrastructure/database"
 )
 
 func env(vars map[string]string) func(string) (string, bool) {
@@ -23,7 +24,8 @@ func TestLoadDefaults(t *testing.T) {
 		c.SessionIdleTimeout != 30*time.Minute || c.SessionAbsoluteTimeout != 12*time.Hour ||
 		c.RememberMeDuration != 720*time.Hour || c.LastVisitMaxAge != 720*time.Hour ||
 		c.Argon2MemoryKiB != 19456 || c.Argon2Time != 2 || c.Argon2Threads != 1 ||
-		c.TrustedProxies != nil || c.LoginMaxFailures != 5 || c.LoginIPMaxFailuresPerHour != 100 || c.SignupMaxPerIPPerHour != 20 {
+		c.TrustedProxies != nil || c.LoginMaxFailures != 5 || c.LoginIPMaxFailuresPerHour != 100 || c.SignupMaxPerIPPerHour != 20 ||
+		c.DatabasePool() != (database.Pool{}) {
 		t.Errorf("Load(no variables) = %+v, want the documented defaults %+v", c, want)
 	}
 	if !c.SecretKeyGenerated || len(c.SecretKey) < config.MinSecretKeyLen {
@@ -38,7 +40,10 @@ func TestLoadDefaults(t *testing.T) {
 func TestLoadReadsEveryVariable(t *testing.T) {
 	c, err := config.Load(env(map[string]string{
 		"PORT":                           "7860",
-		"DATABASE_URL":                   "sqlite:/data/users.db",
+		"DATABASE_URL":                   "postgres://gatehouse:s3cret@db.internal:5432/gatehouse?sslmode=verify-full",
+		"DATABASE_MAX_OPEN_CONNS":        "20",
+		"DATABASE_MAX_IDLE_CONNS":        "5",
+		"DATABASE_CONN_MAX_LIFETIME":     "1h",
 		"SECRET_KEY":                     strings.Repeat("k", 40),
 		"COOKIE_SECURE":                  "true",
 		"SESSION_IDLE_TIMEOUT":           "15m",
@@ -61,7 +66,8 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		got, want any
 	}{
 		{"Addr", c.Addr, ":7860"},
-		{"DatabaseURL", c.DatabaseURL, "sqlite:/data/users.db"},
+		{"DatabaseURL", c.DatabaseURL, "postgres://gatehouse:s3cret@db.internal:5432/gatehouse?sslmode=verify-full"},
+		{"DatabasePool", c.DatabasePool(), database.Pool{MaxOpenConns: 20, MaxIdleConns: 5, ConnMaxLifetime: time.Hour}},
 		{"SecretKey", string(c.SecretKey), strings.Repeat("k", 40)},
 		{"SecretKeyGenerated", c.SecretKeyGenerated, false},
 		{"CookieSecure", c.CookieSecure, true},
@@ -91,7 +97,18 @@ func TestLoadRejectsInconsistentSettings(t *testing.T) {
 	}{
 		{map[string]string{"SESSION_IDLE_TIMEOUT": "13h"}, "SESSION_IDLE_TIMEOUT"},
 		{map[string]string{"ARGON2_MEMORY_KIB": "16", "ARGON2_THREADS": "4"}, "ARGON2_MEMORY_KIB"},
-		{map[string]string{"DATABASE_URL": "postgres://u:hunter2@db/x"}, "DATABASE_URL"},
+		{map[string]string{"DATABASE_URL": "postgres://u:hunter2@db"}, "DATABASE_URL names no database"},
+		{map[string]string{"DATABASE_URL": "postgres://u:hunter2@db/x?sslmode=prefer"}, "sslmode"},
+		{map[string]string{"DATABASE_URL": "mysql://u:hunter2@db/x"}, "DATABASE_URL has an unsupported scheme"},
+		{map[string]string{"DATABASE_MAX_OPEN_CONNS": "0"}, "DATABASE_MAX_OPEN_CONNS must be a whole number from 1 to 10000"},
+		{map[string]string{"DATABASE_MAX_OPEN_CONNS": "many"}, "DATABASE_MAX_OPEN_CONNS"},
+		{map[string]string{"DATABASE_MAX_IDLE_CONNS": "-1"}, "DATABASE_MAX_IDLE_CONNS"},
+		{map[string]string{"DATABASE_CONN_MAX_LIFETIME": "forever"}, "DATABASE_CONN_MAX_LIFETIME must be a positive Go duration"},
+		{map[string]string{"DATABASE_CONN_MAX_LIFETIME": "-5m"}, "DATABASE_CONN_MAX_LIFETIME"},
+		{map[string]string{"DATABASE_URL": "postgres://u:hunter2@db/x", "DATABASE_MAX_OPEN_CONNS": "4", "DATABASE_MAX_IDLE_CONNS": "8"},
+			"DATABASE_MAX_IDLE_CONNS (8) must not exceed DATABASE_MAX_OPEN_CONNS (4)"},
+		{map[string]string{"DATABASE_MAX_IDLE_CONNS": "5"}, "DATABASE_MAX_IDLE_CONNS (5) must not exceed DATABASE_MAX_OPEN_CONNS (4)"}, // a SQLite file's default
+		{map[string]string{"DATABASE_URL": "sqlite::memory:", "DATABASE_MAX_OPEN_CONNS": "2"}, "do not apply to sqlite::memory:"},
 		{map[string]string{"TRUSTED_PROXIES": "10.0.0.1,proxy.example"}, "TRUSTED_PROXIES"},
 		{map[string]string{"LOGIN_MAX_FAILURES": "0"}, "LOGIN_MAX_FAILURES"},
 		{map[string]string{"LOGIN_IP_MAX_FAILURES_PER_HOUR": "-5"}, "LOGIN_IP_MAX_FAILURES_PER_HOUR"},

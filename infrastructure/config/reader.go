@@ -51,8 +51,9 @@ func (r *reader) databaseURL(name string, dst *string) {
 		return
 	}
 	if _, err := database.ParseURL(v); err != nil {
-		// Not echoed: a database URL may carry a password.
-		r.err = fmt.Errorf("config: %s must be sqlite:PATH (relative or absolute) or sqlite::memory:", name)
+		// The value is not echoed (it may carry a password), and neither
+		// does ParseURL's error: it names the problem and the forms.
+		r.err = fmt.Errorf("config: %w", err)
 		return
 	}
 	*dst = v
@@ -108,6 +109,14 @@ func (r *reader) uint32(name string, dst *uint32, lo, hi uint64) {
 		return
 	}
 	*dst = uint32(n)
+}
+
+// connections reads a connection pool size: a whole number from 1 to
+// 10,000.
+func (r *reader) connections(name string, dst *int) {
+	n := uint32(*dst)
+	r.uint32(name, &n, 1, 10_000)
+	*dst = int(n)
 }
 
 // count reads a limit: a whole number from 1 to 1,000,000.

@@ -12,8 +12,11 @@ import (
 
 // Settings selects the database.
 type Settings struct {
-	// URL is a DATABASE_URL value, such as sqlite:users.db.
+	// URL is a DATABASE_URL value, such as sqlite:users.db or
+	// postgres://gatehouse:PASSWORD@db.internal:5432/gatehouse.
 	URL string
+	// Pool sizes the connection pool; zero fields take the defaults.
+	Pool Pool
 }
 
 // Module provides the *bun.DB: opened when the graph is built, migrated
@@ -23,7 +26,7 @@ var Module = fx.Module("database",
 )
 
 func newDB(lc fx.Lifecycle, s Settings, log *slog.Logger) (*bun.DB, error) {
-	db, err := Open(s.URL)
+	db, err := OpenWith(s.URL, s.Pool)
 	if err != nil {
 		return nil, err
 	}

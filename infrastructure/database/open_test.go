@@ -2,6 +2,7 @@ package database_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,10 +18,10 @@ func TestParseURL(t *testing.T) {
 		raw  string
 		want database.DSN
 	}{
-		{"sqlite:users.db", database.DSN{Path: "users.db"}},
-		{"sqlite:data/users.db", database.DSN{Path: "data/users.db"}},
-		{"sqlite:/var/lib/gatehouse/users.db", database.DSN{Path: "/var/lib/gatehouse/users.db"}},
-		{"sqlite::memory:", database.DSN{Memory: true}},
+		{"sqlite:users.db", database.DSN{Kind: database.SQLite, Path: "users.db"}},
+		{"sqlite:data/users.db", database.DSN{Kind: database.SQLite, Path: "data/users.db"}},
+		{"sqlite:/var/lib/gatehouse/users.db", database.DSN{Kind: database.SQLite, Path: "/var/lib/gatehouse/users.db"}},
+		{"sqlite::memory:", database.DSN{Kind: database.SQLite, Memory: true}},
 	}
 	for _, tt := range tests {
 		got, err := database.ParseURL(tt.raw)
@@ -33,43 +34,95 @@ func TestParseURL(t *testing.T) {
 	}
 }
 
-func TestParseURLRejects(t *testing.T) {
-	tests := []string{
-		"",
-		"users.db",
-		"/var/lib/users.db",
-		"sqlite:",
-		"sqlite://users.db",
-		"sqlite:///var/lib/users.db",
-		"sqlite:users.db?_pragma=foreign_keys(0)",
-		"sqlite:users.db#x",
-		"sqlite:users\x00.db",
-		"SQLITE:users.db",
-		"sqlite3:users.db",
-		"file:users.db",
-		"postgres://gatehouse:s3cret@db.example/gatehouse",
+func TestParseURLPostgres(t *testing.T) {
+	tests := []struct {
+		raw, want string // want: String(), with the password redacted
+	}{
+		{"postgres://gatehouse:s3cret@db.example/gatehouse", "postgres://gatehouse:xxxxx@db.example/gatehouse"},
+		{"postgresql://gatehouse:s3cret@db.example:5433/gatehouse", "postgresql://gatehouse:xxxxx@db.example:5433/gatehouse"},
+		{"postgres://gatehouse@127.0.0.1:5432/gatehouse?sslmode=disable", "postgres://gatehouse@127.0.0.1:5432/gatehouse?sslmode=disable"},
+		{"postgres://gatehouse:p%40ss%2Fw%3Ard@[::1]:5432/gatehouse?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem",
+			"postgres://gatehouse:xxxxx@[::1]:5432/gatehouse?sslmode=verify-full&sslrootcert=/etc/ssl/ca.pem"},
+		{"postgres://gatehouse:s3cret@db/gatehouse?sslmode=require&connect_timeout=5&read_timeout=30s&application_name=gatehouse",
+			"postgres://gatehouse:xxxxx@db/gatehouse?sslmode=require&connect_timeout=5&read_timeout=30s&application_name=gatehouse"},
+		{"postgres://gatehouse:s3cret@db/gatehouse?search_path=auth&statement_timeout=5000",
+			"postgres://gatehouse:xxxxx@db/gatehouse?search_path=auth&statement_timeout=5000"},
+		{"postgres://gatehouse:s3cret@/gatehouse?host=/run/postgresql", "postgres://gatehouse:xxxxx@/gatehouse?host=/run/postgresql"},
 	}
-	for _, raw := range tests {
+	for _, tt := range tests {
+		got, err := database.ParseURL(tt.raw)
+		if err != nil || got.Kind != database.Postgres || got.Path != "" || got.Memory {
+			t.Errorf("ParseURL(%s) = %+v, %v, want a PostgreSQL DSN", tt.want, got, err)
+		}
+		if s := got.String(); s != tt.want {
+			t.Errorf("ParseURL(%s).String() = %q, want %q", tt.want, s, tt.want)
+		}
+		if s := fmt.Sprintf("%v %+v %s", got, got, got); strings.Contains(s, "s3cret") {
+			t.Errorf("formatting ParseURL(%s) = %q, must not show the password", tt.want, s)
+		}
+	}
+}
+
+func TestParseURLRejects(t *testing.T) {
+	tests := []struct {
+		raw     string
+		problem string // part of the error
+	}{
+		{"", "is empty"},
+		{"users.db", "unsupported scheme"},
+		{"/var/lib/users.db", "unsupported scheme"},
+		{"sqlite:", "has no path"},
+		{"sqlite://users.db", "host part"},
+		{"sqlite:///var/lib/users.db", "host part"},
+		{"sqlite:users.db?_pragma=foreign_keys(0)", "settings are not accepted"},
+		{"sqlite:users.db#x", "settings are not accepted"},
+		{"sqlite:users\x00.db", "settings are not accepted"},
+		{"SQLITE:users.db", "unsupported scheme"},
+		{"sqlite3:users.db", "unsupported scheme"},
+		{"file:users.db", "unsupported scheme"},
+		{"mysql://gatehouse:s3cret@db/gatehouse", "unsupported scheme"},
+		{"POSTGRES://gatehouse:s3cret@db/gatehouse", "unsupported scheme"},
+		{"postgres://gatehouse:s3cret@/gatehouse", "names no host"},
+		{"postgres://gatehouse:s3cret@db", "names no database"},
+		{"postgres://gatehouse:s3cret@db/", "names no database"},
+		{"postgres://gatehouse:s3cret@db/a/b", "names no database"},
+		{"postgres://gatehouse:s3cret@db:0/gatehouse", "port"},
+		{"postgres://gatehouse:s3cret@db:99999/gatehouse", "port"},
+		{"postgres://gatehouse:s3cret@db:pg/gatehouse", "valid URL"},
+		{"postgres://gatehouse:s3c%ret@db/gatehouse", "valid URL"},
+		{"postgres://gatehouse:s3cret@db/gatehouse#frag", "'#'"},
+		{"postgres://gatehouse:s3cret@db/gatehouse?sslmode=prefer", "sslmode"},
+		{"postgres://gatehouse:s3cret@db/gatehouse?sslmode=bogus", "sslmode"},
+		{"postgres://gatehouse:s3cret@db/gatehouse?connect_timeout=soon", "connect_timeout"},
+		{"postgres://gatehouse:s3cret@db/gatehouse?read_timeout=5x", "read_timeout"},
+		{"postgres://gatehouse@db/gatehouse?password=s3cret", "password parameter"},
+		{"postgres://gatehouse:s3cret@db/gatehouse?search_path%3Dx%3BDROP=1", "parameter"},
+		{"postgres://gatehouse:s3cret@db/gatehouse?Bad-Name=1", "parameter"},
+		{"postgres://gatehouse:s3cret@db/gatehouse?a=%zz", "query string"},
+	}
+	for _, tt := range tests {
+		raw := tt.raw
 		_, err := database.ParseURL(raw)
 		if err == nil {
 			t.Errorf("ParseURL(%q) error = nil, want an error", raw)
 			continue
 		}
 		msg := err.Error()
-		if !strings.HasPrefix(msg, "database: DATABASE_URL ") || !strings.Contains(msg, "sqlite:PATH or sqlite::memory:") {
-			t.Errorf("ParseURL(%q) error = %q, want it to name the accepted forms", raw, msg)
+		if !strings.HasPrefix(msg, "database: DATABASE_URL ") || !strings.Contains(msg, tt.problem) ||
+			!strings.Contains(msg, "sqlite:PATH, sqlite::memory: or postgres://USER:PASSWORD@HOST:PORT/DATABASE") {
+			t.Errorf("ParseURL(%q) error = %q, want it to say %q and name the accepted forms", raw, msg, tt.problem)
 		}
-		if strings.Contains(msg, "s3cret") {
+		if strings.Contains(msg, "s3c") {
 			t.Errorf("ParseURL(%q) error = %q, must not repeat the URL's password", raw, msg)
 		}
 	}
 }
 
 func TestOpenRejectsBadURL(t *testing.T) {
-	db, err := database.Open("postgres://localhost/gatehouse")
+	db, err := database.Open("postgres://localhost")
 	if err == nil {
 		db.Close()
-		t.Fatal(`Open("postgres://localhost/gatehouse") error = nil, want an error until PostgreSQL is supported`)
+		t.Fatal(`Open("postgres://localhost") error = nil, want an error for a URL without a database`)
 	}
 }
 

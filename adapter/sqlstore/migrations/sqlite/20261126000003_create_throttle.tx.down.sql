@@ -1,0 +1,5 @@
+DROP TABLE throttle_events;
+
+--bun:split
+
+DROP TABLE login_failures;

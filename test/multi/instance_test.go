@@ -1,0 +1,154 @@
+package multi
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+// buildBinary builds cmd/gatehouse once for the test and returns its path.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "gatehouse")
+	cmd := exec.Command("go", "build", "-o", bin, "./cmd/gatehouse")
+	cmd.Dir = filepath.Join("..", "..")
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go build ./cmd/gatehouse: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// freePort returns a loopback TCP port that was free a moment ago.
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// instance is one running gatehouse process.
+type instance struct {
+	name string
+	base string // http://127.0.0.1:PORT
+	cmd  *exec.Cmd
+	logs *syncBuffer
+	done chan struct{} // closed when the process has exited
+	err  error         // its exit status, once done
+}
+
+// startInstances starts one process of bin per port, all at the same
+// moment, each with env on top of a bare environment, and stops them when
+// the test ends. It returns once every one answers, or fails the test.
+func startInstances(t *testing.T, bin string, env []string, ports ...int) []*instance {
+	t.Helper()
+	instances := make([]*instance, len(ports))
+	for i, port := range ports {
+		cmd := exec.Command(bin)
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), fmt.Sprintf("PORT=%d", port)}, env...)
+		logs := &syncBuffer{}
+		cmd.Stdout, cmd.Stderr = logs, logs
+		instances[i] = &instance{
+			name: string(rune('A' + i)),
+			base: fmt.Sprintf("http://127.0.0.1:%d", port),
+			cmd:  cmd,
+			logs: logs,
+			done: make(chan struct{}),
+		}
+	}
+	start := make(chan struct{})
+	var wg sync.WaitGroup
+	errs := make([]error, len(instances))
+	for i, in := range instances {
+		wg.Go(func() {
+			<-start
+			errs[i] = in.cmd.Start()
+		})
+	}
+	close(start)
+	wg.Wait()
+	for i, in := range instances {
+		if errs[i] != nil {
+			t.Fatalf("start instance %s: %v", in.name, errs[i])
+		}
+		go func() {
+			in.err = in.cmd.Wait()
+			close(in.done)
+		}()
+		t.Cleanup(func() { in.stop(t) })
+	}
+	for _, in := range instances {
+		in.waitReady(t)
+	}
+	return instances
+}
+
+// waitReady polls the login page until it answers 200, for at most 30 s.
+func (in *instance) waitReady(t *testing.T) {
+	t.Helper()
+	client := &http.Client{Timeout: time.Second}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case <-in.done:
+			t.Fatalf("instance %s exited before it answered (%v); its output:\n%s", in.name, in.err, in.logs)
+		default:
+		}
+		if res, err := client.Get(in.base + "/login"); err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatalf("instance %s did not answer within 30 s; its output:\n%s", in.name, in.logs)
+}
+
+// stop sends SIGTERM and expects a clean exit within 15 s.
+func (in *instance) stop(t *testing.T) {
+	select {
+	case <-in.done:
+	default:
+		_ = in.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case <-in.done:
+			if in.err != nil {
+				t.Errorf("instance %s after SIGTERM: %v, want a clean exit; its output:\n%s", in.name, in.err, in.logs)
+			}
+		case <-time.After(15 * time.Second):
+			_ = in.cmd.Process.Kill()
+			<-in.done
+			t.Errorf("instance %s did not stop within 15 s of SIGTERM; its output:\n%s", in.name, in.logs)
+		}
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for a process's two output streams.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
