@@ -5,6 +5,7 @@ package app
 import (
 	"log/slog"
 
+	"github.com/gatehouse/gatehouse/adapter/api"
 	"github.com/gatehouse/gatehouse/adapter/argon2id"
 	"github.com/gatehouse/gatehouse/adapter/commonpasswords"
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
@@ -21,11 +22,12 @@ import (
 
 // Settings derives each area's settings from the Config.
 var Settings = fx.Module("settings",
-	fx.Provide(databaseSettings, serverSettings, webConfig, sessionPolicy, throttlePolicy, argon2Params, poolLimits, housekeepingSettings),
+	fx.Provide(databaseSettings, serverSettings, webConfig, apiConfig, sessionPolicy, throttlePolicy, argon2Params, poolLimits, housekeepingSettings),
 	fx.Invoke(warnGeneratedSecret),
 )
 
-// Store binds the SQLite repositories to the use cases' ports.
+// Store binds the SQL repositories (SQLite or PostgreSQL, as DATABASE_URL
+// says) to the use cases' ports.
 var Store = fx.Module("sqlstore",
 	fx.Provide(
 		fx.Annotate(sqlstore.NewUserStore,
@@ -64,6 +66,13 @@ var Web = fx.Module("web",
 			new(*usecase.Account), new(*usecase.Admin)))),
 )
 
+// API provides the JSON API on the same use cases as the site.
+var API = fx.Module("api",
+	fx.Provide(fx.Annotate(api.NewHandler,
+		fx.From(new(*usecase.Registrar), new(*usecase.Authenticator), new(*usecase.SessionManager),
+			new(*usecase.Account)))),
+)
+
 // Housekeeping purges expired sessions and stale throttling state in the
 // background.
 var Housekeeping = fx.Module("housekeeping",
@@ -90,10 +99,12 @@ func Core(cfg config.Config) []fx.Option {
 }
 
 // Modules is the whole service for cfg, in the order main runs it: the
-// core plus the web site, the HTTP server and the background work.
+// core plus the web site, the JSON API, the HTTP server and the
+// background work.
 func Modules(cfg config.Config) []fx.Option {
 	return append(Core(cfg),
 		Web,
+		API,
 		httpserver.Module,
 		Housekeeping,
 	)
@@ -101,6 +112,6 @@ func Modules(cfg config.Config) []fx.Option {
 
 func warnGeneratedSecret(cfg config.Config, log *slog.Logger) {
 	if cfg.SecretKeyGenerated {
-		log.Warn("SECRET_KEY is not set: generated a random one for this run; last_visit cookies will not survive a restart. Set SECRET_KEY to at least 32 random characters.")
+		log.Warn("SECRET_KEY is not set: generated a random one for this run; last_visit cookies will not survive a restart, and with several instances each has its own key, so a CSRF token or last_visit cookie from one is refused by the others. Set SECRET_KEY to at least 32 random characters, the same on every instance.")
 	}
 }

@@ -3,6 +3,7 @@ package app
 import (
 	"time"
 
+	"github.com/gatehouse/gatehouse/adapter/api"
 	"github.com/gatehouse/gatehouse/adapter/argon2id"
 	"github.com/gatehouse/gatehouse/adapter/web"
 	"github.com/gatehouse/gatehouse/infrastructure/config"
@@ -26,7 +27,7 @@ const (
 // from the one Config, so a test replaces the Config and every area follows.
 
 func databaseSettings(c config.Config) database.Settings {
-	return database.Settings{URL: c.DatabaseURL}
+	return database.Settings{URL: c.DatabaseURL, Pool: c.DatabasePool()}
 }
 
 func serverSettings(c config.Config) httpserver.Settings {
@@ -41,6 +42,10 @@ func webConfig(c config.Config) web.Config {
 		SecretKey:       c.SecretKey,
 		TrustedProxies:  c.TrustedProxies,
 	}
+}
+
+func apiConfig(c config.Config) api.Config {
+	return api.Config{TrustedProxies: c.TrustedProxies}
 }
 
 func throttlePolicy(c config.Config) usecase.ThrottlePolicy {

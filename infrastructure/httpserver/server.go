@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gatehouse/gatehouse/adapter/api"
 	"github.com/gatehouse/gatehouse/adapter/web"
 	"github.com/gatehouse/gatehouse/templates"
 	"github.com/gofiber/fiber/v2"
@@ -35,17 +36,22 @@ type Server struct {
 }
 
 // NewApp builds the Fiber app with the embedded templates, parsed now so a
-// broken template fails the start, and the web adapter's routes.
-func NewApp(s Settings, site *web.Handler) (*fiber.App, error) {
+// broken template fails the start, the JSON API mounted at /api and the
+// web adapter's routes.
+func NewApp(s Settings, site *web.Handler, jsonAPI *api.Handler) (*fiber.App, error) {
 	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("httpserver: load templates: %w", err)
 	}
 	app := fiber.New(fiber.Config{
 		Views:          engine,
-		ErrorHandler:   site.ErrorHandler,
+		ErrorHandler:   errorHandler(site.ErrorHandler, jsonAPI.ErrorHandler),
 		BodyLimit:      s.BodyLimit,
 		ReadBufferSize: 8 << 10, // request line and headers, as nginx's default
+		// Only urlencoded forms and JSON are read, both within BodyLimit:
+		// a multipart body is refused by the route (415), not pre-parsed
+		// by the server, which on a broken one forgets the request's path.
+		DisablePreParseMultipartForm: true,
 
 		Immutable:             true, // handlers may keep request strings
 		DisableStartupMessage: true,
@@ -53,6 +59,13 @@ func NewApp(s Settings, site *web.Handler) (*fiber.App, error) {
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           60 * time.Second,
 	})
+	// The API goes first. Fiber puts a mounted app's routes where the mount
+	// is in the stack, so every /api request is answered there (the API's
+	// app ends in a catch-all) before the site's middleware (cookies, CSRF,
+	// form checks, HTML error pages) could see it; and Fiber's error
+	// handler picks the API's for /api paths by prefix, also for what the
+	// server refuses before routing (a body over BodyLimit).
+	app.Mount(api.Prefix, jsonAPI.App())
 	if err := site.Register(app); err != nil {
 		return nil, fmt.Errorf("httpserver: register routes: %w", err)
 	}

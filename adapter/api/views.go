@@ -1,0 +1,61 @@
+package api
+
+import (
+	"time"
+
+	"github.com/gatehouse/gatehouse/domain"
+)
+
+// The response bodies, named as in openapi.json. Times are UTC, in RFC
+// 3339; domain entities never reach the encoder.
+
+// userView is an account as POST /users and POST /sessions show it.
+type userView struct {
+	ID        int64     `json:"id"`
+	Username  string    `json:"username"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+func newUserView(u domain.User) userView {
+	return userView{ID: int64(u.ID), Username: u.Username.String(), CreatedAt: u.CreatedAt.UTC()}
+}
+
+// newSessionView is a login: the bearer token, when it ends, and whose it
+// is.
+type newSessionView struct {
+	Token     string    `json:"token"`
+	ExpiresAt time.Time `json:"expires_at"`
+	User      userView  `json:"user"`
+}
+
+// meView is the caller's account, for GET /me.
+type meView struct {
+	ID                 int64      `json:"id"`
+	Username           string     `json:"username"`
+	Role               string     `json:"role"`
+	CreatedAt          time.Time  `json:"created_at"`
+	MustChangePassword bool       `json:"must_change_password"`
+	LastLogin          *loginView `json:"last_login"`
+}
+
+// loginView is when, and from which address, a login happened.
+type loginView struct {
+	At time.Time `json:"at"`
+	IP string    `json:"ip"`
+}
+
+// sessionView is one of the caller's sessions, for GET /sessions.
+type sessionView struct {
+	ID         int64     `json:"id"`
+	CreatedAt  time.Time `json:"created_at"`
+	LastSeenAt time.Time `json:"last_seen_at"`
+	IP         string    `json:"ip"`
+	UserAgent  string    `json:"user_agent"`
+	Current    bool      `json:"current"`
+}
+
+// sessionListView wraps the list, so the body stays an object that can
+// grow.
+type sessionListView struct {
+	Sessions []sessionView `json:"sessions"`
+}
