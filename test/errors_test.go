@@ -16,7 +16,7 @@ func TestNotFoundAndMethodNotAllowedPages(t *testing.T) {
 	b := srv.newBrowser()
 
 	nf := b.get("/no/such/page")
-	if nf.StatusCode != http.StatusNotFound || !strings.Contains(nf.Body, "Page not found") || !strings.Contains(nf.Body, `href="/static/style.css"`) {
+	if nf.StatusCode != http.StatusNotFound || !strings.Contains(nf.Body, "Page not found") || !hashedStylesheet.MatchString(nf.Body) {
 		t.Errorf("GET /no/such/page = %d, want 404 in the site layout; body:\n%s", nf.StatusCode, nf.Body)
 	}
 	if strings.Contains(nf.Body, "Cannot GET") {

@@ -5,9 +5,7 @@ package test
 
 import (
 	"bytes"
-	"context"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -17,9 +15,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gatehouse/gatehouse/infrastructure/app"
 	"github.com/gatehouse/gatehouse/infrastructure/config"
-	"github.com/gatehouse/gatehouse/infrastructure/httpserver"
+	"github.com/gatehouse/gatehouse/test/testserver"
 	"go.uber.org/fx"
 )
 
@@ -47,15 +44,7 @@ func withFx(opts ...fx.Option) option          { return option{fx: opts} }
 // a random loopback port.
 func testConfig(t testing.TB) config.Config {
 	t.Helper()
-	cfg, err := config.Load(func(string) (string, bool) { return "", false })
-	if err != nil {
-		t.Fatalf("config.Load(empty) error = %v", err)
-	}
-	cfg.Addr = "127.0.0.1:0"
-	cfg.DatabaseURL = "sqlite::memory:"
-	cfg.SecretKey = []byte("integration-test-secret-key-32-bytes!")
-	cfg.SecretKeyGenerated = false
-	return cfg
+	return testserver.Config(t)
 }
 
 // startServer boots the whole service and stops it when the test ends.
@@ -70,35 +59,17 @@ func startServer(t testing.TB, opts ...option) *testServer {
 		extra = append(extra, o.fx...)
 	}
 	logs := &syncBuffer{}
-	var srv *httpserver.Server
-	options := append(app.Modules(cfg),
-		fx.Decorate(func() *slog.Logger {
-			return slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
-		}),
-		fx.NopLogger,
-		fx.Populate(&srv),
-	)
-	options = append(options, extra...)
-	a := fx.New(options...)
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	if err := a.Start(ctx); err != nil {
-		t.Fatalf("start gatehouse: %v", err)
-	}
-	ts := &testServer{t: t, base: "http://" + srv.Addr(), logs: logs, cfg: cfg}
+	addr := testserver.Start(t, cfg, logs, extra...)
+	ts := &testServer{t: t, base: "http://" + addr, logs: logs, cfg: cfg}
+	// Registered after Start's, so it runs before the server stops:
+	// connections a client opened but never used would hold a graceful
+	// shutdown until the read timeout, so close them first, as browsers
+	// do when they go away.
 	t.Cleanup(func() {
-		// Connections a client opened but never used would hold a graceful
-		// shutdown until the read timeout: close them first, as browsers
-		// do when they go away.
 		ts.mu.Lock()
+		defer ts.mu.Unlock()
 		for _, c := range ts.clients {
 			c.CloseIdleConnections()
-		}
-		ts.mu.Unlock()
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := a.Stop(ctx); err != nil {
-			t.Errorf("stop gatehouse: %v", err)
 		}
 	})
 	return ts

@@ -22,6 +22,15 @@ type accountView struct {
 	Activity      []activityRow
 }
 
+// PasswordRules describes the password change form's rules.
+func (v *accountView) PasswordRules() passwordRulesView {
+	return passwordRulesView{
+		Field:    "new_password",
+		Hint:     "At least 12 characters. Long passphrases are welcome. Your other sessions will be logged out.",
+		Username: v.User,
+	}
+}
+
 // sessionRow is one of the user's active sessions.
 type sessionRow struct {
 	ID       domain.SessionID

@@ -9,6 +9,7 @@ import (
 	"github.com/gatehouse/gatehouse/templates"
 	"github.com/gatehouse/gatehouse/usecase"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/medama-io/go-useragent"
@@ -29,6 +30,7 @@ type Handler struct {
 	lastVisit lastVisitCodec
 	csrf      csrfCodec
 	agents    *useragent.Parser
+	assets    *assets // set by Register
 	log       *slog.Logger
 }
 
@@ -57,9 +59,16 @@ func (h *Handler) Register(app *fiber.App) error {
 	if err != nil {
 		return err
 	}
+	if h.assets, err = newAssets(static); err != nil {
+		return err
+	}
 	app.Use(requestid.New())
 	app.Use(h.securityHeaders)
-	app.Use("/static", filesystem.New(filesystem.Config{
+	// Only static files are compressed: a page holds a secret (the CSRF
+	// token) next to text a visitor can inject, which is what BREACH
+	// needs. Hashed names are kept for a year; the plain names, which no
+	// page links any more, for an hour.
+	app.Use("/static", compress.New(), h.assets.serve, filesystem.New(filesystem.Config{
 		Root:   http.FS(static),
 		MaxAge: 3600,
 	}))
@@ -89,7 +98,7 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/admin/users/:id/clear-throttle", user, admin, h.adminAction(clearThrottle))
 	app.Post("/admin/users/:id/revoke-sessions", user, admin, h.adminAction(revokeUserSessions))
 	app.Post("/admin/users/:id/role", user, admin, h.adminAction(setRole))
-	return primeRenderer(app)
+	return primeRenderer(app, h.assets)
 }
 
 // primeRenderer renders one page before the app serves. Fiber v2 builds
@@ -97,10 +106,10 @@ func (h *Handler) Register(app *fiber.App) error {
 // concurrent first requests race (go test -race sees it); one render here,
 // on one goroutine, does that work early. It also proves that the layout
 // executes, so a broken template fails the start.
-func primeRenderer(app *fiber.App) error {
+func primeRenderer(app *fiber.App, a *assets) error {
 	c := app.AcquireCtx(&fasthttp.RequestCtx{})
 	defer app.ReleaseCtx(c)
-	view := &errorView{layoutView: layoutView{Title: "Ready"}, Status: http.StatusOK, Heading: "Ready"}
+	view := &errorView{layoutView: layoutView{Title: "Ready", assets: a}, Status: http.StatusOK, Heading: "Ready"}
 	if err := renderPage(c, http.StatusOK, "error", view); err != nil {
 		return fmt.Errorf("web: render a page at start: %w", err)
 	}

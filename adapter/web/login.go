@@ -40,6 +40,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	}
 	if username == "" || password == "" {
 		view.Alert = missingCredentials
+		view.Invalid = true
 		return h.render(c, http.StatusUnprocessableEntity, "login", view)
 	}
 	previous, _ := h.sessionToken(c)
@@ -57,6 +58,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		}
 		setRetryAfter(c, err, p)
 		view.Alert = p.Message
+		view.Invalid = p.Status == http.StatusUnauthorized
 		return h.render(c, p.Status, "login", view)
 	}
 	h.cookies.setSession(c, res.Token, res.Session)

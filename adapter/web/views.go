@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -18,9 +19,22 @@ type layoutView struct {
 	Notice string // a confirmation, shown with role=status
 	Alert  string // a failure, shown with role=alert
 	Wide   bool   // the page holds tables and gets a wider column
+	Path   string // the request's path, for aria-current; set by render
+
+	assets *assets // set by render
 }
 
 func (l *layoutView) layout() *layoutView { return l }
+
+// Static returns the address of the static file name, a path below
+// templates/static such as "style.css", with the hash of its content in
+// it: {{.Static "style.css"}}. A name with no file fails the render.
+func (l *layoutView) Static(name string) (string, error) {
+	if l.assets == nil {
+		return "", fmt.Errorf("web: render %q without the static files", l.Title)
+	}
+	return l.assets.url(name)
+}
 
 // page is a view: a struct that embeds layoutView, passed by pointer.
 type page interface {
@@ -32,12 +46,35 @@ type loginView struct {
 	Username string
 	Next     string
 	Remember bool
+	// Invalid marks both fields invalid, described by the page's alert:
+	// the credentials were wrong or missing (which of them, the message
+	// does not say).
+	Invalid bool
 }
 
 type signupView struct {
 	layoutView
 	Username string
 	Errors   map[string]string
+}
+
+// PasswordRules describes the signup form's password rules.
+func (v *signupView) PasswordRules() passwordRulesView {
+	return passwordRulesView{
+		Field:         "password",
+		Hint:          "At least 12 characters. Long passphrases are welcome.",
+		UsernameField: "username",
+	}
+}
+
+// passwordRulesView is what the "password-rules" template lists under a
+// new-password field; password-hint.js marks the rules met as the user
+// types.
+type passwordRulesView struct {
+	Field         string // the id of the password field
+	Hint          string
+	UsernameField string // the id of the field with the username, or ""
+	Username      string // the username, when no field holds it
 }
 
 type dashboardView struct {
@@ -95,6 +132,8 @@ func (h *Handler) render(c *fiber.Ctx, status int, name string, view page) error
 		return err
 	}
 	l.CSRF = token
+	l.Path = c.Path()
+	l.assets = h.assets
 	return renderPage(c, status, name, view)
 }
 
