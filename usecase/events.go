@@ -35,11 +35,10 @@ func (c Client) ipText() string {
 }
 
 func (c Client) userAgent() string {
-	ua := c.UserAgent
-	if len(ua) > maxUserAgent {
-		ua = ua[:maxUserAgent]
+	if len(c.UserAgent) > maxUserAgent {
+		return cleanUserAgent(c.UserAgent)
 	}
-	return ua
+	return c.UserAgent
 }
 
 // recorder writes security events; a failure to write one is logged and
