@@ -2,12 +2,11 @@ package multi
 
 import (
 	"bytes"
-	"fmt"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sync"
 	"syscall"
 	"testing"
@@ -27,17 +26,6 @@ func buildBinary(t *testing.T) string {
 	return bin
 }
 
-// freePort returns a loopback TCP port that was free a moment ago.
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 // instance is one running gatehouse process.
 type instance struct {
 	name string
@@ -48,20 +36,22 @@ type instance struct {
 	err  error         // its exit status, once done
 }
 
-// startInstances starts one process of bin per port, all at the same
-// moment, each with env on top of a bare environment, and stops them when
-// the test ends. It returns once every one answers, or fails the test.
-func startInstances(t *testing.T, bin string, env []string, ports ...int) []*instance {
+// startInstances starts n processes of bin, all at the same moment, each
+// with env on top of a bare environment, and stops them when the test
+// ends. Each listens on a port the kernel picks (PORT=0) and names it in
+// its log: a port picked by the test and handed over could be taken by a
+// server of another test package in between. It returns once every one
+// answers, or fails the test.
+func startInstances(t *testing.T, bin string, env []string, n int) []*instance {
 	t.Helper()
-	instances := make([]*instance, len(ports))
-	for i, port := range ports {
+	instances := make([]*instance, n)
+	for i := range instances {
 		cmd := exec.Command(bin)
-		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), fmt.Sprintf("PORT=%d", port)}, env...)
+		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PORT=0"}, env...)
 		logs := &syncBuffer{}
 		cmd.Stdout, cmd.Stderr = logs, logs
 		instances[i] = &instance{
 			name: string(rune('A' + i)),
-			base: fmt.Sprintf("http://127.0.0.1:%d", port),
 			cmd:  cmd,
 			logs: logs,
 			done: make(chan struct{}),
@@ -94,7 +84,11 @@ func startInstances(t *testing.T, bin string, env []string, ports ...int) []*ins
 	return instances
 }
 
-// waitReady polls the login page until it answers 200, for at most 30 s.
+// listening matches the server's log line naming the address it bound.
+var listening = regexp.MustCompile(`msg=listening addr=\S*:(\d+)`)
+
+// waitReady waits for the instance to name its port, then polls the login
+// page until it answers 200, for at most 30 s in all.
 func (in *instance) waitReady(t *testing.T) {
 	t.Helper()
 	client := &http.Client{Timeout: time.Second}
@@ -104,6 +98,14 @@ func (in *instance) waitReady(t *testing.T) {
 		case <-in.done:
 			t.Fatalf("instance %s exited before it answered (%v); its output:\n%s", in.name, in.err, in.logs)
 		default:
+		}
+		if in.base == "" {
+			if m := listening.FindStringSubmatch(in.logs.String()); m != nil {
+				in.base = "http://127.0.0.1:" + m[1]
+			} else {
+				time.Sleep(20 * time.Millisecond)
+				continue
+			}
 		}
 		if res, err := client.Get(in.base + "/login"); err == nil {
 			res.Body.Close()

@@ -33,7 +33,7 @@ func TestTwoInstancesBehindABalancer(t *testing.T) {
 		"ARGON2_MEMORY_KIB=8192", // cheap hashing: this is not about argon2
 		"ARGON2_TIME=1",
 	}
-	instances := startInstances(t, bin, env, freePort(t), freePort(t))
+	instances := startInstances(t, bin, env, 2)
 	a, b := instances[0], instances[1]
 
 	t.Run("migrations ran once", func(t *testing.T) {
@@ -106,7 +106,7 @@ func TestTwoInstancesBehindABalancer(t *testing.T) {
 	t.Run("an instance with another SECRET_KEY refuses the token", func(t *testing.T) {
 		var other [32]byte
 		_, _ = rand.Read(other[:])
-		c := startInstances(t, bin, append(env, "SECRET_KEY="+hex.EncodeToString(other[:])), freePort(t))[0]
+		c := startInstances(t, bin, append(env, "SECRET_KEY="+hex.EncodeToString(other[:])), 1)[0]
 		token := br.csrfToken(a, "/login")
 		res := br.post(c, "/login", url.Values{"csrf_token": {token}, "username": {"alice"}, "password": {alicePassword}})
 		if res.status != http.StatusForbidden {
