@@ -23,7 +23,7 @@ func (h *Handler) changePassword(c *fiber.Ctx) error {
 // revokeSession ends one of the user's other sessions. An id that is not
 // one of them (another user's, or this very session) is a 404.
 func (h *Handler) revokeSession(c *fiber.Ctx) error {
-	id, err := parseID(c.Params("id"))
+	id, err := domain.ParseID(c.Params("id"))
 	if err != nil {
 		return err
 	}

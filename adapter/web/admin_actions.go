@@ -29,7 +29,7 @@ type userAction func(a Admin, r adminRequest) (notice string, err error)
 // the list with a 409 and the reason; an unknown id is a 404.
 func (h *Handler) adminAction(action userAction) fiber.Handler {
 	return func(c *fiber.Ctx) error {
-		id, err := parseID(c.Params("id"))
+		id, err := domain.ParseID(c.Params("id"))
 		if err != nil {
 			return err
 		}

@@ -1,4 +1,4 @@
-package api
+package domain_test
 
 import (
 	"errors"
@@ -7,10 +7,10 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 )
 
-func TestParseSessionID(t *testing.T) {
+func TestParseID(t *testing.T) {
 	tests := []struct {
 		raw  string
-		want domain.SessionID
+		want int64
 		ok   bool
 	}{
 		{"1", 1, true},
@@ -31,12 +31,12 @@ func TestParseSessionID(t *testing.T) {
 		{"", 0, false},
 	}
 	for _, tt := range tests {
-		got, err := parseSessionID(tt.raw)
+		got, err := domain.ParseID(tt.raw)
 		if tt.ok && (err != nil || got != tt.want) {
-			t.Errorf("parseSessionID(%q) = %d, %v, want %d", tt.raw, got, err, tt.want)
+			t.Errorf("ParseID(%q) = %d, %v, want %d", tt.raw, got, err, tt.want)
 		}
 		if !tt.ok && !errors.Is(err, domain.ErrNotFound) {
-			t.Errorf("parseSessionID(%q) = %d, %v, want domain.ErrNotFound", tt.raw, got, err)
+			t.Errorf("ParseID(%q) = %d, %v, want domain.ErrNotFound", tt.raw, got, err)
 		}
 	}
 }
