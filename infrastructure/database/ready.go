@@ -17,7 +17,12 @@ import (
 const readyTimeout = 2 * time.Second
 
 // Readiness tells whether the database can serve requests: it answers,
-// and the newest migration this binary embeds has been applied.
+// the newest migration this binary embeds has been applied, and a write
+// transaction can begin (another process holding SQLite's lock, a
+// read-only file or a read-only PostgreSQL server all fail this). It
+// never changes data: the probe's statement matches no row and is rolled
+// back. A full disk is not seen here, since no page is written; writes
+// then fail with 503 on their own.
 type Readiness struct {
 	db     *bun.DB
 	newest string
@@ -52,6 +57,20 @@ func (r *Readiness) Check(ctx context.Context) error {
 	}
 	if !slices.ContainsFunc(applied, func(m migrate.Migration) bool { return m.Name == r.newest }) {
 		return fmt.Errorf("database: migration %s not applied yet", r.newest)
+	}
+	return r.canWrite(ctx)
+}
+
+// canWrite begins a transaction and runs an UPDATE that matches nothing,
+// which still takes the database's write lock, then rolls back.
+func (r *Readiness) canWrite(ctx context.Context) error {
+	tx, err := r.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("database: begin: %w", err)
+	}
+	defer tx.Rollback() //nolint:errcheck // nothing to undo
+	if _, err := tx.ExecContext(ctx, "UPDATE bun_migration_locks SET table_name = table_name WHERE 1 = 0"); err != nil {
+		return fmt.Errorf("database: write probe: %w", err)
 	}
 	return nil
 }
