@@ -31,11 +31,15 @@ func New(w io.Writer, s Settings) *slog.Logger {
 
 // Module provides the *slog.Logger every area logs to (standard error),
 // as LOG_FORMAT and LOG_LEVEL say, and routes fx's own events through it,
-// at Debug level for the routine ones.
-var Module = fx.Module("logging",
-	fx.Provide(func(c config.Config) *slog.Logger {
-		return New(os.Stderr, Settings{Format: c.LogFormat, Level: c.LogLevel})
-	}),
+// at Debug level for the routine ones. fx.WithLogger sits outside the
+// fx.Module on purpose: inside, it would cover only this module's events,
+// and fx would print the rest as "[Fx] ..." text, which breaks JSON logs.
+var Module = fx.Options(
+	fx.Module("logging",
+		fx.Provide(func(c config.Config) *slog.Logger {
+			return New(os.Stderr, Settings{Format: c.LogFormat, Level: c.LogLevel})
+		}),
+	),
 	fx.WithLogger(func(log *slog.Logger) fxevent.Logger {
 		l := &fxevent.SlogLogger{Logger: log}
 		l.UseLogLevel(slog.LevelDebug)
