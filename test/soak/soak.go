@@ -171,9 +171,18 @@ func newVisitor(base, prefix string) *visitor {
 }
 
 // step makes the visitor's next request and returns its status and an
-// error when the answer was not the expected one.
-func (v *visitor) step(ctx context.Context) (int, error) {
-	defer func() { v.n++ }()
+// error when the answer was not the expected one. After an error the
+// visitor starts over as a new browser (keeping its account), so that one
+// failure, a 503 logout say, is not followed by others that only follow
+// from it.
+func (v *visitor) step(ctx context.Context) (status int, err error) {
+	defer func() {
+		v.n++
+		if err != nil {
+			v.client.Jar, _ = cookiejar.New(nil)
+			v.n, v.csrf = 0, ""
+		}
+	}()
 	switch v.n % 6 {
 	case 0: // a page with a form, for its CSRF token
 		return v.get(ctx, "/login", http.StatusOK)
