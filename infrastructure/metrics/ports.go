@@ -5,8 +5,18 @@ import (
 	"errors"
 	"time"
 
+	"github.com/gatehouse/gatehouse/adapter/api"
+	"github.com/gatehouse/gatehouse/adapter/web"
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/usecase"
+)
+
+// Logins and Signups stand in for the use cases in both adapters.
+var (
+	_ web.Authenticator = (*Logins)(nil)
+	_ api.Authenticator = (*Logins)(nil)
+	_ web.Registrar     = (*Signups)(nil)
+	_ api.Registrar     = (*Signups)(nil)
 )
 
 // Logins counts the outcomes of the login use case. It has the Login
