@@ -19,9 +19,19 @@ import (
 
 var (
 	buildOnce sync.Once
+	binDir    string
 	binPath   string
 	buildErr  error
 )
+
+// TestMain removes the binary that the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
 
 // binary builds cmd/gatehouse once per test run.
 func binary(t *testing.T) string {
@@ -35,7 +45,7 @@ func binary(t *testing.T) string {
 			buildErr = err
 			return
 		}
-		binPath = filepath.Join(dir, "gatehouse")
+		binDir, binPath = dir, filepath.Join(dir, "gatehouse")
 		out, err := exec.Command("go", "build", "-o", binPath, "../../cmd/gatehouse").CombinedOutput()
 		if err != nil {
 			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
