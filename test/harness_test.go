@@ -326,3 +326,15 @@ func (j *plainJar) Cookies(*url.URL) []*http.Cookie {
 	}
 	return out
 }
+
+// errorLines counts the ERROR lines of logs that hold id: a server error is
+// logged once with its cause, besides the request's own Info line.
+func errorLines(logs, id string) int {
+	n := 0
+	for _, line := range strings.Split(logs, "\n") {
+		if strings.Contains(line, "level=ERROR") && strings.Contains(line, id) {
+			n++
+		}
+	}
+	return n
+}

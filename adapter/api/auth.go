@@ -35,6 +35,7 @@ func (h *Handler) requireToken(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(principalKey{}, p)
+	c.Locals("user_id", int64(p.User.ID)) // for the server's request log
 	return c.Next()
 }
 

@@ -29,11 +29,12 @@ func translate(err error) error {
 }
 
 // isUnavailable reports whether err says the database cannot do the work
-// now, though a retry later may succeed: SQLite busy or locked, a
+// now, though a retry later may succeed: SQLite busy or locked, SQLite
+// unable to write (disk full, read-only, I/O error), a
 // PostgreSQL conflict, lock timeout, overload or shutdown, or a lost
 // connection. The web answers these with 503 and Retry-After.
 func isUnavailable(err error) bool {
-	return isBusy(err) || isPostgresTransient(err) || isConnectionLost(err)
+	return isBusy(err) || isSQLiteFault(err) || isPostgresTransient(err) || isConnectionLost(err)
 }
 
 // isConnectionLost reports whether err says the connection to the

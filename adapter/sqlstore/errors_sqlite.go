@@ -16,6 +16,18 @@ func isBusy(err error) bool {
 	return ok && (code&0xff == sqlite3.SQLITE_BUSY || code&0xff == sqlite3.SQLITE_LOCKED)
 }
 
+// isSQLiteFault reports whether err says SQLite could not write the file:
+// the disk is full, the file or its directory is read-only, or an I/O
+// error. An operator can clear each, and the service resumes by itself.
+func isSQLiteFault(err error) bool {
+	code, ok := sqliteCode(err)
+	switch code & 0xff {
+	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
+		return ok
+	}
+	return false
+}
+
 // isSQLiteUniqueViolation reports whether err is a SQLite UNIQUE
 // constraint failure. A PRIMARY KEY failure has a code of its own.
 func isSQLiteUniqueViolation(err error) bool {

@@ -181,3 +181,13 @@ func (s *SessionStore) DeleteByUser(ctx context.Context, user domain.UserID, exc
 	}
 	return n, nil
 }
+
+// CountActive returns how many sessions are active at now (their deadline
+// is after now), across every user. It reads only the expiry index.
+func (s *SessionStore) CountActive(ctx context.Context, now time.Time) (int, error) {
+	n, err := s.db.NewSelect().Model((*sessionRow)(nil)).Where("expires_at > ?", toMillis(now)).Count(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: count active sessions: %w", translate(err))
+	}
+	return int(n), nil
+}

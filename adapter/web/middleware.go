@@ -57,6 +57,7 @@ func (h *Handler) loadPrincipal(c *fiber.Ctx) error {
 		return err
 	default:
 		c.Locals(principalKey{}, p)
+		c.Locals("user_id", int64(p.User.ID)) // for the server's request log
 	}
 	return c.Next()
 }

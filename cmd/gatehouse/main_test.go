@@ -29,6 +29,10 @@ func TestRunRejectsInvalidSettings(t *testing.T) {
 		{"ARGON2_MEMORY_KIB", "lots", "whole number"},
 		{"ARGON2_TIME", "0", "whole number"},
 		{"ARGON2_THREADS", "300", "whole number"},
+		{"LOG_FORMAT", "xml", "text, json"},
+		{"LOG_LEVEL", "loud", "debug, info, warn, error"},
+		{"METRICS_ADDR", "9090", "HOST:PORT"},
+		{"SHUTDOWN_TIMEOUT", "soon", "Go duration"},
 	}
 	for _, tt := range tests {
 		env := map[string]string{tt.name: tt.value}

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"time"
 
 	"github.com/gatehouse/gatehouse/infrastructure/app"
 	"github.com/gatehouse/gatehouse/infrastructure/config"
@@ -38,8 +37,10 @@ func serve(cfg config.Config) error {
 	if err := a.Start(startCtx); err != nil {
 		return err
 	}
+	// SIGINT or SIGTERM: the server stops accepting, requests in flight
+	// get SHUTDOWN_TIMEOUT to finish, then the database closes.
 	<-a.Wait()
-	stopCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := a.Stop(stopCtx); err != nil && !errors.Is(err, context.Canceled) {
 		return err

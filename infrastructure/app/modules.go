@@ -16,7 +16,9 @@ import (
 	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"
 	"github.com/gatehouse/gatehouse/infrastructure/httpserver"
 	"github.com/gatehouse/gatehouse/infrastructure/logging"
+	"github.com/gatehouse/gatehouse/infrastructure/metrics"
 	"github.com/gatehouse/gatehouse/usecase"
+	"github.com/uptrace/bun"
 	"go.uber.org/fx"
 )
 
@@ -44,7 +46,8 @@ var Store = fx.Module("sqlstore",
 var Security = fx.Module("security",
 	fx.Provide(
 		argon2id.New,
-		fx.Annotate(argon2id.NewPool, fx.As(new(usecase.PasswordHasher))),
+		argon2id.NewPool,
+		func(p *argon2id.Pool) usecase.PasswordHasher { return p },
 		fx.Annotate(commonpasswords.New, fx.As(new(usecase.PasswordBlocklist))),
 		fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(usecase.Clock))),
 		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource))),
@@ -62,15 +65,43 @@ var UseCases = fx.Module("usecase",
 // Web provides the HTML site on top of the use cases.
 var Web = fx.Module("web",
 	fx.Provide(fx.Annotate(web.NewHandler,
-		fx.From(new(*usecase.Registrar), new(*usecase.Authenticator), new(*usecase.SessionManager),
+		fx.From(new(*metrics.Signups), new(*metrics.Logins), new(*usecase.SessionManager),
 			new(*usecase.Account), new(*usecase.Admin)))),
 )
 
 // API provides the JSON API on the same use cases as the site.
 var API = fx.Module("api",
 	fx.Provide(fx.Annotate(api.NewHandler,
-		fx.From(new(*usecase.Registrar), new(*usecase.Authenticator), new(*usecase.SessionManager),
+		fx.From(new(*metrics.Signups), new(*metrics.Logins), new(*usecase.SessionManager),
 			new(*usecase.Account)))),
+)
+
+// Metrics counts requests, logins, hashing, throttling and sessions by
+// wrapping the ports the adapters call (the use cases stay unaware), and
+// serves them on METRICS_ADDR when it is set. The hasher decorator is
+// applied in Modules, at the root, so that it reaches the use cases.
+var Metrics = fx.Module("metrics",
+	fx.Provide(
+		func(db *bun.DB) metrics.SessionCounter { return sqlstore.NewSessionStore(db) },
+		metrics.New,
+		metrics.NewLogins,
+		metrics.NewSignups,
+		func(m *metrics.Metrics) httpserver.RequestObserver { return m },
+		func(c config.Config, m *metrics.Metrics, log *slog.Logger) *metrics.Server {
+			return metrics.NewServer(c.MetricsAddr, m, log)
+		},
+	),
+	fx.Invoke(func(lc fx.Lifecycle, s *metrics.Server) {
+		lc.Append(fx.StartStopHook(s.Start, s.Stop))
+	}),
+)
+
+// Health provides the readiness check behind /readyz.
+var Health = fx.Module("health",
+	fx.Provide(
+		database.NewReadiness,
+		func(r *database.Readiness) httpserver.ReadinessChecker { return r },
+	),
 )
 
 // Housekeeping purges expired sessions and stale throttling state in the
@@ -99,10 +130,13 @@ func Core(cfg config.Config) []fx.Option {
 }
 
 // Modules is the whole service for cfg, in the order main runs it: the
-// core plus the web site, the JSON API, the HTTP server and the
-// background work.
+// core plus metrics, the health check, the web site, the JSON API, the
+// HTTP server and the background work.
 func Modules(cfg config.Config) []fx.Option {
 	return append(Core(cfg),
+		Metrics,
+		fx.Decorate(metrics.TimeHasher),
+		Health,
 		Web,
 		API,
 		httpserver.Module,

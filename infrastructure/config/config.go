@@ -6,6 +6,7 @@ package config
 import (
 	"crypto/rand"
 	"fmt"
+	"log/slog"
 	"net/netip"
 	"time"
 
@@ -51,6 +52,16 @@ type Config struct {
 	LoginIPMaxFailuresPerHour int
 	// SignupMaxPerIPPerHour caps accounts created per client network.
 	SignupMaxPerIPPerHour int
+
+	// LogFormat is "text" or "json"; LogLevel the least severe level
+	// logged.
+	LogFormat string
+	LogLevel  slog.Level
+	// MetricsAddr is the TCP address of the Prometheus listener, such as
+	// 127.0.0.1:9090; empty turns metrics off.
+	MetricsAddr string
+	// ShutdownTimeout bounds how long a stop waits for requests in flight.
+	ShutdownTimeout time.Duration
 }
 
 // Default returns the settings used when no variable is set, except
@@ -70,6 +81,10 @@ func Default() Config {
 		LoginMaxFailures:          5,
 		LoginIPMaxFailuresPerHour: 100,
 		SignupMaxPerIPPerHour:     20,
+
+		LogFormat:       "text",
+		LogLevel:        slog.LevelInfo,
+		ShutdownTimeout: 15 * time.Second,
 	}
 }
 
@@ -103,6 +118,10 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	r.count("LOGIN_MAX_FAILURES", &c.LoginMaxFailures)
 	r.count("LOGIN_IP_MAX_FAILURES_PER_HOUR", &c.LoginIPMaxFailuresPerHour)
 	r.count("SIGNUP_MAX_PER_IP_PER_HOUR", &c.SignupMaxPerIPPerHour)
+	r.oneOf("LOG_FORMAT", &c.LogFormat, "text", "json")
+	r.level("LOG_LEVEL", &c.LogLevel)
+	r.hostPort("METRICS_ADDR", &c.MetricsAddr)
+	r.duration("SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
 	if r.err != nil {
 		return Config{}, r.err
 	}

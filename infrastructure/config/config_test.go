@@ -2,6 +2,7 @@ package config_test
 
 import (
 	"fmt"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,8 @@ func TestLoadDefaults(t *testing.T) {
 		c.RememberMeDuration != 720*time.Hour || c.LastVisitMaxAge != 720*time.Hour ||
 		c.Argon2MemoryKiB != 19456 || c.Argon2Time != 2 || c.Argon2Threads != 1 ||
 		c.TrustedProxies != nil || c.LoginMaxFailures != 5 || c.LoginIPMaxFailuresPerHour != 100 || c.SignupMaxPerIPPerHour != 20 ||
-		c.DatabasePool() != (database.Pool{}) {
+		c.DatabasePool() != (database.Pool{}) ||
+		c.LogFormat != "text" || c.LogLevel != slog.LevelInfo || c.MetricsAddr != "" || c.ShutdownTimeout != 15*time.Second {
 		t.Errorf("Load(no variables) = %+v, want the documented defaults %+v", c, want)
 	}
 	if !c.SecretKeyGenerated || len(c.SecretKey) < config.MinSecretKeyLen {
@@ -57,6 +59,10 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		"LOGIN_MAX_FAILURES":             "3",
 		"LOGIN_IP_MAX_FAILURES_PER_HOUR": "50",
 		"SIGNUP_MAX_PER_IP_PER_HOUR":     "7",
+		"LOG_FORMAT":                     "JSON",
+		"LOG_LEVEL":                      "debug",
+		"METRICS_ADDR":                   "127.0.0.1:9090",
+		"SHUTDOWN_TIMEOUT":               "30s",
 	}))
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
@@ -82,6 +88,10 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		{"LoginMaxFailures", c.LoginMaxFailures, 3},
 		{"LoginIPMaxFailuresPerHour", c.LoginIPMaxFailuresPerHour, 50},
 		{"SignupMaxPerIPPerHour", c.SignupMaxPerIPPerHour, 7},
+		{"LogFormat", c.LogFormat, "json"},
+		{"LogLevel", c.LogLevel, slog.LevelDebug},
+		{"MetricsAddr", c.MetricsAddr, "127.0.0.1:9090"},
+		{"ShutdownTimeout", c.ShutdownTimeout, 30 * time.Second},
 	}
 	for _, ch := range checks {
 		if ch.got != ch.want {
@@ -113,6 +123,11 @@ func TestLoadRejectsInconsistentSettings(t *testing.T) {
 		{map[string]string{"LOGIN_MAX_FAILURES": "0"}, "LOGIN_MAX_FAILURES"},
 		{map[string]string{"LOGIN_IP_MAX_FAILURES_PER_HOUR": "-5"}, "LOGIN_IP_MAX_FAILURES_PER_HOUR"},
 		{map[string]string{"SIGNUP_MAX_PER_IP_PER_HOUR": "many"}, "SIGNUP_MAX_PER_IP_PER_HOUR"},
+		{map[string]string{"LOG_FORMAT": "xml"}, "LOG_FORMAT must be one of text, json"},
+		{map[string]string{"LOG_LEVEL": "verbose"}, "LOG_LEVEL must be one of debug, info, warn, error"},
+		{map[string]string{"METRICS_ADDR": "9090"}, "METRICS_ADDR must be a HOST:PORT address"},
+		{map[string]string{"METRICS_ADDR": "localhost:http"}, "METRICS_ADDR"},
+		{map[string]string{"SHUTDOWN_TIMEOUT": "0s"}, "SHUTDOWN_TIMEOUT must be a positive Go duration"},
 	}
 	for _, tt := range tests {
 		_, err := config.Load(env(tt.vars))

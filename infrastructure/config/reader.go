@@ -2,6 +2,8 @@ package config
 
 import (
 	"fmt"
+	"log/slog"
+	"net"
 	"net/netip"
 	"strconv"
 	"strings"
@@ -150,4 +152,50 @@ func (r *reader) prefixes(name string, dst *[]netip.Prefix) {
 		out = append(out, p.Masked())
 	}
 	*dst = out
+}
+
+// oneOf reads one of the given words, without regard to case.
+func (r *reader) oneOf(name string, dst *string, words ...string) {
+	v, ok := r.get(name)
+	if !ok {
+		return
+	}
+	for _, w := range words {
+		if strings.EqualFold(v, w) {
+			*dst = w
+			return
+		}
+	}
+	r.fail(name, "one of "+strings.Join(words, ", "), v)
+}
+
+// level reads a log level: debug, info, warn or error.
+func (r *reader) level(name string, dst *slog.Level) {
+	v, ok := r.get(name)
+	if !ok {
+		return
+	}
+	levels := map[string]slog.Level{"debug": slog.LevelDebug, "info": slog.LevelInfo, "warn": slog.LevelWarn, "error": slog.LevelError}
+	l, found := levels[strings.ToLower(v)]
+	if !found {
+		r.fail(name, "one of debug, info, warn, error", v)
+		return
+	}
+	*dst = l
+}
+
+// hostPort reads a TCP address to listen on: HOST:PORT, with a numeric
+// port; an empty host means every interface.
+func (r *reader) hostPort(name string, dst *string) {
+	v, ok := r.get(name)
+	if !ok {
+		return
+	}
+	_, port, err := net.SplitHostPort(v)
+	p, perr := strconv.Atoi(port)
+	if err != nil || perr != nil || p < 0 || p > 65535 {
+		r.fail(name, "a HOST:PORT address such as 127.0.0.1:9090", v)
+		return
+	}
+	*dst = v
 }

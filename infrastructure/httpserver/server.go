@@ -36,9 +36,10 @@ type Server struct {
 }
 
 // NewApp builds the Fiber app with the embedded templates, parsed now so a
-// broken template fails the start, the JSON API mounted at /api and the
-// web adapter's routes.
-func NewApp(s Settings, site *web.Handler, jsonAPI *api.Handler) (*fiber.App, error) {
+// broken template fails the start: the health probes, the request log,
+// the JSON API mounted at /api and the web adapter's routes, in that
+// order.
+func NewApp(s Settings, site *web.Handler, jsonAPI *api.Handler, ready ReadinessChecker, obs RequestObserver, log *slog.Logger) (*fiber.App, error) {
 	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
 	if err := engine.Load(); err != nil {
 		return nil, fmt.Errorf("httpserver: load templates: %w", err)
@@ -59,7 +60,11 @@ func NewApp(s Settings, site *web.Handler, jsonAPI *api.Handler) (*fiber.App, er
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           60 * time.Second,
 	})
-	// The API goes first. Fiber puts a mounted app's routes where the mount
+	// Probes first: no middleware, no log line. Then the request log,
+	// around everything else.
+	registerHealth(app, ready, log)
+	app.Use((&requestLog{log: log, obs: obs}).handle)
+	// The API goes next. Fiber puts a mounted app's routes where the mount
 	// is in the stack, so every /api request is answered there (the API's
 	// app ends in a catch-all) before the site's middleware (cookies, CSRF,
 	// form checks, HTML error pages) could see it; and Fiber's error

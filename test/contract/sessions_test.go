@@ -205,6 +205,26 @@ func TestSessionStoreDeleteExpired(t *testing.T) {
 	})
 }
 
+// TestSessionStoreCountActive counts, for the sessions gauge, the
+// sessions whose deadline is after now, of every user.
+func TestSessionStoreCountActive(t *testing.T) {
+	forEachStore(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := b.newDB(t)
+		alice := createUser(t, sqlstore.NewUserStore(db), "alice")
+		bob := createUser(t, sqlstore.NewUserStore(db), "bob")
+		sessions := sqlstore.NewSessionStore(db)
+		now := t0.Add(time.Hour)
+		createSession(t, sessions, session(alice.ID, 1, now.Add(-time.Minute)))
+		createSession(t, sessions, session(alice.ID, 2, now)) // Active(now) is false
+		createSession(t, sessions, session(alice.ID, 3, now.Add(time.Millisecond)))
+		createSession(t, sessions, session(bob.ID, 4, now.Add(time.Hour)))
+		if got, err := sessions.CountActive(ctx, now); err != nil || got != 2 {
+			t.Errorf("CountActive(%v) = %d, %v, want 2, nil", now, got, err)
+		}
+	})
+}
+
 func TestDeletingUserDeletesSessions(t *testing.T) {
 	forEachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()

@@ -14,6 +14,7 @@ import (
 	"github.com/gatehouse/gatehouse/infrastructure/app"
 	"github.com/gatehouse/gatehouse/infrastructure/config"
 	"github.com/gatehouse/gatehouse/infrastructure/httpserver"
+	"github.com/gatehouse/gatehouse/infrastructure/logging"
 	"go.uber.org/fx"
 )
 
@@ -33,7 +34,7 @@ func Config(t testing.TB) config.Config {
 }
 
 // Start boots gatehouse with cfg and the extra fx options, logging to logs
-// at level Info, and stops it when t ends (after the cleanups registered
+// in cfg's log format and at its level (Info by default), and stops it when t ends (after the cleanups registered
 // later, which run first). It returns the address the server listens on,
 // such as "127.0.0.1:41234".
 func Start(t testing.TB, cfg config.Config, logs io.Writer, extra ...fx.Option) string {
@@ -41,7 +42,7 @@ func Start(t testing.TB, cfg config.Config, logs io.Writer, extra ...fx.Option) 
 	var srv *httpserver.Server
 	options := append(app.Modules(cfg),
 		fx.Decorate(func() *slog.Logger {
-			return slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelInfo}))
+			return logging.New(logs, logging.Settings{Format: cfg.LogFormat, Level: cfg.LogLevel})
 		}),
 		fx.NopLogger,
 		fx.Populate(&srv),

@@ -1,0 +1,218 @@
+package ops
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+)
+
+var (
+	buildOnce sync.Once
+	binDir    string
+	binPath   string
+	buildErr  error
+)
+
+// TestMain removes the binary that the tests built.
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if binDir != "" {
+		_ = os.RemoveAll(binDir)
+	}
+	os.Exit(code)
+}
+
+// binary builds cmd/gatehouse once per test run.
+func binary(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "gatehouse-ops-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binDir, binPath = dir, filepath.Join(dir, "gatehouse")
+		out, err := exec.Command("go", "build", "-o", binPath, "../../cmd/gatehouse").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+// process is one running gatehouse binary.
+type process struct {
+	t       *testing.T
+	cmd     *exec.Cmd
+	base    string // http://127.0.0.1:PORT
+	metrics string // host:port of the metrics listener
+	stderr  *syncBuffer
+	done    chan struct{}
+	err     error // set when done is closed
+}
+
+// start runs the binary with a SQLite file database at dbPath and the
+// extra variables, and waits until /readyz answers 200.
+func start(t *testing.T, dbPath string, env ...string) *process {
+	t.Helper()
+	bin := binary(t)
+	port, mport := freePort(t), freePort(t)
+	cmd := exec.Command(bin)
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(baseEnv(),
+		fmt.Sprintf("PORT=%d", port),
+		fmt.Sprintf("METRICS_ADDR=127.0.0.1:%d", mport),
+		"DATABASE_URL=sqlite:"+dbPath,
+		"SECRET_KEY=ops-test-secret-key-of-at-least-32-bytes",
+		"LOG_LEVEL=debug",
+	)
+	cmd.Env = append(cmd.Env, env...)
+	p := &process{t: t, cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port),
+		metrics: fmt.Sprintf("127.0.0.1:%d", mport), stderr: &syncBuffer{}, done: make(chan struct{})}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-p.done
+		if t.Failed() {
+			t.Logf("gatehouse stderr:\n%s", p.stderr.String())
+		}
+	})
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		res, err := http.Get(p.base + "/readyz")
+		if err == nil {
+			res.Body.Close()
+			if res.StatusCode == http.StatusOK {
+				return p
+			}
+		}
+		select {
+		case <-p.done:
+			t.Fatalf("gatehouse exited before it was ready: %v\n%s", p.err, p.stderr.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("gatehouse not ready after 60s: %v\n%s", err, p.stderr.String())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// wait waits for the process to exit and returns its error (nil for
+// status 0).
+func (p *process) wait(timeout time.Duration) error {
+	p.t.Helper()
+	select {
+	case <-p.done:
+		return p.err
+	case <-time.After(timeout):
+		p.t.Fatalf("gatehouse still running %s later", timeout)
+		return nil
+	}
+}
+
+func (p *process) signal(s syscall.Signal) {
+	p.t.Helper()
+	if err := p.cmd.Process.Signal(s); err != nil {
+		p.t.Fatal(err)
+	}
+}
+
+// metric returns the metrics listener's text.
+func (p *process) metricsText() (string, error) {
+	res, err := http.Get("http://" + p.metrics + "/metrics")
+	if err != nil {
+		return "", err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return string(b), err
+}
+
+// call sends a JSON request to the API and returns the status and body.
+func call(client *http.Client, method, url, token string, body any) (int, []byte, error) {
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = bytes.NewReader(b)
+	}
+	req, err := http.NewRequest(method, url, r)
+	if err != nil {
+		return 0, nil, err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	res, err := client.Do(req)
+	if err != nil {
+		return 0, nil, err
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	return res.StatusCode, b, err
+}
+
+// baseEnv is the test's environment without gatehouse's variables.
+func baseEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		if strings.HasPrefix(name, "ARGON2_") || strings.HasPrefix(name, "LOG_") || strings.HasPrefix(name, "DATABASE_") ||
+			name == "PORT" || name == "SECRET_KEY" || name == "COOKIE_SECURE" || name == "METRICS_ADDR" || name == "SHUTDOWN_TIMEOUT" {
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.buf.String()
+}
