@@ -5,11 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -69,23 +69,24 @@ type process struct {
 }
 
 // start runs the binary with a SQLite file database at dbPath and the
-// extra variables, and waits until /readyz answers 200.
+// extra variables, and waits until /readyz answers 200. The server and
+// the metrics listener bind ports the kernel picks (0) and the test reads
+// them from the log: a port picked by the test and handed over could be
+// taken meanwhile by a server of another test package.
 func start(t *testing.T, dbPath string, env ...string) *process {
 	t.Helper()
 	bin := binary(t)
-	port, mport := freePort(t), freePort(t)
 	cmd := exec.Command(bin)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(baseEnv(),
-		fmt.Sprintf("PORT=%d", port),
-		fmt.Sprintf("METRICS_ADDR=127.0.0.1:%d", mport),
+		"PORT=0",
+		"METRICS_ADDR=127.0.0.1:0",
 		"DATABASE_URL=sqlite:"+dbPath,
 		"SECRET_KEY=ops-test-secret-key-of-at-least-32-bytes",
 		"LOG_LEVEL=debug",
 	)
 	cmd.Env = append(cmd.Env, env...)
-	p := &process{t: t, cmd: cmd, base: fmt.Sprintf("http://127.0.0.1:%d", port),
-		metrics: fmt.Sprintf("127.0.0.1:%d", mport), stderr: &syncBuffer{}, done: make(chan struct{})}
+	p := &process{t: t, cmd: cmd, stderr: &syncBuffer{}, done: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -100,11 +101,24 @@ func start(t *testing.T, dbPath string, env ...string) *process {
 	})
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		res, err := http.Get(p.base + "/readyz")
-		if err == nil {
-			res.Body.Close()
-			if res.StatusCode == http.StatusOK {
-				return p
+		if p.base == "" {
+			logs := p.stderr.String()
+			if port := boundPort(logs, "listening"); port != "" {
+				p.base = "http://127.0.0.1:" + port
+			}
+			if port := boundPort(logs, "metrics listening"); port != "" {
+				p.metrics = "127.0.0.1:" + port
+			}
+		}
+		var err error
+		if p.base != "" && p.metrics != "" {
+			var res *http.Response
+			res, err = http.Get(p.base + "/readyz")
+			if err == nil {
+				res.Body.Close()
+				if res.StatusCode == http.StatusOK {
+					return p
+				}
 			}
 		}
 		select {
@@ -117,6 +131,20 @@ func start(t *testing.T, dbPath string, env ...string) *process {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// boundPort finds, in text or JSON log output, the port of the log line
+// with message msg and an addr attribute.
+func boundPort(logs, msg string) string {
+	for _, re := range []*regexp.Regexp{
+		regexp.MustCompile(`msg="?` + regexp.QuoteMeta(msg) + `"? addr=\S*:(\d+)`),
+		regexp.MustCompile(`"msg":"` + regexp.QuoteMeta(msg) + `","addr":"[^"]*:(\d+)"`),
+	} {
+		if m := re.FindStringSubmatch(logs); m != nil {
+			return m[1]
+		}
+	}
+	return ""
 }
 
 // wait waits for the process to exit and returns its error (nil for
@@ -188,16 +216,6 @@ func baseEnv() []string {
 		env = append(env, kv)
 	}
 	return env
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
 }
 
 type syncBuffer struct {
