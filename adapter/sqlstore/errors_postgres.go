@@ -11,6 +11,10 @@ const (
 	pgUniqueViolation     = "23505"
 	pgForeignKeyViolation = "23503"
 	pgDuplicateTable      = "42P07"
+	// pgDuplicateObject is what a CREATE TABLE IF NOT EXISTS can fail
+	// with when another session creates the table's row type at the same
+	// moment (the pg_type entry is checked before the table's).
+	pgDuplicateObject = "42710"
 )
 
 // pgTransient lists the SQLSTATEs after which the same work may succeed

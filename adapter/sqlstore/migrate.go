@@ -130,7 +130,8 @@ func initTables(ctx context.Context, m *migrate.Migrator) error {
 // lostCreateRace reports whether err is what a CREATE TABLE IF NOT EXISTS
 // that ran beside another one may fail with.
 func lostCreateRace(err error) bool {
-	return isUniqueViolation(err) || postgresState(err) == pgDuplicateTable || isUnavailable(err)
+	state := postgresState(err)
+	return isUniqueViolation(err) || state == pgDuplicateTable || state == pgDuplicateObject || isUnavailable(err)
 }
 
 // lock takes bun's migration lock, a row in bun_migration_locks that only
