@@ -4,7 +4,6 @@
 package test
 
 import (
-	"bytes"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
@@ -24,7 +23,7 @@ import (
 type testServer struct {
 	t    testing.TB
 	base string
-	logs *syncBuffer
+	logs *testserver.Buffer
 	cfg  config.Config
 
 	mu      sync.Mutex
@@ -58,7 +57,7 @@ func startServer(t testing.TB, opts ...option) *testServer {
 		}
 		extra = append(extra, o.fx...)
 	}
-	logs := &syncBuffer{}
+	logs := &testserver.Buffer{}
 	addr := testserver.Start(t, cfg, logs, extra...)
 	ts := &testServer{t: t, base: "http://" + addr, logs: logs, cfg: cfg}
 	// Registered after Start's, so it runs before the server stops:
@@ -270,24 +269,6 @@ func checkCookieAttributes(t *testing.T, c *http.Cookie, secure bool) {
 		t.Errorf("cookie %s: HttpOnly=%v SameSite=%v Path=%q Secure=%v; want true, Lax, \"/\", %v",
 			c.Name, c.HttpOnly, c.SameSite, c.Path, c.Secure, secure)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the server's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
 }
 
 const (

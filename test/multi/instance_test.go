@@ -1,7 +1,6 @@
 package multi
 
 import (
-	"bytes"
 	"net/http"
 	"os"
 	"os/exec"
@@ -11,6 +10,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gatehouse/gatehouse/test/testserver"
 )
 
 // buildBinary builds cmd/gatehouse once for the test and returns its path.
@@ -31,7 +32,7 @@ type instance struct {
 	name string
 	base string // http://127.0.0.1:PORT
 	cmd  *exec.Cmd
-	logs *syncBuffer
+	logs *testserver.Buffer
 	done chan struct{} // closed when the process has exited
 	err  error         // its exit status, once done
 }
@@ -48,7 +49,7 @@ func startInstances(t *testing.T, bin string, env []string, n int) []*instance {
 	for i := range instances {
 		cmd := exec.Command(bin)
 		cmd.Env = append([]string{"PATH=" + os.Getenv("PATH"), "HOME=" + t.TempDir(), "PORT=0"}, env...)
-		logs := &syncBuffer{}
+		logs := &testserver.Buffer{}
 		cmd.Stdout, cmd.Stderr = logs, logs
 		instances[i] = &instance{
 			name: string(rune('A' + i)),
@@ -135,22 +136,4 @@ func (in *instance) stop(t *testing.T) {
 			t.Errorf("instance %s did not stop within 15 s of SIGTERM; its output:\n%s", in.name, in.logs)
 		}
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for a process's two output streams.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
 }

@@ -15,6 +15,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gatehouse/gatehouse/test/testserver"
 )
 
 var (
@@ -63,7 +65,7 @@ type process struct {
 	cmd     *exec.Cmd
 	base    string // http://127.0.0.1:PORT
 	metrics string // host:port of the metrics listener
-	stderr  *syncBuffer
+	stderr  *testserver.Buffer
 	done    chan struct{}
 	err     error // set when done is closed
 }
@@ -86,7 +88,7 @@ func start(t *testing.T, dbPath string, env ...string) *process {
 		"LOG_LEVEL=debug",
 	)
 	cmd.Env = append(cmd.Env, env...)
-	p := &process{t: t, cmd: cmd, stderr: &syncBuffer{}, done: make(chan struct{})}
+	p := &process{t: t, cmd: cmd, stderr: &testserver.Buffer{}, done: make(chan struct{})}
 	cmd.Stderr = p.stderr
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -216,21 +218,4 @@ func baseEnv() []string {
 		env = append(env, kv)
 	}
 	return env
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.buf.String()
 }
