@@ -1,0 +1,103 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestBenchmarkSmoke runs the whole benchmark at a toy scale (one second
+// per load, a few hundred accounts) so that it cannot rot: every row is
+// measured, every load got the answers it must get, and the table
+// prints. The targets themselves are not checked here: a one-second load
+// on a shared machine says nothing about them (run the full benchmark,
+// see the README). BENCH_REQUIRED=1 (CI) fails instead of skipping when
+// wrk is missing.
+func TestBenchmarkSmoke(t *testing.T) {
+	if testing.Short() {
+		t.Skip("the benchmark smoke test takes about a minute")
+	}
+	if _, err := exec.LookPath("wrk"); err != nil {
+		if os.Getenv("BENCH_REQUIRED") == "1" {
+			t.Fatal("wrk is not installed (apt-get install wrk) and BENCH_REQUIRED=1")
+		}
+		t.Skip("wrk is not installed (apt-get install wrk): the benchmark needs it")
+	}
+	flaskDir := filepath.Join("..", "..", "..", "shared", "peers", "flask_seed")
+	cfg := config{
+		duration:    time.Second,
+		users:       3000,
+		rotate:      100,
+		connections: 8,
+		loginConns:  4,
+		flood:       50,
+		coldStarts:  2,
+		flaskDir:    flaskDir,
+		progress:    io.Discard,
+	}
+	if testing.Verbose() {
+		cfg.progress = os.Stderr
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	rep, err := run(ctx, cfg)
+	if err != nil {
+		t.Fatalf("run: %v", err)
+	}
+
+	type loadCheck struct {
+		name  string
+		res   result
+		codes []int // every answer must have one of these
+	}
+	loads := []loadCheck{
+		{"(a) GET /", rep.dashboard, []int{200}},
+		{"(b) bare Fiber", rep.bare, []int{200}},
+		{"(c) POST /login", rep.login, []int{303}},
+		{"(e) GET / under the flood", rep.underFlood, []int{200}},
+		{"(e) the flood", rep.flood, []int{303, 503}},
+		{"(h) GET /", rep.big.dashboard, []int{200}},
+		{"(h) POST /login", rep.big.login, []int{303}},
+	}
+	if rep.flaskSkip == "" {
+		loads = append(loads,
+			loadCheck{"(i) seed app GET /", rep.flask.dashboard, []int{200}},
+			loadCheck{"(i) seed app POST /login", rep.flask.login, []int{302}})
+	} else {
+		t.Logf("(i) skipped: %s", rep.flaskSkip)
+	}
+	for _, l := range loads {
+		if l.res.Requests == 0 || l.res.Rate() <= 0 || l.res.P99() <= 0 {
+			t.Errorf("%s: %d requests at %.1f/s, p99 %s; want some", l.name, l.res.Requests, l.res.Rate(), l.res.P99())
+		}
+		if n := l.res.Other(l.codes...); n != 0 {
+			t.Errorf("%s: %d answers other than %v (%s)", l.name, n, l.codes, l.res.Statuses())
+		}
+	}
+	if rep.hashes <= 0 {
+		t.Errorf("(d) raw argon2id: %.1f hashes/s, want some", rep.hashes)
+	}
+	if rep.idle <= 0 || rep.peak < rep.idle {
+		t.Errorf("(f) memory idle %d, peak %d bytes: want 0 < idle <= peak", rep.idle, rep.peak)
+	}
+	if len(rep.cold) != cfg.coldStarts || median(rep.cold) <= 0 {
+		t.Errorf("(g) cold starts %v, want %d measured", rep.cold, cfg.coldStarts)
+	}
+	if rep.pageBytes < 1000 {
+		t.Errorf("dashboard page is %d bytes; the ceiling's page copies it, so it should be a real page", rep.pageBytes)
+	}
+
+	var table strings.Builder
+	rep.print(&table)
+	for _, want := range []string{"(a)", "(b)", "(c)", "(d)", "(e)", "(f)", "(g)", "(h)", "(i)", "targets", "(a) >= 50% of (b)"} {
+		if !strings.Contains(table.String(), want) {
+			t.Errorf("table lacks %q:\n%s", want, table.String())
+		}
+	}
+	t.Logf("\n%s", table.String())
+}
