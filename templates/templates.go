@@ -2,15 +2,13 @@
 // assets of gatehouse's web interface, so the binary carries everything it
 // needs to render a page.
 //
-// The web adapter loads FS with github.com/gofiber/template/html/v2:
-//
-//	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
-//
-// and calls engine.Load during start, so a broken template stops the start.
-// Pages are named by path without the extension ("login", "signup",
-// "dashboard", "logout", "account", "admin_users", "error"); the layout is
-// "layouts/base" and puts the page where it says {{embed}};
-// "layouts/partials" holds the templates that several pages include.
+// The web adapter parses FS with html/template during start, each page
+// together with the layout and the partials, and renders every page once,
+// so a broken template stops the start. Pages are named by path without
+// the extension ("login", "signup", "dashboard", "logout", "account",
+// "admin_users", "error"); the layout is "layouts/base" and puts the page
+// where it says {{template "page" .}}; "layouts/partials" holds the
+// templates that several pages include.
 //
 // Static files are served from "static/", each under a name with a hash of
 // its content, which pages get from {{.Static "style.css"}}. The look is

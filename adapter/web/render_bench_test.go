@@ -8,23 +8,18 @@ import (
 
 	"github.com/gatehouse/gatehouse/templates"
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/template/html/v2"
 	"github.com/valyala/fasthttp"
 )
 
 // benchSite is the render path of the site as it runs: the embedded
 // templates loaded at start, the hashed static files, a Fiber context.
 type benchSite struct {
-	app    *fiber.App
-	assets *assets
+	app *fiber.App
+	h   *Handler
 }
 
 func newBenchSite(b testing.TB) *benchSite {
 	b.Helper()
-	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
-	if err := engine.Load(); err != nil {
-		b.Fatalf("load templates: %v", err)
-	}
 	static, err := fs.Sub(templates.FS, "static")
 	if err != nil {
 		b.Fatal(err)
@@ -33,21 +28,21 @@ func newBenchSite(b testing.TB) *benchSite {
 	if err != nil {
 		b.Fatal(err)
 	}
-	app := fiber.New(fiber.Config{Views: engine})
-	if err := primeRenderer(app, a); err != nil {
-		b.Fatal(err)
+	pages, err := loadPages(templates.FS, a)
+	if err != nil {
+		b.Fatalf("load templates: %v", err)
 	}
-	return &benchSite{app: app, assets: a}
+	return &benchSite{app: fiber.New(), h: &Handler{assets: a, pages: pages}}
 }
 
 // renderLoop renders the page name with view into one Fiber context per
 // goroutine, as a handler does after render has filled in the layout.
 func (s *benchSite) renderLoop(b *testing.B, name string, view page) {
 	b.Helper()
-	view.layout().assets = s.assets
+	view.layout().assets = s.h.assets
 	c := s.app.AcquireCtx(&fasthttp.RequestCtx{})
 	defer s.app.ReleaseCtx(c)
-	if err := renderPage(c, http.StatusOK, name, view); err != nil {
+	if err := s.h.renderPage(c, http.StatusOK, name, view); err != nil {
 		b.Fatalf("render %s: %v", name, err)
 	}
 	b.SetBytes(int64(len(c.Response().Body())))
@@ -55,7 +50,7 @@ func (s *benchSite) renderLoop(b *testing.B, name string, view page) {
 	b.ResetTimer()
 	for b.Loop() {
 		c.Response().ResetBody()
-		if err := renderPage(c, http.StatusOK, name, view); err != nil {
+		if err := s.h.renderPage(c, http.StatusOK, name, view); err != nil {
 			b.Fatalf("render %s: %v", name, err)
 		}
 	}
@@ -100,12 +95,12 @@ func BenchmarkRenderLoginParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		view := benchLoginView()
-		view.assets = s.assets
+		view.assets = s.h.assets
 		c := s.app.AcquireCtx(&fasthttp.RequestCtx{})
 		defer s.app.ReleaseCtx(c)
 		for pb.Next() {
 			c.Response().ResetBody()
-			if err := renderPage(c, http.StatusOK, "login", view); err != nil {
+			if err := s.h.renderPage(c, http.StatusOK, "login", view); err != nil {
 				b.Errorf("render login: %v", err)
 				return
 			}

@@ -134,10 +134,20 @@ func (h *Handler) render(c *fiber.Ctx, status int, name string, view page) error
 	l.CSRF = token
 	l.Path = c.Path()
 	l.assets = h.assets
-	return renderPage(c, status, name, view)
+	return h.renderPage(c, status, name, view)
 }
 
 // renderPage writes the named page with status inside the layout, as is.
-func renderPage(c *fiber.Ctx, status int, name string, view page) error {
-	return c.Status(status).Render(name, view, layoutName)
+// The page is executed straight into the response body; if it fails, the
+// body is emptied again for the error page.
+func (h *Handler) renderPage(c *fiber.Ctx, status int, name string, view page) error {
+	resp := c.Response()
+	resp.ResetBody()
+	if err := h.pages.execute(resp.BodyWriter(), name, view); err != nil {
+		resp.ResetBody()
+		return err
+	}
+	resp.SetStatusCode(status)
+	resp.Header.SetContentType(fiber.MIMETextHTMLCharsetUTF8)
+	return nil
 }

@@ -1,0 +1,120 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"strings"
+)
+
+// The page templates are parsed here with html/template from the embedded
+// files, not with github.com/gofiber/template/html: that engine's Render,
+// given a layout, takes the engine's write lock, so every render in the
+// process waits for the one before, and binds a new {{embed}} function
+// into the template's function map on each call. Neither can be turned
+// off. Parsed once at start, each page with the layout and the partials
+// in a template set of its own, a page executes directly: the layout calls
+// it by one fixed name, and html/template escapes each set once.
+
+// Template files, below the root of the templates' file system.
+const (
+	layoutFile   = "layouts/base.html"
+	partialsFile = "layouts/partials.html"
+)
+
+// pageTemplate is the name the layout calls its page by:
+// {{template "page" .}}.
+const pageTemplate = "page"
+
+// pageViews lists every page with an empty view of the type it is
+// rendered with. Each page is rendered with it once at start.
+var pageViews = map[string]func() page{
+	"login":       func() page { return &loginView{} },
+	"signup":      func() page { return &signupView{} },
+	"dashboard":   func() page { return &dashboardView{} },
+	"logout":      func() page { return &logoutView{} },
+	"account":     func() page { return &accountView{} },
+	"admin_users": func() page { return &adminUsersView{} },
+	"error":       func() page { return &errorView{} },
+}
+
+// pageTemplates are the site's pages, each ready to execute inside the
+// layout.
+type pageTemplates struct {
+	byName map[string]*template.Template
+}
+
+// loadPages parses every page of fsys (the .html files at its root) with
+// the layout and the partials, and renders each once with an empty view of
+// its type, so that a template that does not parse, escape or execute, or
+// a page with no view, stops the start.
+func loadPages(fsys fs.FS, a *assets) (*pageTemplates, error) {
+	layout, err := readTemplate(fsys, layoutFile)
+	if err != nil {
+		return nil, err
+	}
+	partials, err := readTemplate(fsys, partialsFile)
+	if err != nil {
+		return nil, err
+	}
+	files, err := fs.Glob(fsys, "*.html")
+	if err != nil {
+		return nil, fmt.Errorf("web: list templates: %w", err)
+	}
+	p := &pageTemplates{byName: make(map[string]*template.Template, len(files))}
+	for _, file := range files {
+		name := strings.TrimSuffix(file, ".html")
+		newView, ok := pageViews[name]
+		if !ok {
+			return nil, fmt.Errorf("web: template %s has no view in pageViews", file)
+		}
+		text, err := readTemplate(fsys, file)
+		if err != nil {
+			return nil, err
+		}
+		t := template.New(layoutName)
+		if _, err := t.Parse(layout); err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", layoutFile, err)
+		}
+		if _, err := t.New(strings.TrimSuffix(partialsFile, ".html")).Parse(partials); err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", partialsFile, err)
+		}
+		if _, err := t.New(pageTemplate).Parse(text); err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", file, err)
+		}
+		p.byName[name] = t
+		view := newView()
+		view.layout().assets = a
+		if err := p.execute(io.Discard, name, view); err != nil {
+			return nil, err
+		}
+	}
+	for name := range pageViews {
+		if _, ok := p.byName[name]; !ok {
+			return nil, fmt.Errorf("web: no template %s.html", name)
+		}
+	}
+	return p, nil
+}
+
+// readTemplate returns the text of the template file name.
+func readTemplate(fsys fs.FS, name string) (string, error) {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return "", fmt.Errorf("web: read template: %w", err)
+	}
+	return string(b), nil
+}
+
+// execute writes the page name, inside the layout, with view to w.
+func (p *pageTemplates) execute(w io.Writer, name string, view page) error {
+	t, ok := p.byName[name]
+	if !ok {
+		return fmt.Errorf("web: no page %q", name)
+	}
+	if err := t.Execute(w, view); err != nil {
+		return fmt.Errorf("web: render %s: %w", name, err)
+	}
+	return nil
+}

@@ -1,0 +1,83 @@
+package web
+
+import (
+	"io/fs"
+	"maps"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/gatehouse/gatehouse/templates"
+)
+
+// TestLoadPagesEmbedded protects the start: the site's own templates parse,
+// escape and render with every page's view.
+func TestLoadPagesEmbedded(t *testing.T) {
+	static, err := fs.Sub(templates.FS, "static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newAssets(static)
+	if err != nil {
+		t.Fatalf("newAssets error = %v", err)
+	}
+	p, err := loadPages(templates.FS, a)
+	if err != nil {
+		t.Fatalf("loadPages(templates.FS) error = %v", err)
+	}
+	for name := range pageViews {
+		if p.byName[name] == nil {
+			t.Errorf("loadPages(templates.FS) has no page %q", name)
+		}
+	}
+}
+
+// minimalSite is a template tree with every page loadPages expects.
+func minimalSite() fstest.MapFS {
+	fsys := fstest.MapFS{
+		"layouts/base.html":     {Data: []byte(`<title>{{.Title}}</title><main>{{template "page" .}}</main>`)},
+		"layouts/partials.html": {Data: []byte(`{{define "rules"}}<p>{{.}}</p>{{end}}`)},
+	}
+	for name := range pageViews {
+		fsys[name+".html"] = &fstest.MapFile{Data: []byte(`<p>{{.CSRF}}</p>`)}
+	}
+	return fsys
+}
+
+// TestLoadPagesBroken protects "a broken template stops the start": each
+// way a template can be wrong is an error from loadPages, which Register
+// returns, naming the file.
+func TestLoadPagesBroken(t *testing.T) {
+	tests := []struct {
+		name   string
+		change fstest.MapFS // files replaced; a nil file is removed
+		want   string       // in the error
+	}{
+		{"syntax", fstest.MapFS{"login.html": {Data: []byte(`{{if .Title}}`)}}, "login.html"},
+		{"layout syntax", fstest.MapFS{"layouts/base.html": {Data: []byte(`{{.Title`)}}, "layouts/base.html"},
+		{"unknown field", fstest.MapFS{"signup.html": {Data: []byte(`{{.NoSuchField}}`)}}, "signup"},
+		{"ambiguous context", fstest.MapFS{"logout.html": {Data: []byte(`{{if .Wide}}<a href="{{else}}<b>{{end}}x`)}}, "logout"},
+		{"unknown template", fstest.MapFS{"error.html": {Data: []byte(`{{template "nope" .}}`)}}, "error"},
+		{"page without a view", fstest.MapFS{"extra.html": {Data: []byte(`x`)}}, "extra.html"},
+		{"view without a page", fstest.MapFS{"dashboard.html": nil}, "dashboard.html"},
+		{"no layout", fstest.MapFS{"layouts/base.html": nil}, "base.html"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fsys := minimalSite()
+			if _, err := loadPages(fsys, &assets{}); err != nil {
+				t.Fatalf("loadPages(minimal site) error = %v, want nil", err)
+			}
+			maps.Copy(fsys, tt.change)
+			for name, f := range tt.change {
+				if f == nil {
+					delete(fsys, name)
+				}
+			}
+			_, err := loadPages(fsys, &assets{})
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("loadPages with %s = %v, want an error naming %q", tt.name, err, tt.want)
+			}
+		})
+	}
+}
