@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"regexp"
 	"strings"
 )
 
@@ -50,11 +51,11 @@ type pageTemplates struct {
 // its type, so that a template that does not parse, escape or execute, or
 // a page with no view, stops the start.
 func loadPages(fsys fs.FS, a *assets) (*pageTemplates, error) {
-	layout, err := readTemplate(fsys, layoutFile)
+	layout, err := readTemplate(fsys, layoutFile, a)
 	if err != nil {
 		return nil, err
 	}
-	partials, err := readTemplate(fsys, partialsFile)
+	partials, err := readTemplate(fsys, partialsFile, a)
 	if err != nil {
 		return nil, err
 	}
@@ -69,7 +70,7 @@ func loadPages(fsys fs.FS, a *assets) (*pageTemplates, error) {
 		if !ok {
 			return nil, fmt.Errorf("web: template %s has no view in pageViews", file)
 		}
-		text, err := readTemplate(fsys, file)
+		text, err := readTemplate(fsys, file, a)
 		if err != nil {
 			return nil, err
 		}
@@ -84,9 +85,7 @@ func loadPages(fsys fs.FS, a *assets) (*pageTemplates, error) {
 			return nil, fmt.Errorf("web: parse %s: %w", file, err)
 		}
 		p.byName[name] = t
-		view := newView()
-		view.layout().assets = a
-		if err := p.execute(io.Discard, name, view); err != nil {
+		if err := p.execute(io.Discard, name, newView()); err != nil {
 			return nil, err
 		}
 	}
@@ -98,13 +97,36 @@ func loadPages(fsys fs.FS, a *assets) (*pageTemplates, error) {
 	return p, nil
 }
 
-// readTemplate returns the text of the template file name.
-func readTemplate(fsys fs.FS, name string) (string, error) {
+// staticCall is how a template links a static file: {{static "style.css"}}.
+var staticCall = regexp.MustCompile(`{{static "([^"{}]*)"}}`)
+
+// plainURL is an address in which html/template would escape nothing,
+// in a URL attribute or in text, so it can stand in the template as text.
+var plainURL = regexp.MustCompile(`^/[A-Za-z0-9_./-]+$`)
+
+// readTemplate returns the text of the template file name, with each
+// {{static "name"}} replaced by the hashed address of that static file.
+// The addresses are fixed for the life of the process, so they are put in
+// once here rather than looked up on every render; a name with no file,
+// or with characters that would need escaping, is an error.
+func readTemplate(fsys fs.FS, name string, a *assets) (string, error) {
 	b, err := fs.ReadFile(fsys, name)
 	if err != nil {
 		return "", fmt.Errorf("web: read template: %w", err)
 	}
-	return string(b), nil
+	var bad error
+	text := staticCall.ReplaceAllStringFunc(string(b), func(call string) string {
+		file := staticCall.FindStringSubmatch(call)[1]
+		u, err := a.url(file)
+		if err == nil && !plainURL.MatchString(u) {
+			err = fmt.Errorf("web: static file %q has characters a page cannot link as is", file)
+		}
+		if err != nil && bad == nil {
+			bad = fmt.Errorf("web: template %s: %w", name, err)
+		}
+		return u
+	})
+	return text, bad
 }
 
 // execute writes the page name, inside the layout, with view to w.

@@ -58,6 +58,8 @@ func TestLoadPagesBroken(t *testing.T) {
 		{"unknown field", fstest.MapFS{"signup.html": {Data: []byte(`{{.NoSuchField}}`)}}, "signup"},
 		{"ambiguous context", fstest.MapFS{"logout.html": {Data: []byte(`{{if .Wide}}<a href="{{else}}<b>{{end}}x`)}}, "logout"},
 		{"unknown template", fstest.MapFS{"error.html": {Data: []byte(`{{template "nope" .}}`)}}, "error"},
+		{"unknown static file", fstest.MapFS{"login.html": {Data: []byte(`<img src="{{static "nope.svg"}}">`)}}, "nope.svg"},
+		{"static call spelled otherwise", fstest.MapFS{"login.html": {Data: []byte(`{{ static "nope.svg" }}`)}}, "login.html"},
 		{"page without a view", fstest.MapFS{"extra.html": {Data: []byte(`x`)}}, "extra.html"},
 		{"view without a page", fstest.MapFS{"dashboard.html": nil}, "dashboard.html"},
 		{"no layout", fstest.MapFS{"layouts/base.html": nil}, "base.html"},
@@ -79,5 +81,41 @@ func TestLoadPagesBroken(t *testing.T) {
 				t.Errorf("loadPages with %s = %v, want an error naming %q", tt.name, err, tt.want)
 			}
 		})
+	}
+}
+
+// TestStaticLinks protects the links to static files, which are put into
+// the templates' text at start: the hashed address, and an error for a
+// name that would need escaping in a page.
+func TestStaticLinks(t *testing.T) {
+	a, err := newAssets(fstest.MapFS{
+		"style.css":   {Data: []byte("body{}")},
+		"a b.css":     {Data: []byte("p{}")},
+		"x'y<z>.css":  {Data: []byte("q{}")},
+		"hint & x.js": {Data: []byte("void 0")},
+	})
+	if err != nil {
+		t.Fatalf("newAssets error = %v", err)
+	}
+	fsys := minimalSite()
+	fsys["login.html"] = &fstest.MapFile{Data: []byte(`<link href="{{static "style.css"}}"><p>{{static "style.css"}}</p>`)}
+	p, err := loadPages(fsys, a)
+	if err != nil {
+		t.Fatalf("loadPages error = %v", err)
+	}
+	var out strings.Builder
+	if err := p.execute(&out, "login", &loginView{layoutView: layoutView{Title: "T"}}); err != nil {
+		t.Fatalf("execute login error = %v", err)
+	}
+	// sha256("body{}") starts with 7c98040a.
+	want := `<title>T</title><main><link href="/static/style.7c98040a.css"><p>/static/style.7c98040a.css</p></main>`
+	if out.String() != want {
+		t.Errorf("login = %s, want %s", out.String(), want)
+	}
+	for _, name := range []string{"a b.css", "hint & x.js", "x'y<z>.css"} {
+		fsys["login.html"] = &fstest.MapFile{Data: []byte(`<a href="{{static "` + name + `"}}">x</a>`)}
+		if _, err := loadPages(fsys, a); err == nil || !strings.Contains(err.Error(), "cannot link") {
+			t.Errorf("loadPages linking %q = %v, want an error that it cannot be linked", name, err)
+		}
 	}
 }

@@ -39,7 +39,6 @@ func newBenchSite(b testing.TB) *benchSite {
 // goroutine, as a handler does after render has filled in the layout.
 func (s *benchSite) renderLoop(b *testing.B, name string, view page) {
 	b.Helper()
-	view.layout().assets = s.h.assets
 	c := s.app.AcquireCtx(&fasthttp.RequestCtx{})
 	defer s.app.ReleaseCtx(c)
 	if err := s.h.renderPage(c, http.StatusOK, name, view); err != nil {
@@ -95,7 +94,6 @@ func BenchmarkRenderLoginParallel(b *testing.B) {
 	b.ReportAllocs()
 	b.RunParallel(func(pb *testing.PB) {
 		view := benchLoginView()
-		view.assets = s.h.assets
 		c := s.app.AcquireCtx(&fasthttp.RequestCtx{})
 		defer s.app.ReleaseCtx(c)
 		for pb.Next() {

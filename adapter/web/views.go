@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -20,21 +19,9 @@ type layoutView struct {
 	Alert  string // a failure, shown with role=alert
 	Wide   bool   // the page holds tables and gets a wider column
 	Path   string // the request's path, for aria-current; set by render
-
-	assets *assets // set by render
 }
 
 func (l *layoutView) layout() *layoutView { return l }
-
-// Static returns the address of the static file name, a path below
-// templates/static such as "style.css", with the hash of its content in
-// it: {{.Static "style.css"}}. A name with no file fails the render.
-func (l *layoutView) Static(name string) (string, error) {
-	if l.assets == nil {
-		return "", fmt.Errorf("web: render %q without the static files", l.Title)
-	}
-	return l.assets.url(name)
-}
 
 // page is a view: a struct that embeds layoutView, passed by pointer.
 type page interface {
@@ -133,7 +120,6 @@ func (h *Handler) render(c *fiber.Ctx, status int, name string, view page) error
 	}
 	l.CSRF = token
 	l.Path = c.Path()
-	l.assets = h.assets
 	return h.renderPage(c, status, name, view)
 }
 
