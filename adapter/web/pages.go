@@ -17,6 +17,13 @@ import (
 // off. Parsed once at start, each page with the layout and the partials
 // in a template set of its own, a page executes directly: the layout calls
 // it by one fixed name, and html/template escapes each set once.
+//
+// What a render costs is mostly text/template's reflection: a field looked
+// up by name on each use, each function (including the escapers
+// html/template adds to every {{.Value}}) called through reflect. So what
+// is the same on every render (the static files' addresses) is put into
+// the template's text at start, and the navigation tests bools rather
+// than calling eq.
 
 // Template files, below the root of the templates' file system.
 const (
@@ -135,6 +142,7 @@ func (p *pageTemplates) execute(w io.Writer, name string, view page) error {
 	if !ok {
 		return fmt.Errorf("web: no page %q", name)
 	}
+	view.layout().setCurrent()
 	if err := t.Execute(w, view); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}

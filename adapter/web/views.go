@@ -19,9 +19,21 @@ type layoutView struct {
 	Alert  string // a failure, shown with role=alert
 	Wide   bool   // the page holds tables and gets a wider column
 	Path   string // the request's path, for aria-current; set by render
+
+	// The link of the site's navigation that leads to Path, which gets
+	// aria-current; set from Path when the page is executed.
+	CurrentAccount, CurrentUsers, CurrentLogin, CurrentSignup bool
 }
 
 func (l *layoutView) layout() *layoutView { return l }
+
+// setCurrent marks the navigation link that leads to l.Path.
+func (l *layoutView) setCurrent() {
+	l.CurrentAccount = l.Path == "/account"
+	l.CurrentUsers = l.Path == "/admin/users"
+	l.CurrentLogin = l.Path == "/login"
+	l.CurrentSignup = l.Path == "/signup"
+}
 
 // page is a view: a struct that embeds layoutView, passed by pointer.
 type page interface {
