@@ -22,7 +22,8 @@ import (
 // up by name on each use, each function (including the escapers
 // html/template adds to every {{.Value}}) called through reflect. So what
 // is the same on every render (the static files' addresses) is put into
-// the template's text at start, and the navigation tests bools rather
+// the template's text at start, the layout reads its own view rather than
+// fields promoted from the page's, and the navigation tests bools rather
 // than calling eq.
 
 // Template files, below the root of the templates' file system.
@@ -32,7 +33,7 @@ const (
 )
 
 // pageTemplate is the name the layout calls its page by:
-// {{template "page" .}}.
+// {{template "page" .Content}}.
 const pageTemplate = "page"
 
 // pageViews lists every page with an empty view of the type it is
@@ -142,8 +143,10 @@ func (p *pageTemplates) execute(w io.Writer, name string, view page) error {
 	if !ok {
 		return fmt.Errorf("web: no page %q", name)
 	}
-	view.layout().setCurrent()
-	if err := t.Execute(w, view); err != nil {
+	l := view.layout()
+	l.Content = view
+	l.setCurrent()
+	if err := t.Execute(w, l); err != nil {
 		return fmt.Errorf("web: render %s: %w", name, err)
 	}
 	return nil

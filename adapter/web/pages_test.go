@@ -35,7 +35,7 @@ func TestLoadPagesEmbedded(t *testing.T) {
 // minimalSite is a template tree with every page loadPages expects.
 func minimalSite() fstest.MapFS {
 	fsys := fstest.MapFS{
-		"layouts/base.html":     {Data: []byte(`<title>{{.Title}}</title><main>{{template "page" .}}</main>`)},
+		"layouts/base.html":     {Data: []byte(`<title>{{.Title}}</title><main>{{template "page" .Content}}</main>`)},
 		"layouts/partials.html": {Data: []byte(`{{define "rules"}}<p>{{.}}</p>{{end}}`)},
 	}
 	for name := range pageViews {

@@ -10,6 +10,10 @@ import (
 const layoutName = "layouts/base"
 
 // layoutView is what the base layout reads; every page view embeds it.
+// The layout is executed with the *layoutView itself, not the page's view
+// that embeds it: text/template looks a field up by name on every use,
+// and a name found only in an embedded struct costs a breadth-first
+// search with allocations each time.
 type layoutView struct {
 	Title  string
 	User   string // the signed-in user's name, or ""; set by render
@@ -23,6 +27,9 @@ type layoutView struct {
 	// The link of the site's navigation that leads to Path, which gets
 	// aria-current; set from Path when the page is executed.
 	CurrentAccount, CurrentUsers, CurrentLogin, CurrentSignup bool
+	// Content is the page's own view, which the layout renders as
+	// {{template "page" .Content}}; set when the page is executed.
+	Content page
 }
 
 func (l *layoutView) layout() *layoutView { return l }
