@@ -119,3 +119,64 @@ func TestStaticLinks(t *testing.T) {
 		}
 	}
 }
+
+// TestRenderEscapes protects html/template's escaping on the render path:
+// what a user typed reaches the page escaped for where it stands, in the
+// layout and in the page, and the navigation marks the page it is on.
+func TestRenderEscapes(t *testing.T) {
+	static, err := fs.Sub(templates.FS, "static")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := newAssets(static)
+	if err != nil {
+		t.Fatalf("newAssets error = %v", err)
+	}
+	p, err := loadPages(templates.FS, a)
+	if err != nil {
+		t.Fatalf("loadPages error = %v", err)
+	}
+	const typed = `"><script>alert(1)</script>`
+	var out strings.Builder
+	view := &loginView{
+		layoutView: layoutView{Title: "Log in", CSRF: "token", Path: "/login", Alert: typed},
+		Username:   typed,
+	}
+	if err := p.execute(&out, "login", view); err != nil {
+		t.Fatalf("execute login error = %v", err)
+	}
+	page := out.String()
+	for _, want := range []string{
+		`role="alert" id="page-alert">&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</div>`,
+		`id="username" value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`,
+		`href="/login" aria-current="page">Log in</a>`,
+		`href="/signup">Sign up</a>`,
+		`<link rel="stylesheet" href="` + a.urls["style.css"] + `">`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("login page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "<script>alert") {
+		t.Errorf("login page holds the typed text unescaped:\n%s", page)
+	}
+
+	out.Reset()
+	account := &accountView{layoutView: layoutView{Title: "Your account", User: typed, CSRF: "token", Path: "/account"}}
+	if err := p.execute(&out, "account", account); err != nil {
+		t.Fatalf("execute account error = %v", err)
+	}
+	page = out.String()
+	for _, want := range []string{
+		`Signed in as <strong>&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</strong>`,
+		`data-username="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`,
+		`href="/account" aria-current="page">Account</a>`,
+	} {
+		if !strings.Contains(page, want) {
+			t.Errorf("account page lacks %s", want)
+		}
+	}
+	if strings.Contains(page, "<script>alert") {
+		t.Errorf("account page holds the typed text unescaped:\n%s", page)
+	}
+}
