@@ -78,8 +78,8 @@ func hashedName(name, hash string) string {
 
 // url returns the hashed address of the static file name (a path below
 // static/), or an error naming the file when there is none, so that a
-// template that links a missing file fails to render instead of linking a
-// 404.
+// template that links a missing file stops the start instead of linking
+// a 404.
 func (a *assets) url(name string) (string, error) {
 	u, ok := a.urls[name]
 	if !ok {

@@ -20,7 +20,7 @@ func TestHashedName(t *testing.T) {
 
 // TestAssetURLs protects the template's link to each file: the hash is of
 // the content (so an edit changes the name), and a name with no file is an
-// error that fails the render rather than a link to a 404.
+// error that stops the start rather than a link to a 404.
 func TestAssetURLs(t *testing.T) {
 	a, err := newAssets(fstest.MapFS{
 		"style.css":       {Data: []byte("body{}")},

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"io/fs"
 	"log/slog"
 	"net/http"
@@ -13,7 +12,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/medama-io/go-useragent"
-	"github.com/valyala/fasthttp"
 )
 
 // Handler serves the HTML site.
@@ -30,7 +28,8 @@ type Handler struct {
 	lastVisit lastVisitCodec
 	csrf      csrfCodec
 	agents    *useragent.Parser
-	assets    *assets // set by Register
+	assets    *assets        // set by Register
+	pages     *pageTemplates // set by Register
 	log       *slog.Logger
 }
 
@@ -53,13 +52,18 @@ func NewHandler(registrar Registrar, auth Authenticator, sessions Sessions, acco
 	}
 }
 
-// Register adds the site's middleware and routes to app.
+// Register loads the static files and the page templates and adds the
+// site's middleware and routes to app. A template that does not parse or
+// render is an error, which stops the start.
 func (h *Handler) Register(app *fiber.App) error {
 	static, err := fs.Sub(templates.FS, "static")
 	if err != nil {
 		return err
 	}
 	if h.assets, err = newAssets(static); err != nil {
+		return err
+	}
+	if h.pages, err = loadPages(templates.FS, h.assets); err != nil {
 		return err
 	}
 	app.Use(requestid.New())
@@ -98,20 +102,5 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/admin/users/:id/clear-throttle", user, admin, h.adminAction(clearThrottle))
 	app.Post("/admin/users/:id/revoke-sessions", user, admin, h.adminAction(revokeUserSessions))
 	app.Post("/admin/users/:id/role", user, admin, h.adminAction(setRole))
-	return primeRenderer(app, h.assets)
-}
-
-// primeRenderer renders one page before the app serves. Fiber v2 builds
-// its list of mounted apps lazily, without a lock, on the first Render, so
-// concurrent first requests race (go test -race sees it); one render here,
-// on one goroutine, does that work early. It also proves that the layout
-// executes, so a broken template fails the start.
-func primeRenderer(app *fiber.App, a *assets) error {
-	c := app.AcquireCtx(&fasthttp.RequestCtx{})
-	defer app.ReleaseCtx(c)
-	view := &errorView{layoutView: layoutView{Title: "Ready", assets: a}, Status: http.StatusOK, Heading: "Ready"}
-	if err := renderPage(c, http.StatusOK, "error", view); err != nil {
-		return fmt.Errorf("web: render a page at start: %w", err)
-	}
 	return nil
 }

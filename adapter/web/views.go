@@ -1,7 +1,6 @@
 package web
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -11,6 +10,10 @@ import (
 const layoutName = "layouts/base"
 
 // layoutView is what the base layout reads; every page view embeds it.
+// The layout is executed with the *layoutView itself, not the page's view
+// that embeds it: text/template looks a field up by name on every use,
+// and a name found only in an embedded struct costs a breadth-first
+// search with allocations each time.
 type layoutView struct {
 	Title  string
 	User   string // the signed-in user's name, or ""; set by render
@@ -21,19 +24,22 @@ type layoutView struct {
 	Wide   bool   // the page holds tables and gets a wider column
 	Path   string // the request's path, for aria-current; set by render
 
-	assets *assets // set by render
+	// The link of the site's navigation that leads to Path, which gets
+	// aria-current; set from Path when the page is executed.
+	CurrentAccount, CurrentUsers, CurrentLogin, CurrentSignup bool
+	// Content is the page's own view, which the layout renders as
+	// {{template "page" .Content}}; set when the page is executed.
+	Content page
 }
 
 func (l *layoutView) layout() *layoutView { return l }
 
-// Static returns the address of the static file name, a path below
-// templates/static such as "style.css", with the hash of its content in
-// it: {{.Static "style.css"}}. A name with no file fails the render.
-func (l *layoutView) Static(name string) (string, error) {
-	if l.assets == nil {
-		return "", fmt.Errorf("web: render %q without the static files", l.Title)
-	}
-	return l.assets.url(name)
+// setCurrent marks the navigation link that leads to l.Path.
+func (l *layoutView) setCurrent() {
+	l.CurrentAccount = l.Path == "/account"
+	l.CurrentUsers = l.Path == "/admin/users"
+	l.CurrentLogin = l.Path == "/login"
+	l.CurrentSignup = l.Path == "/signup"
 }
 
 // page is a view: a struct that embeds layoutView, passed by pointer.
@@ -133,11 +139,20 @@ func (h *Handler) render(c *fiber.Ctx, status int, name string, view page) error
 	}
 	l.CSRF = token
 	l.Path = c.Path()
-	l.assets = h.assets
-	return renderPage(c, status, name, view)
+	return h.renderPage(c, status, name, view)
 }
 
 // renderPage writes the named page with status inside the layout, as is.
-func renderPage(c *fiber.Ctx, status int, name string, view page) error {
-	return c.Status(status).Render(name, view, layoutName)
+// The page is executed straight into the response body; if it fails, the
+// body is emptied again for the error page.
+func (h *Handler) renderPage(c *fiber.Ctx, status int, name string, view page) error {
+	resp := c.Response()
+	resp.ResetBody()
+	if err := h.pages.execute(resp.BodyWriter(), name, view); err != nil {
+		resp.ResetBody()
+		return err
+	}
+	resp.SetStatusCode(status)
+	resp.Header.SetContentType(fiber.MIMETextHTMLCharsetUTF8)
+	return nil
 }

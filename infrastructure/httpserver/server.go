@@ -9,14 +9,11 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
-	"net/http"
 	"time"
 
 	"github.com/gatehouse/gatehouse/adapter/api"
 	"github.com/gatehouse/gatehouse/adapter/web"
-	"github.com/gatehouse/gatehouse/templates"
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/template/html/v2"
 )
 
 // Settings configure the HTTP server.
@@ -35,17 +32,12 @@ type Server struct {
 	ln       net.Listener
 }
 
-// NewApp builds the Fiber app with the embedded templates, parsed now so a
-// broken template fails the start: the health probes, the request log,
-// the JSON API mounted at /api and the web adapter's routes, in that
-// order.
+// NewApp builds the Fiber app: the health probes, the request log, the
+// JSON API mounted at /api and the web adapter's routes, in that order.
+// The web adapter parses its templates as it registers, so a broken
+// template fails the start.
 func NewApp(s Settings, site *web.Handler, jsonAPI *api.Handler, ready ReadinessChecker, obs RequestObserver, log *slog.Logger) (*fiber.App, error) {
-	engine := html.NewFileSystem(http.FS(templates.FS), ".html")
-	if err := engine.Load(); err != nil {
-		return nil, fmt.Errorf("httpserver: load templates: %w", err)
-	}
 	app := fiber.New(fiber.Config{
-		Views:          engine,
 		ErrorHandler:   errorHandler(site.ErrorHandler, jsonAPI.ErrorHandler),
 		BodyLimit:      s.BodyLimit,
 		ReadBufferSize: 8 << 10, // request line and headers, as nginx's default
