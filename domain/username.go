@@ -53,9 +53,31 @@ func RestoreUsername(display string) Username {
 
 // canonicalUsername case-folds an NFKC-normalized name and normalizes again,
 // since folding can produce sequences NFKC would compose. A cases.Caser keeps
-// state, so each call builds its own.
+// state, so each call builds its own; building one allocates nothing, the
+// cost is in running it. An ASCII name, the common case, skips it: NFKC
+// leaves ASCII as it is and full case folding maps only 'A' to 'Z' there,
+// to 'a' to 'z', which is what strings.ToLower does to ASCII (without
+// allocating when nothing changes). TestCanonicalUsernameASCII checks that
+// the two agree.
 func canonicalUsername(name string) string {
+	if isASCII(name) {
+		return strings.ToLower(name)
+	}
+	return foldUsername(name)
+}
+
+// foldUsername is canonicalUsername without the ASCII shortcut.
+func foldUsername(name string) string {
 	return norm.NFKC.String(cases.Fold().String(name))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // String returns the name as its owner typed it.

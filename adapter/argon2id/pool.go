@@ -76,9 +76,11 @@ type hasher interface {
 
 // Pool runs a Hasher's Hash and Verify with at most Workers at once, so a
 // flood of logins can neither exhaust memory nor queue without end. Peak
-// hashing memory is Workers × MemoryKiB (about 19 MiB each with
+// hashing memory in use is Workers × MemoryKiB (about 19 MiB each with
 // DefaultParams), or more while verifying stored hashes made with a larger
-// memory cost. A caller that finds no free slot waits, unless MaxWaiting
+// memory cost; since every hash allocates its memory afresh, the heap under
+// a flood grows to about twice that before the garbage collector (at the
+// default GOGC) reclaims it. A caller that finds no free slot waits, unless MaxWaiting
 // callers already do, for at most MaxWait or until its context is done; if
 // no slot comes, it gets an error wrapping domain.ErrUnavailable. A Pool is
 // safe for concurrent use.

@@ -83,7 +83,7 @@ func (h *Handler) renderAccount(c *fiber.Ctx, status int, notice, alert string, 
 			Created:  newTimeView(s.CreatedAt, timeLayout),
 			LastSeen: newTimeView(s.LastSeenAt, timeLayout),
 			IP:       s.IP,
-			Device:   describeAgent(h.agents, s.UserAgent),
+			Device:   describeAgent(h.agents(), s.UserAgent),
 			Current:  s.ID == p.Session.ID,
 		}
 		view.OtherSessions = view.OtherSessions || !view.Sessions[i].Current
@@ -93,7 +93,7 @@ func (h *Handler) renderAccount(c *fiber.Ctx, status int, notice, alert string, 
 		// An admin's address and browser are theirs to keep; the command
 		// line has neither.
 		if e.ActorID == 0 && e.UserAgent != "" {
-			row.Device = describeAgent(h.agents, e.UserAgent)
+			row.Device = describeAgent(h.agents(), e.UserAgent)
 		}
 		if e.ActorID == 0 {
 			row.IP = e.IP

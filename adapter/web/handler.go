@@ -27,7 +27,7 @@ type Handler struct {
 	cookies   cookieJar
 	lastVisit lastVisitCodec
 	csrf      csrfCodec
-	agents    *useragent.Parser
+	agents    func() *useragent.Parser
 	assets    *assets        // set by Register
 	pages     *pageTemplates // set by Register
 	log       *slog.Logger
@@ -47,7 +47,7 @@ func NewHandler(registrar Registrar, auth Authenticator, sessions Sessions, acco
 		cookies:   cookieJar{secure: cfg.CookieSecure},
 		lastVisit: newLastVisitCodec(cfg.SecretKey),
 		csrf:      newCSRFCodec(cfg.SecretKey),
-		agents:    useragent.NewParser(),
+		agents:    lazyAgentParser(),
 		log:       log,
 	}
 }

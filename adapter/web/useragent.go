@@ -1,12 +1,25 @@
 package web
 
 import (
+	"sync"
+
 	"github.com/medama-io/go-useragent"
 	"github.com/medama-io/go-useragent/agents"
 )
 
 // unknownDevice is shown for a User-Agent the parser does not recognize.
 const unknownDevice = "Unknown browser"
+
+// lazyAgentParser returns a function that builds the User-Agent parser on
+// its first call (about 80 ms) and returns that same parser from then on,
+// to any number of goroutines. The parser's lookup tree takes about 6 MiB
+// of heap and only the account page uses it, so a server nobody opens that
+// page on never builds it, and the start stays small. (NewParser happens
+// to cache its parser today, but is documented to create one; OnceValue
+// keeps a later version from rebuilding it on every page view.)
+func lazyAgentParser() func() *useragent.Parser {
+	return sync.OnceValue(useragent.NewParser)
+}
 
 // describeAgent names the browser and operating system of a User-Agent
 // the way a person would ("Chrome on Windows"), from the parser's fixed

@@ -131,7 +131,9 @@ func Core(cfg config.Config) []fx.Option {
 
 // Modules is the whole service for cfg, in the order main runs it: the
 // core plus metrics, the health check, the web site, the JSON API, the
-// HTTP server and the background work.
+// HTTP server and the background work. ReleaseStartupMemory goes just
+// before the HTTP server, so that it runs once everything is built and
+// before the first request.
 func Modules(cfg config.Config) []fx.Option {
 	return append(Core(cfg),
 		Metrics,
@@ -139,6 +141,7 @@ func Modules(cfg config.Config) []fx.Option {
 		Health,
 		Web,
 		API,
+		ReleaseStartupMemory,
 		httpserver.Module,
 		Housekeeping,
 	)
