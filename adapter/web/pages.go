@@ -5,18 +5,23 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"net/http"
 	"regexp"
 	"strings"
+	"testing/fstest"
+
+	"github.com/gofiber/template/html/v2"
 )
 
-// The page templates are parsed here with html/template from the embedded
-// files, not with github.com/gofiber/template/html: that engine's Render,
-// given a layout, takes the engine's write lock, so every render in the
-// process waits for the one before, and binds a new {{embed}} function
-// into the template's function map on each call. Neither can be turned
-// off. Parsed once at start, each page with the layout and the partials
-// in a template set of its own, a page executes directly: the layout calls
-// it by one fixed name, and html/template escapes each set once.
+// The page templates are loaded by github.com/gofiber/template/html (its
+// file-system loader, at start, as DESIGN.md asks) but never rendered
+// through its Render: given a layout, that method takes the engine's
+// write lock, so every render in the process waits for the one before,
+// and binds a new {{embed}} function into the template's function map on
+// each call. Neither can be turned off. Instead each page's parsed tree
+// is put, once at start, into a template set of its own with the layout
+// and the partials; a page then executes directly, the layout calls it
+// by one fixed name, and html/template escapes each set once.
 //
 // What a render costs is mostly text/template's reflection: a field looked
 // up by name on each use, each function (including the escapers
@@ -59,17 +64,27 @@ type pageTemplates struct {
 // its type, so that a template that does not parse, escape or execute, or
 // a page with no view, stops the start.
 func loadPages(fsys fs.FS, a *assets) (*pageTemplates, error) {
-	layout, err := readTemplate(fsys, layoutFile, a)
-	if err != nil {
-		return nil, err
-	}
-	partials, err := readTemplate(fsys, partialsFile, a)
-	if err != nil {
-		return nil, err
-	}
 	files, err := fs.Glob(fsys, "*.html")
 	if err != nil {
 		return nil, fmt.Errorf("web: list templates: %w", err)
+	}
+	// The engine reads the templates with every {{static "x"}} already
+	// replaced by its address.
+	site := fstest.MapFS{}
+	for _, file := range append([]string{layoutFile, partialsFile}, files...) {
+		text, err := readTemplate(fsys, file, a)
+		if err != nil {
+			return nil, err
+		}
+		site[file] = &fstest.MapFile{Data: []byte(text), Mode: 0o444}
+	}
+	engine := html.NewFileSystem(http.FS(site), ".html")
+	if err := engine.Load(); err != nil {
+		return nil, fmt.Errorf("web: parse templates: %w", err)
+	}
+	layout := engine.Templates.Lookup(layoutName)
+	if layout == nil {
+		return nil, fmt.Errorf("web: no template %s", layoutFile)
 	}
 	p := &pageTemplates{byName: make(map[string]*template.Template, len(files))}
 	for _, file := range files {
@@ -78,19 +93,20 @@ func loadPages(fsys fs.FS, a *assets) (*pageTemplates, error) {
 		if !ok {
 			return nil, fmt.Errorf("web: template %s has no view in pageViews", file)
 		}
-		text, err := readTemplate(fsys, file, a)
+		parsed := engine.Templates.Lookup(name)
+		if parsed == nil || parsed.Tree == nil {
+			return nil, fmt.Errorf("web: template %s did not parse", file)
+		}
+		// Clone copies the layout's whole name space (partials
+		// included) with trees of its own, which html/template's
+		// escaping rewrites; the page's tree is copied for the same
+		// reason.
+		t, err := layout.Clone()
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("web: template %s: %w", file, err)
 		}
-		t := template.New(layoutName)
-		if _, err := t.Parse(layout); err != nil {
-			return nil, fmt.Errorf("web: parse %s: %w", layoutFile, err)
-		}
-		if _, err := t.New(strings.TrimSuffix(partialsFile, ".html")).Parse(partials); err != nil {
-			return nil, fmt.Errorf("web: parse %s: %w", partialsFile, err)
-		}
-		if _, err := t.New(pageTemplate).Parse(text); err != nil {
-			return nil, fmt.Errorf("web: parse %s: %w", file, err)
+		if _, err := t.AddParseTree(pageTemplate, parsed.Tree.Copy()); err != nil {
+			return nil, fmt.Errorf("web: template %s: %w", file, err)
 		}
 		p.byName[name] = t
 		if err := p.execute(io.Discard, name, newView()); err != nil {

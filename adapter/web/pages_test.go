@@ -53,13 +53,13 @@ func TestLoadPagesBroken(t *testing.T) {
 		change fstest.MapFS // files replaced; a nil file is removed
 		want   string       // in the error
 	}{
-		{"syntax", fstest.MapFS{"login.html": {Data: []byte(`{{if .Title}}`)}}, "login.html"},
-		{"layout syntax", fstest.MapFS{"layouts/base.html": {Data: []byte(`{{.Title`)}}, "layouts/base.html"},
+		{"syntax", fstest.MapFS{"login.html": {Data: []byte(`{{if .Title}}`)}}, "template: login:1"},
+		{"layout syntax", fstest.MapFS{"layouts/base.html": {Data: []byte(`{{.Title`)}}, "template: layouts/base:1"},
 		{"unknown field", fstest.MapFS{"signup.html": {Data: []byte(`{{.NoSuchField}}`)}}, "signup"},
 		{"ambiguous context", fstest.MapFS{"logout.html": {Data: []byte(`{{if .Wide}}<a href="{{else}}<b>{{end}}x`)}}, "logout"},
 		{"unknown template", fstest.MapFS{"error.html": {Data: []byte(`{{template "nope" .}}`)}}, "error"},
 		{"unknown static file", fstest.MapFS{"login.html": {Data: []byte(`<img src="{{static "nope.svg"}}">`)}}, "nope.svg"},
-		{"static call spelled otherwise", fstest.MapFS{"login.html": {Data: []byte(`{{ static "nope.svg" }}`)}}, "login.html"},
+		{"static call spelled otherwise", fstest.MapFS{"login.html": {Data: []byte(`{{ static "nope.svg" }}`)}}, "template: login:1"},
 		{"page without a view", fstest.MapFS{"extra.html": {Data: []byte(`x`)}}, "extra.html"},
 		{"view without a page", fstest.MapFS{"dashboard.html": nil}, "dashboard.html"},
 		{"no layout", fstest.MapFS{"layouts/base.html": nil}, "base.html"},
