@@ -35,6 +35,7 @@ func main() {
 	flag.IntVar(&cfg.coldStarts, "cold-starts", 5, "cold starts measured for (g)")
 	flag.StringVar(&cfg.flaskDir, "flask", "", "the seed app's directory (default: ../shared/peers/flask_seed beside the module)")
 	flag.BoolVar(&cfg.requireFlask, "require-flask", false, "fail instead of skipping (i) when the seed app cannot run")
+	flag.StringVar(&cfg.binary, "binary", "", "measure this gatehouse binary instead of building cmd/gatehouse (for a profiling build)")
 	check := flag.Bool("check", false, "exit 1 when a target is not met")
 	flag.Parse()
 	if cfg.rotate < 1 || cfg.users < cfg.rotate || cfg.duration < time.Second || cfg.coldStarts < 1 {
