@@ -1,0 +1,42 @@
+package bench
+
+import (
+	"context"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gatehouse/gatehouse/adapter/sqlstore"
+)
+
+// BenchmarkStoreSessionWithUser times the store's part of Resolve alone,
+// from a token hash to the session and its account, on a SQLite file and,
+// with TEST_POSTGRES_URL set, on PostgreSQL.
+func BenchmarkStoreSessionWithUser(b *testing.B) {
+	backends := []struct {
+		name string
+		seed func(*testing.B) seeded
+	}{
+		{"sqlite-file", seedFile},
+		{"postgres", seedPostgres},
+	}
+	for _, backend := range backends {
+		b.Run(backend.name, func(b *testing.B) {
+			db := backend.seed(b)
+			sessions, users := sqlstore.NewSessionStore(db.db), sqlstore.NewUserStore(db.db)
+			ctx := context.Background()
+			rng := rand.New(rand.NewPCG(3, 3))
+			b.ReportAllocs()
+			b.ResetTimer()
+			for b.Loop() {
+				token := db.tokens[rng.IntN(len(db.tokens))]
+				s, err := sessions.ByTokenHash(ctx, token.Hash())
+				if err != nil {
+					b.Fatalf("ByTokenHash() error = %v", err)
+				}
+				if _, err := users.ByID(ctx, s.UserID); err != nil {
+					b.Fatalf("ByID() error = %v", err)
+				}
+			}
+		})
+	}
+}
