@@ -386,10 +386,12 @@ func (s *fakeSessions) DeleteByUser(_ context.Context, user domain.UserID, excep
 	return n, s.err
 }
 
-// fakeEvents keeps security events in order.
+// fakeEvents keeps security events in order and counts the reads.
 type fakeEvents struct {
-	mu     sync.Mutex
-	events []domain.SecurityEvent
+	mu      sync.Mutex
+	events  []domain.SecurityEvent
+	reads   int
+	readErr error // returned by ListByUser when set
 }
 
 func (e *fakeEvents) Record(_ context.Context, ev domain.SecurityEvent) error {
@@ -403,6 +405,10 @@ func (e *fakeEvents) Record(_ context.Context, ev domain.SecurityEvent) error {
 func (e *fakeEvents) ListByUser(_ context.Context, user domain.UserID, kinds []domain.EventKind, limit int) ([]domain.SecurityEvent, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.reads++
+	if e.readErr != nil {
+		return nil, e.readErr
+	}
 	var out []domain.SecurityEvent
 	for i := len(e.events) - 1; i >= 0 && len(out) < limit; i-- {
 		ev := e.events[i]

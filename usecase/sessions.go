@@ -79,21 +79,23 @@ func (m *SessionManager) Policy() SessionPolicy { return m.policy }
 
 // Start creates a session for user with a fresh token. A persistent session
 // lasts RememberFor; any other ends after IdleTimeout without activity or
-// AbsoluteTimeout after its start.
-func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persistent bool, c Client) (domain.Token, domain.Session, error) {
+// AbsoluteTimeout after its start. The session keeps previous, the
+// account's login before the one that starts it, for its whole life.
+func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persistent bool, c Client, previous domain.PreviousLogin) (domain.Token, domain.Session, error) {
 	token, err := m.tokens.NewToken()
 	if err != nil {
 		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user, err)
 	}
 	now := m.clock.Now().UTC()
 	s := domain.Session{
-		TokenHash:  token.Hash(),
-		UserID:     user,
-		Persistent: persistent,
-		CreatedAt:  now,
-		LastSeenAt: now,
-		IP:         c.ipText(),
-		UserAgent:  c.userAgent(),
+		TokenHash:     token.Hash(),
+		UserID:        user,
+		Persistent:    persistent,
+		CreatedAt:     now,
+		LastSeenAt:    now,
+		IP:            c.ipText(),
+		UserAgent:     c.userAgent(),
+		PreviousLogin: previous,
 	}
 	if persistent {
 		s.AbsoluteExpiresAt = now.Add(m.policy.RememberFor)

@@ -108,9 +108,13 @@ func seed(b *testing.B, db *bun.DB) []domain.Token {
 		if err != nil {
 			b.Fatalf("Create(user %d) error = %v", i, err)
 		}
+		var previous domain.PreviousLogin // before the latest login, which started the sessions
 		for j := range loginsPerUser {
 			at := now.Add(-time.Duration(loginsPerUser-j) * 24 * time.Hour)
 			ip := fmt.Sprintf("192.0.2.%d", j+1)
+			if j == loginsPerUser-2 {
+				previous = domain.PreviousLogin{Known: true, At: at, IP: ip}
+			}
 			if j == loginsPerUser-1 {
 				if err := events.Record(ctx, domain.SecurityEvent{Kind: domain.EventLoginFailure, UserID: u.ID, IP: ip, Detail: domain.FailureBadPassword, At: at.Add(-time.Minute)}); err != nil {
 					b.Fatal(err)
@@ -127,7 +131,7 @@ func seed(b *testing.B, db *bun.DB) []domain.Token {
 			}
 			token := domain.NewToken(raw)
 			started := now.Add(-24 * time.Hour)
-			if _, err := sessionStore.Create(ctx, newSession(u.ID, token, started)); err != nil {
+			if _, err := sessionStore.Create(ctx, newSession(u.ID, token, started, previous)); err != nil {
 				b.Fatalf("Create(session of user %d) error = %v", u.ID, err)
 			}
 			tokens = append(tokens, token)
@@ -137,8 +141,8 @@ func seed(b *testing.B, db *bun.DB) []domain.Token {
 }
 
 // newSession is a remembered session of user for token, started at
-// started and last seen at now.
-func newSession(user domain.UserID, token domain.Token, started time.Time) domain.Session {
+// started after the login previous and last seen at now.
+func newSession(user domain.UserID, token domain.Token, started time.Time, previous domain.PreviousLogin) domain.Session {
 	return domain.Session{
 		TokenHash:         token.Hash(),
 		UserID:            user,
@@ -149,5 +153,6 @@ func newSession(user domain.UserID, token domain.Token, started time.Time) domai
 		AbsoluteExpiresAt: started.Add(policy.RememberFor),
 		IP:                "192.0.2.3",
 		UserAgent:         "Mozilla/5.0 (X11; Linux x86_64)",
+		PreviousLogin:     previous,
 	}
 }

@@ -41,9 +41,11 @@ func TestSessionStoreCreateAndLookup(t *testing.T) {
 		tests := []struct {
 			persistent bool
 			seed       byte
+			previous   domain.PreviousLogin
 		}{
-			{false, 1},
-			{true, 2},
+			{false, 1, domain.PreviousLogin{}},           // unknown: a session from before it was kept
+			{true, 2, domain.PreviousLogin{Known: true}}, // the account's first login
+			{false, 3, domain.PreviousLogin{Known: true, At: t0.Add(-time.Hour).In(jst), IP: "192.0.2.7"}},
 		}
 		for _, tt := range tests {
 			persistent := tt.persistent
@@ -58,6 +60,7 @@ func TestSessionStoreCreateAndLookup(t *testing.T) {
 				AbsoluteExpiresAt: t0.Add(12 * time.Hour),
 				IP:                "2001:db8::1",
 				UserAgent:         "Mozilla/5.0 (X11; Linux x86_64)",
+				PreviousLogin:     tt.previous,
 			}
 			got, err := sessions.Create(ctx, in)
 			if err != nil {
@@ -69,6 +72,9 @@ func TestSessionStoreCreateAndLookup(t *testing.T) {
 			want.LastSeenAt = ms(in.LastSeenAt)
 			want.ExpiresAt = ms(in.ExpiresAt)
 			want.AbsoluteExpiresAt = ms(in.AbsoluteExpiresAt)
+			if tt.previous.Exists() {
+				want.PreviousLogin.At = ms(tt.previous.At)
+			}
 			if got.ID == 0 || got.ID == 99 || got != want {
 				t.Errorf("Create(persistent=%v) = %+v, want %+v with a new ID", persistent, got, want)
 			}
