@@ -132,9 +132,11 @@ func (s *fakeUsers) UpdatePasswordHash(_ context.Context, id domain.UserID, hash
 	return nil
 }
 
-// fakeSessions is an in-memory session store that counts touches.
+// fakeSessions is an in-memory session store that counts touches. It
+// joins its sessions to the accounts in users, as the database does.
 type fakeSessions struct {
 	mu       sync.Mutex
+	users    *fakeUsers
 	rows     map[domain.SessionID]domain.Session
 	nextID   domain.SessionID
 	touches  int
@@ -142,8 +144,8 @@ type fakeSessions struct {
 	touchErr error // returned by Touch when set
 }
 
-func newFakeSessions() *fakeSessions {
-	return &fakeSessions{rows: map[domain.SessionID]domain.Session{}}
+func newFakeSessions(users *fakeUsers) *fakeSessions {
+	return &fakeSessions{users: users, rows: map[domain.SessionID]domain.Session{}}
 }
 
 func (s *fakeSessions) Create(_ context.Context, sess domain.Session) (domain.Session, error) {
@@ -170,6 +172,18 @@ func (s *fakeSessions) ByTokenHash(_ context.Context, h domain.TokenHash) (domai
 		}
 	}
 	return domain.Session{}, domain.ErrNotFound
+}
+
+func (s *fakeSessions) ByTokenHashWithUser(ctx context.Context, h domain.TokenHash) (domain.Session, domain.User, error) {
+	sess, err := s.ByTokenHash(ctx, h)
+	if err != nil {
+		return domain.Session{}, domain.User{}, err
+	}
+	u, err := s.users.ByID(ctx, sess.UserID)
+	if err != nil {
+		return domain.Session{}, domain.User{}, err
+	}
+	return sess, u, nil
 }
 
 func (s *fakeSessions) Touch(_ context.Context, id domain.SessionID, lastSeen, expires time.Time) error {

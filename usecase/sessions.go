@@ -15,6 +15,11 @@ import (
 type SessionStore interface {
 	Create(ctx context.Context, s domain.Session) (domain.Session, error)
 	ByTokenHash(ctx context.Context, h domain.TokenHash) (domain.Session, error)
+	// ByTokenHashWithUser returns the session whose token hashes to h and
+	// the account it belongs to, read together in one round trip, or
+	// domain.ErrNotFound. Expired sessions and disabled accounts come
+	// back too: judging them is Resolve's business.
+	ByTokenHashWithUser(ctx context.Context, h domain.TokenHash) (domain.Session, domain.User, error)
 	Touch(ctx context.Context, id domain.SessionID, lastSeen, expires time.Time) error
 	Delete(ctx context.Context, id domain.SessionID) error
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
@@ -24,12 +29,6 @@ type SessionStore interface {
 	// DeleteByUser deletes every session of user except the one with ID
 	// except (zero deletes them all) and reports how many went.
 	DeleteByUser(ctx context.Context, user domain.UserID, except domain.SessionID) (int64, error)
-}
-
-// UserFinder loads the account behind a session. It returns
-// domain.ErrNotFound for an unknown ID.
-type UserFinder interface {
-	ByID(ctx context.Context, id domain.UserID) (domain.User, error)
 }
 
 // TokenSource makes new session tokens from a cryptographic random source.
@@ -62,7 +61,6 @@ type Principal struct {
 // idle sessions), revoke and purge.
 type SessionManager struct {
 	sessions SessionStore
-	users    UserFinder
 	tokens   TokenSource
 	clock    Clock
 	policy   SessionPolicy
@@ -70,8 +68,8 @@ type SessionManager struct {
 }
 
 // NewSessionManager returns a SessionManager with the given lifetimes.
-func NewSessionManager(sessions SessionStore, users UserFinder, tokens TokenSource, clock Clock, policy SessionPolicy, log *slog.Logger) *SessionManager {
-	return &SessionManager{sessions: sessions, users: users, tokens: tokens, clock: clock, policy: policy, log: log}
+func NewSessionManager(sessions SessionStore, tokens TokenSource, clock Clock, policy SessionPolicy, log *slog.Logger) *SessionManager {
+	return &SessionManager{sessions: sessions, tokens: tokens, clock: clock, policy: policy, log: log}
 }
 
 // Policy returns the lifetimes the manager applies.
@@ -111,12 +109,14 @@ func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persiste
 }
 
 // Resolve returns the principal behind token, or an error wrapping
-// domain.ErrUnauthenticated when the token is unknown, expired or revoked.
-// It moves an idle deadline forward, writing at most once per
+// domain.ErrUnauthenticated when the token is unknown, expired or revoked,
+// or its account disabled. It reads the session and its account in one
+// round trip, and nothing is cached: a revocation on any instance counts
+// at once. It moves an idle deadline forward, writing at most once per
 // TouchInterval; a failed write is logged and does not fail the request,
 // unless the session was revoked in the meantime.
 func (m *SessionManager) Resolve(ctx context.Context, token domain.Token) (Principal, error) {
-	s, err := m.sessions.ByTokenHash(ctx, token.Hash())
+	s, u, err := m.sessions.ByTokenHashWithUser(ctx, token.Hash())
 	if errors.Is(err, domain.ErrNotFound) {
 		return Principal{}, domain.ErrUnauthenticated
 	}
@@ -130,16 +130,9 @@ func (m *SessionManager) Resolve(ctx context.Context, token domain.Token) (Princ
 		}
 		return Principal{}, domain.ErrUnauthenticated
 	}
-	u, err := m.users.ByID(ctx, s.UserID)
-	if errors.Is(err, domain.ErrNotFound) {
-		return Principal{}, domain.ErrUnauthenticated
-	}
-	if err == nil && u.Disabled {
+	if u.Disabled {
 		// Disabling deletes the sessions; this covers a race with it.
 		return Principal{}, domain.ErrUnauthenticated
-	}
-	if err != nil {
-		return Principal{}, fmt.Errorf("resolve session %d: %w", s.ID, err)
 	}
 	if now.Sub(s.LastSeenAt) >= m.policy.TouchInterval {
 		expires := m.nextExpiry(s, now)

@@ -32,11 +32,11 @@ type sessionFixture struct {
 func newSessionFixture(t *testing.T) *sessionFixture {
 	t.Helper()
 	f := &sessionFixture{
-		clock:    &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)},
-		users:    newFakeUsers(),
-		sessions: newFakeSessions(),
+		clock: &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)},
+		users: newFakeUsers(),
 	}
-	f.manager = usecase.NewSessionManager(f.sessions, f.users, &seqTokens{}, f.clock, testPolicy, discard)
+	f.sessions = newFakeSessions(f.users)
+	f.manager = usecase.NewSessionManager(f.sessions, &seqTokens{}, f.clock, testPolicy, discard)
 	var err error
 	f.user, err = f.users.Create(context.Background(), domain.User{Username: domain.RestoreUsername("alice"), PasswordHash: "v1:x", Role: domain.RoleUser})
 	if err != nil {

@@ -93,11 +93,14 @@ func (r sessionRow) previousLogin() domain.PreviousLogin {
 // holds only the hashes of their tokens.
 type SessionStore struct {
 	db *bun.DB
+	// withUser is the prepared lookup of ByTokenHashWithUser.
+	withUser *preparedQuery
 }
 
-// NewSessionStore returns a SessionStore on db, which must be migrated.
+// NewSessionStore returns a SessionStore on db, which must be migrated
+// before the store is first used.
 func NewSessionStore(db *bun.DB) *SessionStore {
-	return &SessionStore{db: db}
+	return &SessionStore{db: db, withUser: newPreparedQuery(db, sessionWithUserQuery)}
 }
 
 // Create stores s under a new ID and returns it as stored, with times at

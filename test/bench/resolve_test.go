@@ -16,7 +16,7 @@ var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 
 // newManager returns a SessionManager over the real stores on db.
 func newManager(db seeded) *usecase.SessionManager {
-	return usecase.NewSessionManager(sqlstore.NewSessionStore(db.db), sqlstore.NewUserStore(db.db), system.NewTokens(), fixedClock{}, policy, discard)
+	return usecase.NewSessionManager(sqlstore.NewSessionStore(db.db), system.NewTokens(), fixedClock{}, policy, discard)
 }
 
 // BenchmarkResolve times what every authenticated request does first:
