@@ -10,4 +10,7 @@
 //	benchstat old.txt new.txt
 //
 // With TEST_POSTGRES_URL set, the store benchmark also runs on PostgreSQL.
+// Besides the wall-clock ns/op, each benchmark reports cpu-ns/op, the CPU
+// time the process spent per iteration, which varies less when other work
+// shares the machine.
 package bench

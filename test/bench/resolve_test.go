@@ -28,6 +28,7 @@ func BenchmarkResolve(b *testing.B) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU()
 	for b.Loop() {
 		token := db.tokens[rng.IntN(len(db.tokens))]
 		p, err := manager.Resolve(ctx, token)
@@ -35,6 +36,7 @@ func BenchmarkResolve(b *testing.B) {
 			b.Fatalf("Resolve() = %+v, %v; want a principal", p, err)
 		}
 	}
+	cpu.report(b)
 }
 
 // BenchmarkDashboardReads times the database work behind the dashboard
@@ -47,6 +49,7 @@ func BenchmarkDashboardReads(b *testing.B) {
 	rng := rand.New(rand.NewPCG(2, 2))
 	b.ReportAllocs()
 	b.ResetTimer()
+	cpu := startCPU()
 	for b.Loop() {
 		token := db.tokens[rng.IntN(len(db.tokens))]
 		p, err := manager.Resolve(ctx, token)
@@ -57,4 +60,5 @@ func BenchmarkDashboardReads(b *testing.B) {
 			b.Fatalf("PreviousLogin() = %v, %v; want the login before this session's", ok, err)
 		}
 	}
+	cpu.report(b)
 }

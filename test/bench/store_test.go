@@ -27,12 +27,14 @@ func BenchmarkStoreSessionWithUser(b *testing.B) {
 			rng := rand.New(rand.NewPCG(3, 3))
 			b.ReportAllocs()
 			b.ResetTimer()
+			cpu := startCPU()
 			for b.Loop() {
 				token := db.tokens[rng.IntN(len(db.tokens))]
 				if _, _, err := sessions.ByTokenHashWithUser(ctx, token.Hash()); err != nil {
 					b.Fatalf("ByTokenHashWithUser() error = %v", err)
 				}
 			}
+			cpu.report(b)
 		})
 	}
 }
