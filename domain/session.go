@@ -68,7 +68,24 @@ type Session struct {
 	// account page's list of sessions.
 	IP        string
 	UserAgent string
+	// PreviousLogin is the account's successful login before the one
+	// that started this session, taken when the session started, so that
+	// it stays the same for the session's whole life.
+	PreviousLogin PreviousLogin
 }
+
+// PreviousLogin is when and from where an account logged in before a
+// session started. At is zero when the account had no earlier login.
+// Known is false for sessions stored before sessions kept their previous
+// login: theirs has to be looked up in the account's history.
+type PreviousLogin struct {
+	Known bool
+	At    time.Time
+	IP    string
+}
+
+// Exists reports whether there was an earlier login.
+func (p PreviousLogin) Exists() bool { return !p.At.IsZero() }
 
 // Active reports whether the session is still valid at now.
 func (s Session) Active(now time.Time) bool { return now.Before(s.ExpiresAt) }

@@ -54,7 +54,9 @@ func (a *Account) ChangePassword(ctx context.Context, p Principal, current, next
 	if _, err := a.sessions.RevokeAll(ctx, p.User.ID, 0); err != nil {
 		return "", domain.Session{}, err
 	}
-	token, s, err := a.sessions.Start(ctx, p.User.ID, p.Session.Persistent, c)
+	// The new session stands for the same login, so it shows the same
+	// previous login.
+	token, s, err := a.sessions.Start(ctx, p.User.ID, p.Session.Persistent, c, p.Session.PreviousLogin)
 	if err != nil {
 		return "", domain.Session{}, err
 	}
@@ -132,17 +134,24 @@ func (a *Account) RecentActivity(ctx context.Context, p Principal) ([]domain.Sec
 	return list, nil
 }
 
-// PreviousLogin returns the successful login before the latest one, so a
-// user notices a login that wasn't theirs; ok is false when there is none.
-func (a *Account) PreviousLogin(ctx context.Context, p Principal) (e domain.SecurityEvent, ok bool, err error) {
+// PreviousLogin returns the account's successful login before the one
+// that started p's session, so a user notices a login that wasn't theirs;
+// ok is false when there is none. The session took it when it started, so
+// this reads nothing, except for a session stored before sessions kept
+// their previous login: for that one it is the login before the account's
+// latest, from the history.
+func (a *Account) PreviousLogin(ctx context.Context, p Principal) (previous domain.PreviousLogin, ok bool, err error) {
+	if kept := p.Session.PreviousLogin; kept.Known {
+		return kept, kept.Exists(), nil
+	}
 	list, err := a.history.ListByUser(ctx, p.User.ID, []domain.EventKind{domain.EventLoginSuccess}, 2)
 	if err != nil {
-		return domain.SecurityEvent{}, false, fmt.Errorf("previous login of user %d: %w", p.User.ID, err)
+		return domain.PreviousLogin{}, false, fmt.Errorf("previous login of user %d: %w", p.User.ID, err)
 	}
 	if len(list) < 2 {
-		return domain.SecurityEvent{}, false, nil
+		return domain.PreviousLogin{}, false, nil
 	}
-	return list[1], true, nil
+	return domain.PreviousLogin{Known: true, At: list[1].At, IP: list[1].IP}, true, nil
 }
 
 // reauthenticate checks password against u's, reporting a mismatch as a

@@ -134,6 +134,94 @@ func TestPreviousLoginAndActivity(t *testing.T) {
 	}
 }
 
+// TestPreviousLoginStaysWithTheSession logs in from three devices an hour
+// apart: each session shows the login before its own for as long as it
+// lasts, later logins elsewhere notwithstanding, and reads no history to
+// do so.
+func TestPreviousLoginStaysWithTheSession(t *testing.T) {
+	f := newAccountFixture(t)
+	ctx := context.Background()
+	first := f.loginAlice(t)
+	f.clock.Advance(time.Hour)
+	second := f.loginAlice(t)
+	f.clock.Advance(time.Hour)
+	third := f.loginAlice(t)
+
+	reads := f.events.reads
+	tests := []struct {
+		name   string
+		p      usecase.Principal
+		wantOK bool
+		wantAt time.Time
+	}{
+		{"first", first, false, time.Time{}},
+		{"second", second, true, first.Session.CreatedAt},
+		{"third", third, true, second.Session.CreatedAt},
+	}
+	for _, tt := range tests {
+		prev, ok, err := f.account.PreviousLogin(ctx, tt.p)
+		if err != nil || ok != tt.wantOK || !prev.At.Equal(tt.wantAt) || (ok && prev.IP != "192.0.2.10") {
+			t.Errorf("PreviousLogin(%s session) = %+v, %v, %v; want ok %v, at %v from 192.0.2.10", tt.name, prev, ok, err, tt.wantOK, tt.wantAt)
+		}
+	}
+	if n := f.events.reads - reads; n != 0 {
+		t.Errorf("PreviousLogin read the history %d times, want none: the session keeps its previous login", n)
+	}
+}
+
+// TestPreviousLoginOfAnOlderSession covers sessions stored before sessions
+// kept their previous login: theirs comes from the history, as the login
+// before the account's latest.
+func TestPreviousLoginOfAnOlderSession(t *testing.T) {
+	f := newAccountFixture(t)
+	ctx := context.Background()
+	older := f.loginAlice(t)
+	older.Session.PreviousLogin = domain.PreviousLogin{}
+	if _, ok, err := f.account.PreviousLogin(ctx, older); ok || err != nil {
+		t.Errorf("PreviousLogin(older session, one login) = %v, %v; want none", ok, err)
+	}
+	f.clock.Advance(time.Hour)
+	f.loginAlice(t)
+	prev, ok, err := f.account.PreviousLogin(ctx, older)
+	if err != nil || !ok || !prev.At.Equal(older.Session.CreatedAt) || prev.IP != "192.0.2.10" {
+		t.Errorf("PreviousLogin(older session, two logins) = %+v, %v, %v; want the first login", prev, ok, err)
+	}
+}
+
+// TestLoginWithAnUnreadableHistory shows that a history that cannot be
+// read does not stop a login: the session does not know its previous
+// login and looks it up when asked, and a password change carries what a
+// session knows over to the session that replaces it.
+func TestLoginWithAnUnreadableHistory(t *testing.T) {
+	f := newAccountFixture(t)
+	ctx := context.Background()
+	first := f.loginAlice(t)
+	f.clock.Advance(time.Hour)
+	f.events.readErr = domain.ErrUnavailable
+	p := f.loginAlice(t)
+	if p.Session.PreviousLogin.Known {
+		t.Errorf("session started while the history failed: PreviousLogin = %+v, want it unknown", p.Session.PreviousLogin)
+	}
+	if _, _, err := f.account.PreviousLogin(ctx, p); !errors.Is(err, domain.ErrUnavailable) {
+		t.Errorf("PreviousLogin() while the history fails: error = %v, want %v", err, domain.ErrUnavailable)
+	}
+	f.events.readErr = nil
+	prev, ok, err := f.account.PreviousLogin(ctx, p)
+	if err != nil || !ok || !prev.At.Equal(first.Session.CreatedAt) {
+		t.Errorf("PreviousLogin() once the history answers = %+v, %v, %v; want the first login", prev, ok, err)
+	}
+
+	f.clock.Advance(time.Hour)
+	third := f.loginAlice(t)
+	_, renewed, err := f.account.ChangePassword(ctx, third, "correct horse battery", "a brand new passphrase", home)
+	if err != nil {
+		t.Fatalf("ChangePassword() error = %v", err)
+	}
+	if renewed.PreviousLogin != third.Session.PreviousLogin {
+		t.Errorf("session after a password change: PreviousLogin = %+v, want the replaced session's %+v", renewed.PreviousLogin, third.Session.PreviousLogin)
+	}
+}
+
 func TestLoginRecordsNoEventForUnknownNames(t *testing.T) {
 	f := newAuthFixture(t)
 	f.auth.Login(context.Background(), usecase.LoginInput{Username: "hunter2hunter2", Password: "x"})

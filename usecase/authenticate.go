@@ -108,7 +108,7 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 	if err := a.throttle.LoginSucceeded(ctx, account, network); err != nil {
 		a.log.WarnContext(ctx, "usecase: reset login failures", "user_id", u.ID, "err", err)
 	}
-	token, s, err := a.sessions.Start(ctx, u.ID, in.Remember, in.Client)
+	token, s, err := a.sessions.Start(ctx, u.ID, in.Remember, in.Client, a.lastLogin(ctx, u.ID))
 	if err != nil {
 		return LoginResult{}, fmt.Errorf("login %q: %w", u.Username, err)
 	}
@@ -119,6 +119,22 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 	}
 	a.events.record(ctx, domain.EventLoginSuccess, u.ID, 0, in.Client, "")
 	return LoginResult{User: u, Session: s, Token: token}, nil
+}
+
+// lastLogin returns the account's latest successful login, read before
+// this login is recorded: the new session keeps it as its previous login.
+// A history that cannot be read does not fail the login; the session then
+// does not know its previous login and looks it up when asked.
+func (a *Authenticator) lastLogin(ctx context.Context, id domain.UserID) domain.PreviousLogin {
+	list, err := a.events.log.ListByUser(ctx, id, []domain.EventKind{domain.EventLoginSuccess}, 1)
+	if err != nil {
+		a.log.WarnContext(ctx, "usecase: read the previous login", "user_id", id, "err", err)
+		return domain.PreviousLogin{}
+	}
+	if len(list) == 0 {
+		return domain.PreviousLogin{Known: true}
+	}
+	return domain.PreviousLogin{Known: true, At: list[0].At, IP: list[0].IP}
 }
 
 // recordFailure records a throttled login against the account named, when

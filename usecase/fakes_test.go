@@ -132,9 +132,11 @@ func (s *fakeUsers) UpdatePasswordHash(_ context.Context, id domain.UserID, hash
 	return nil
 }
 
-// fakeSessions is an in-memory session store that counts touches.
+// fakeSessions is an in-memory session store that counts touches. It
+// joins its sessions to the accounts in users, as the database does.
 type fakeSessions struct {
 	mu       sync.Mutex
+	users    *fakeUsers
 	rows     map[domain.SessionID]domain.Session
 	nextID   domain.SessionID
 	touches  int
@@ -142,8 +144,8 @@ type fakeSessions struct {
 	touchErr error // returned by Touch when set
 }
 
-func newFakeSessions() *fakeSessions {
-	return &fakeSessions{rows: map[domain.SessionID]domain.Session{}}
+func newFakeSessions(users *fakeUsers) *fakeSessions {
+	return &fakeSessions{users: users, rows: map[domain.SessionID]domain.Session{}}
 }
 
 func (s *fakeSessions) Create(_ context.Context, sess domain.Session) (domain.Session, error) {
@@ -170,6 +172,18 @@ func (s *fakeSessions) ByTokenHash(_ context.Context, h domain.TokenHash) (domai
 		}
 	}
 	return domain.Session{}, domain.ErrNotFound
+}
+
+func (s *fakeSessions) ByTokenHashWithUser(ctx context.Context, h domain.TokenHash) (domain.Session, domain.User, error) {
+	sess, err := s.ByTokenHash(ctx, h)
+	if err != nil {
+		return domain.Session{}, domain.User{}, err
+	}
+	u, err := s.users.ByID(ctx, sess.UserID)
+	if err != nil {
+		return domain.Session{}, domain.User{}, err
+	}
+	return sess, u, nil
 }
 
 func (s *fakeSessions) Touch(_ context.Context, id domain.SessionID, lastSeen, expires time.Time) error {
@@ -386,10 +400,12 @@ func (s *fakeSessions) DeleteByUser(_ context.Context, user domain.UserID, excep
 	return n, s.err
 }
 
-// fakeEvents keeps security events in order.
+// fakeEvents keeps security events in order and counts the reads.
 type fakeEvents struct {
-	mu     sync.Mutex
-	events []domain.SecurityEvent
+	mu      sync.Mutex
+	events  []domain.SecurityEvent
+	reads   int
+	readErr error // returned by ListByUser when set
 }
 
 func (e *fakeEvents) Record(_ context.Context, ev domain.SecurityEvent) error {
@@ -403,6 +419,10 @@ func (e *fakeEvents) Record(_ context.Context, ev domain.SecurityEvent) error {
 func (e *fakeEvents) ListByUser(_ context.Context, user domain.UserID, kinds []domain.EventKind, limit int) ([]domain.SecurityEvent, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.reads++
+	if e.readErr != nil {
+		return nil, e.readErr
+	}
 	var out []domain.SecurityEvent
 	for i := len(e.events) - 1; i >= 0 && len(out) < limit; i-- {
 		ev := e.events[i]

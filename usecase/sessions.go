@@ -15,6 +15,11 @@ import (
 type SessionStore interface {
 	Create(ctx context.Context, s domain.Session) (domain.Session, error)
 	ByTokenHash(ctx context.Context, h domain.TokenHash) (domain.Session, error)
+	// ByTokenHashWithUser returns the session whose token hashes to h and
+	// the account it belongs to, read together in one round trip, or
+	// domain.ErrNotFound. Expired sessions and disabled accounts come
+	// back too: judging them is Resolve's business.
+	ByTokenHashWithUser(ctx context.Context, h domain.TokenHash) (domain.Session, domain.User, error)
 	Touch(ctx context.Context, id domain.SessionID, lastSeen, expires time.Time) error
 	Delete(ctx context.Context, id domain.SessionID) error
 	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
@@ -24,12 +29,6 @@ type SessionStore interface {
 	// DeleteByUser deletes every session of user except the one with ID
 	// except (zero deletes them all) and reports how many went.
 	DeleteByUser(ctx context.Context, user domain.UserID, except domain.SessionID) (int64, error)
-}
-
-// UserFinder loads the account behind a session. It returns
-// domain.ErrNotFound for an unknown ID.
-type UserFinder interface {
-	ByID(ctx context.Context, id domain.UserID) (domain.User, error)
 }
 
 // TokenSource makes new session tokens from a cryptographic random source.
@@ -62,7 +61,6 @@ type Principal struct {
 // idle sessions), revoke and purge.
 type SessionManager struct {
 	sessions SessionStore
-	users    UserFinder
 	tokens   TokenSource
 	clock    Clock
 	policy   SessionPolicy
@@ -70,8 +68,8 @@ type SessionManager struct {
 }
 
 // NewSessionManager returns a SessionManager with the given lifetimes.
-func NewSessionManager(sessions SessionStore, users UserFinder, tokens TokenSource, clock Clock, policy SessionPolicy, log *slog.Logger) *SessionManager {
-	return &SessionManager{sessions: sessions, users: users, tokens: tokens, clock: clock, policy: policy, log: log}
+func NewSessionManager(sessions SessionStore, tokens TokenSource, clock Clock, policy SessionPolicy, log *slog.Logger) *SessionManager {
+	return &SessionManager{sessions: sessions, tokens: tokens, clock: clock, policy: policy, log: log}
 }
 
 // Policy returns the lifetimes the manager applies.
@@ -79,21 +77,23 @@ func (m *SessionManager) Policy() SessionPolicy { return m.policy }
 
 // Start creates a session for user with a fresh token. A persistent session
 // lasts RememberFor; any other ends after IdleTimeout without activity or
-// AbsoluteTimeout after its start.
-func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persistent bool, c Client) (domain.Token, domain.Session, error) {
+// AbsoluteTimeout after its start. The session keeps previous, the
+// account's login before the one that starts it, for its whole life.
+func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persistent bool, c Client, previous domain.PreviousLogin) (domain.Token, domain.Session, error) {
 	token, err := m.tokens.NewToken()
 	if err != nil {
 		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user, err)
 	}
 	now := m.clock.Now().UTC()
 	s := domain.Session{
-		TokenHash:  token.Hash(),
-		UserID:     user,
-		Persistent: persistent,
-		CreatedAt:  now,
-		LastSeenAt: now,
-		IP:         c.ipText(),
-		UserAgent:  c.userAgent(),
+		TokenHash:     token.Hash(),
+		UserID:        user,
+		Persistent:    persistent,
+		CreatedAt:     now,
+		LastSeenAt:    now,
+		IP:            c.ipText(),
+		UserAgent:     c.userAgent(),
+		PreviousLogin: previous,
 	}
 	if persistent {
 		s.AbsoluteExpiresAt = now.Add(m.policy.RememberFor)
@@ -109,12 +109,14 @@ func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persiste
 }
 
 // Resolve returns the principal behind token, or an error wrapping
-// domain.ErrUnauthenticated when the token is unknown, expired or revoked.
-// It moves an idle deadline forward, writing at most once per
+// domain.ErrUnauthenticated when the token is unknown, expired or revoked,
+// or its account disabled. It reads the session and its account in one
+// round trip, and nothing is cached: a revocation on any instance counts
+// at once. It moves an idle deadline forward, writing at most once per
 // TouchInterval; a failed write is logged and does not fail the request,
 // unless the session was revoked in the meantime.
 func (m *SessionManager) Resolve(ctx context.Context, token domain.Token) (Principal, error) {
-	s, err := m.sessions.ByTokenHash(ctx, token.Hash())
+	s, u, err := m.sessions.ByTokenHashWithUser(ctx, token.Hash())
 	if errors.Is(err, domain.ErrNotFound) {
 		return Principal{}, domain.ErrUnauthenticated
 	}
@@ -128,16 +130,9 @@ func (m *SessionManager) Resolve(ctx context.Context, token domain.Token) (Princ
 		}
 		return Principal{}, domain.ErrUnauthenticated
 	}
-	u, err := m.users.ByID(ctx, s.UserID)
-	if errors.Is(err, domain.ErrNotFound) {
-		return Principal{}, domain.ErrUnauthenticated
-	}
-	if err == nil && u.Disabled {
+	if u.Disabled {
 		// Disabling deletes the sessions; this covers a race with it.
 		return Principal{}, domain.ErrUnauthenticated
-	}
-	if err != nil {
-		return Principal{}, fmt.Errorf("resolve session %d: %w", s.ID, err)
 	}
 	if now.Sub(s.LastSeenAt) >= m.policy.TouchInterval {
 		expires := m.nextExpiry(s, now)

@@ -32,11 +32,11 @@ type sessionFixture struct {
 func newSessionFixture(t *testing.T) *sessionFixture {
 	t.Helper()
 	f := &sessionFixture{
-		clock:    &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)},
-		users:    newFakeUsers(),
-		sessions: newFakeSessions(),
+		clock: &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)},
+		users: newFakeUsers(),
 	}
-	f.manager = usecase.NewSessionManager(f.sessions, f.users, &seqTokens{}, f.clock, testPolicy, discard)
+	f.sessions = newFakeSessions(f.users)
+	f.manager = usecase.NewSessionManager(f.sessions, &seqTokens{}, f.clock, testPolicy, discard)
 	var err error
 	f.user, err = f.users.Create(context.Background(), domain.User{Username: domain.RestoreUsername("alice"), PasswordHash: "v1:x", Role: domain.RoleUser})
 	if err != nil {
@@ -47,7 +47,7 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 
 func TestSessionStartStoresOnlyTheHash(t *testing.T) {
 	f := newSessionFixture(t)
-	token, s, err := f.manager.Start(context.Background(), f.user.ID, false, usecase.Client{})
+	token, s, err := f.manager.Start(context.Background(), f.user.ID, false, usecase.Client{}, domain.PreviousLogin{})
 	if err != nil {
 		t.Fatalf("Start() error = %v", err)
 	}
@@ -60,7 +60,7 @@ func TestSessionStartStoresOnlyTheHash(t *testing.T) {
 	if want := f.clock.now.Add(testPolicy.AbsoluteTimeout); !s.AbsoluteExpiresAt.Equal(want) {
 		t.Errorf("browser session AbsoluteExpiresAt = %v, want now+absolute %v", s.AbsoluteExpiresAt, want)
 	}
-	_, remembered, err := f.manager.Start(context.Background(), f.user.ID, true, usecase.Client{})
+	_, remembered, err := f.manager.Start(context.Background(), f.user.ID, true, usecase.Client{}, domain.PreviousLogin{})
 	if err != nil {
 		t.Fatalf("Start(remember) error = %v", err)
 	}
@@ -88,7 +88,7 @@ func TestSessionResolveLifetimes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newSessionFixture(t)
 			ctx := context.Background()
-			token, _, err := f.manager.Start(ctx, f.user.ID, tt.persistent, usecase.Client{})
+			token, _, err := f.manager.Start(ctx, f.user.ID, tt.persistent, usecase.Client{}, domain.PreviousLogin{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,7 +124,7 @@ func repeat(d time.Duration, n int) []time.Duration {
 func TestSessionResolveWritesAtMostOncePerInterval(t *testing.T) {
 	f := newSessionFixture(t)
 	ctx := context.Background()
-	token, _, err := f.manager.Start(ctx, f.user.ID, false, usecase.Client{})
+	token, _, err := f.manager.Start(ctx, f.user.ID, false, usecase.Client{}, domain.PreviousLogin{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestSessionResolveUnknownAndRevoked(t *testing.T) {
 	if _, err := f.manager.Resolve(ctx, domain.NewToken(other)); !errors.Is(err, domain.ErrUnauthenticated) {
 		t.Errorf("Resolve(unknown) error = %v, want %v", err, domain.ErrUnauthenticated)
 	}
-	token, _, err := f.manager.Start(ctx, f.user.ID, true, usecase.Client{})
+	token, _, err := f.manager.Start(ctx, f.user.ID, true, usecase.Client{}, domain.PreviousLogin{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestSessionResolveUnknownAndRevoked(t *testing.T) {
 
 func TestSessionResolveStoreFailure(t *testing.T) {
 	f := newSessionFixture(t)
-	token, _, err := f.manager.Start(context.Background(), f.user.ID, false, usecase.Client{})
+	token, _, err := f.manager.Start(context.Background(), f.user.ID, false, usecase.Client{}, domain.PreviousLogin{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestSessionPurge(t *testing.T) {
 	f := newSessionFixture(t)
 	ctx := context.Background()
 	for _, persistent := range []bool{false, false, true} {
-		if _, _, err := f.manager.Start(ctx, f.user.ID, persistent, usecase.Client{}); err != nil {
+		if _, _, err := f.manager.Start(ctx, f.user.ID, persistent, usecase.Client{}, domain.PreviousLogin{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -215,7 +215,7 @@ func TestSessionResolveTouchFailures(t *testing.T) {
 	for _, tt := range tests {
 		f := newSessionFixture(t)
 		ctx := context.Background()
-		token, _, err := f.manager.Start(ctx, f.user.ID, false, usecase.Client{})
+		token, _, err := f.manager.Start(ctx, f.user.ID, false, usecase.Client{}, domain.PreviousLogin{})
 		if err != nil {
 			t.Fatal(err)
 		}

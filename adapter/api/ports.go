@@ -29,7 +29,7 @@ type Account interface {
 	Sessions(ctx context.Context, p usecase.Principal) ([]domain.Session, error)
 	RevokeSession(ctx context.Context, p usecase.Principal, id domain.SessionID, c usecase.Client) error
 	Logout(ctx context.Context, p usecase.Principal, c usecase.Client) error
-	PreviousLogin(ctx context.Context, p usecase.Principal) (domain.SecurityEvent, bool, error)
+	PreviousLogin(ctx context.Context, p usecase.Principal) (domain.PreviousLogin, bool, error)
 }
 
 // The use cases fit the ports.

@@ -60,7 +60,7 @@ func TestMigrateAccountsKeepsData(t *testing.T) {
 	if err := all.Discover(os.DirFS("migrations/sqlite")); err != nil {
 		t.Fatalf("Discover(migrations/sqlite) error = %v", err)
 	}
-	if _, err := migrate.NewMigrator(db, all).Rollback(ctx); err != nil { // the last group: accountsStep only
+	if _, err := migrate.NewMigrator(db, all).Rollback(ctx); err != nil { // the last group: accountsStep and every later step
 		t.Fatalf("Rollback(%s) error = %v", accountsStep, err)
 	}
 	var cols, events, rows int

@@ -39,6 +39,8 @@ func TestPostgresSchema(t *testing.T) {
 		{"sessions", "user_id", "bigint", "", ""},
 		{"sessions", "persistent", "boolean", "", ""},
 		{"sessions", "expires_at", "bigint", "", ""},
+		{"sessions", "previous_login_known", "boolean", "", ""},
+		{"sessions", "previous_login_at", "bigint", "", ""},
 		{"throttle_events", "id", "bigint", "ALWAYS", ""},
 		{"security_events", "id", "bigint", "ALWAYS", ""},
 		{"security_events", "user_id", "bigint", "", ""},

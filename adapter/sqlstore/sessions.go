@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"time"
 
@@ -27,21 +28,29 @@ type sessionRow struct {
 	AbsoluteExpiresAt int64  `bun:"absolute_expires_at,notnull"`
 	IP                string `bun:"ip,notnull"`
 	UserAgent         string `bun:"user_agent,notnull"`
+	// The previous login: unknown (false) for sessions stored before it
+	// was kept; a NULL time when the account had none.
+	PreviousLoginKnown bool          `bun:"previous_login_known,notnull"`
+	PreviousLoginAt    sql.NullInt64 `bun:"previous_login_at"`
+	PreviousLoginIP    string        `bun:"previous_login_ip,notnull"`
 }
 
 // newSessionRow converts s to a row.
 func newSessionRow(s domain.Session) sessionRow {
 	return sessionRow{
-		ID:                int64(s.ID),
-		TokenHash:         s.TokenHash[:],
-		UserID:            int64(s.UserID),
-		Persistent:        s.Persistent,
-		CreatedAt:         toMillis(s.CreatedAt),
-		LastSeenAt:        toMillis(s.LastSeenAt),
-		ExpiresAt:         toMillis(s.ExpiresAt),
-		AbsoluteExpiresAt: toMillis(s.AbsoluteExpiresAt),
-		IP:                s.IP,
-		UserAgent:         s.UserAgent,
+		ID:                 int64(s.ID),
+		TokenHash:          s.TokenHash[:],
+		UserID:             int64(s.UserID),
+		Persistent:         s.Persistent,
+		CreatedAt:          toMillis(s.CreatedAt),
+		LastSeenAt:         toMillis(s.LastSeenAt),
+		ExpiresAt:          toMillis(s.ExpiresAt),
+		AbsoluteExpiresAt:  toMillis(s.AbsoluteExpiresAt),
+		IP:                 s.IP,
+		UserAgent:          s.UserAgent,
+		PreviousLoginKnown: s.PreviousLogin.Known,
+		PreviousLoginAt:    sql.NullInt64{Int64: toMillis(s.PreviousLogin.At), Valid: s.PreviousLogin.Known && s.PreviousLogin.Exists()},
+		PreviousLoginIP:    s.PreviousLogin.IP,
 	}
 }
 
@@ -64,18 +73,34 @@ func (r sessionRow) session() (domain.Session, error) {
 		AbsoluteExpiresAt: fromMillis(r.AbsoluteExpiresAt),
 		IP:                r.IP,
 		UserAgent:         r.UserAgent,
+		PreviousLogin:     r.previousLogin(),
 	}, nil
+}
+
+// previousLogin converts the previous-login columns back.
+func (r sessionRow) previousLogin() domain.PreviousLogin {
+	if !r.PreviousLoginKnown {
+		return domain.PreviousLogin{}
+	}
+	p := domain.PreviousLogin{Known: true, IP: r.PreviousLoginIP}
+	if r.PreviousLoginAt.Valid {
+		p.At = fromMillis(r.PreviousLoginAt.Int64)
+	}
+	return p
 }
 
 // SessionStore keeps server-side sessions in the sessions table, which
 // holds only the hashes of their tokens.
 type SessionStore struct {
 	db *bun.DB
+	// withUser is the prepared lookup of ByTokenHashWithUser.
+	withUser *preparedQuery
 }
 
-// NewSessionStore returns a SessionStore on db, which must be migrated.
+// NewSessionStore returns a SessionStore on db, which must be migrated
+// before the store is first used.
 func NewSessionStore(db *bun.DB) *SessionStore {
-	return &SessionStore{db: db}
+	return &SessionStore{db: db, withUser: newPreparedQuery(db, sessionWithUserQuery)}
 }
 
 // Create stores s under a new ID and returns it as stored, with times at

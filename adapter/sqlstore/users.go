@@ -13,7 +13,6 @@ import (
 var (
 	_ usecase.UserCreator     = (*UserStore)(nil)
 	_ usecase.CredentialStore = (*UserStore)(nil)
-	_ usecase.UserFinder      = (*UserStore)(nil)
 	_ usecase.AccountStore    = (*UserStore)(nil)
 	_ usecase.UserDirectory   = (*UserStore)(nil)
 )

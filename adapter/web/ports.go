@@ -33,7 +33,7 @@ type Account interface {
 	Logout(ctx context.Context, p usecase.Principal, c usecase.Client) error
 	Delete(ctx context.Context, p usecase.Principal, password string, c usecase.Client) error
 	RecentActivity(ctx context.Context, p usecase.Principal) ([]domain.SecurityEvent, error)
-	PreviousLogin(ctx context.Context, p usecase.Principal) (domain.SecurityEvent, bool, error)
+	PreviousLogin(ctx context.Context, p usecase.Principal) (domain.PreviousLogin, bool, error)
 }
 
 // Admin is what admins do with other accounts (usecase.Admin).

@@ -33,7 +33,7 @@ var Settings = fx.Module("settings",
 var Store = fx.Module("sqlstore",
 	fx.Provide(
 		fx.Annotate(sqlstore.NewUserStore,
-			fx.As(new(usecase.UserCreator)), fx.As(new(usecase.CredentialStore)), fx.As(new(usecase.UserFinder)),
+			fx.As(new(usecase.UserCreator)), fx.As(new(usecase.CredentialStore)),
 			fx.As(new(usecase.AccountStore)), fx.As(new(usecase.UserDirectory))),
 		fx.Annotate(sqlstore.NewEventStore, fx.As(new(usecase.EventLog))),
 		fx.Annotate(sqlstore.NewSessionStore, fx.As(new(usecase.SessionStore))),

@@ -3,7 +3,9 @@ package contract
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -41,9 +43,11 @@ func TestSessionStoreCreateAndLookup(t *testing.T) {
 		tests := []struct {
 			persistent bool
 			seed       byte
+			previous   domain.PreviousLogin
 		}{
-			{false, 1},
-			{true, 2},
+			{false, 1, domain.PreviousLogin{}},           // unknown: a session from before it was kept
+			{true, 2, domain.PreviousLogin{Known: true}}, // the account's first login
+			{false, 3, domain.PreviousLogin{Known: true, At: t0.Add(-time.Hour).In(jst), IP: "192.0.2.7"}},
 		}
 		for _, tt := range tests {
 			persistent := tt.persistent
@@ -58,6 +62,7 @@ func TestSessionStoreCreateAndLookup(t *testing.T) {
 				AbsoluteExpiresAt: t0.Add(12 * time.Hour),
 				IP:                "2001:db8::1",
 				UserAgent:         "Mozilla/5.0 (X11; Linux x86_64)",
+				PreviousLogin:     tt.previous,
 			}
 			got, err := sessions.Create(ctx, in)
 			if err != nil {
@@ -69,12 +74,116 @@ func TestSessionStoreCreateAndLookup(t *testing.T) {
 			want.LastSeenAt = ms(in.LastSeenAt)
 			want.ExpiresAt = ms(in.ExpiresAt)
 			want.AbsoluteExpiresAt = ms(in.AbsoluteExpiresAt)
+			if tt.previous.Exists() {
+				want.PreviousLogin.At = ms(tt.previous.At)
+			}
 			if got.ID == 0 || got.ID == 99 || got != want {
 				t.Errorf("Create(persistent=%v) = %+v, want %+v with a new ID", persistent, got, want)
 			}
 			stored, err := sessions.ByTokenHash(ctx, in.TokenHash)
 			if err != nil || stored != want {
 				t.Errorf("ByTokenHash(persistent=%v) = %+v, %v, want %+v, nil", persistent, stored, err, want)
+			}
+			stored, owner, err := sessions.ByTokenHashWithUser(ctx, in.TokenHash)
+			if err != nil || stored != want || owner != alice {
+				t.Errorf("ByTokenHashWithUser(persistent=%v) = %+v, %+v, %v, want %+v, %+v, nil", persistent, stored, owner, err, want, alice)
+			}
+		}
+	})
+}
+
+// TestSessionStoreByTokenHashWithUser reads a session with its account
+// in one query, as every authenticated request does: expired sessions and
+// disabled accounts come back for the caller to judge, and every call
+// sees the rows as they are now, through whichever store on the database
+// changed them, so a revocation on any instance counts at once.
+func TestSessionStoreByTokenHashWithUser(t *testing.T) {
+	forEachStore(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := b.newDB(t)
+		users := sqlstore.NewUserStore(db)
+		alice, bob := createUser(t, users, "Alice"), createUser(t, users, "bob")
+		sessions, elsewhere := sqlstore.NewSessionStore(db), sqlstore.NewSessionStore(db)
+		live := createSession(t, sessions, session(alice.ID, 1, t0.Add(time.Hour)))
+		expired := createSession(t, sessions, session(alice.ID, 2, t0.Add(-time.Hour)))
+		bobs := createSession(t, sessions, session(bob.ID, 3, t0.Add(time.Hour)))
+
+		check := func(what string, s domain.Session, wantUser domain.User) {
+			t.Helper()
+			for name, store := range map[string]*sqlstore.SessionStore{"a store": sessions, "another store": elsewhere} {
+				got, owner, err := store.ByTokenHashWithUser(ctx, s.TokenHash)
+				if err != nil || got != s || owner != wantUser {
+					t.Errorf("%s: ByTokenHashWithUser(session %d) through %s = %+v, %+v, %v; want %+v, %+v", what, s.ID, name, got, owner, err, s, wantUser)
+				}
+			}
+		}
+		checkGone := func(what string, s domain.Session) {
+			t.Helper()
+			for name, store := range map[string]*sqlstore.SessionStore{"a store": sessions, "another store": elsewhere} {
+				if _, _, err := store.ByTokenHashWithUser(ctx, s.TokenHash); !errors.Is(err, domain.ErrNotFound) {
+					t.Errorf("%s: ByTokenHashWithUser(session %d) through %s error = %v, want %v", what, s.ID, name, err, domain.ErrNotFound)
+				}
+			}
+		}
+
+		check("live", live, alice)
+		check("expired", expired, alice)
+		check("another account's", bobs, bob)
+		checkGone("unknown hash", domain.Session{TokenHash: hashOf(9)})
+
+		if err := users.SetPassword(ctx, alice.ID, "new hash", true); err != nil {
+			t.Fatal(err)
+		}
+		if err := users.SetDisabled(ctx, alice.ID, true); err != nil {
+			t.Fatal(err)
+		}
+		changed := alice
+		changed.PasswordHash, changed.MustChangePassword, changed.Disabled = "new hash", true, true
+		check("after changes to the account", live, changed)
+
+		if err := sessions.Delete(ctx, live.ID); err != nil {
+			t.Fatal(err)
+		}
+		checkGone("revoked", live)
+		if err := users.Delete(ctx, bob.ID); err != nil {
+			t.Fatal(err)
+		}
+		checkGone("account deleted", bobs)
+	})
+}
+
+// TestSessionStoreByTokenHashWithUserConcurrently resolves sessions from
+// many goroutines on a new store, as a busy server's first requests do:
+// the statement the store prepares on first use must serve them all.
+func TestSessionStoreByTokenHashWithUserConcurrently(t *testing.T) {
+	forEachConcurrentStore(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := b.newDB(t)
+		alice := createUser(t, sqlstore.NewUserStore(db), "alice")
+		setup := sqlstore.NewSessionStore(db)
+		var all []domain.Session
+		for seed := range byte(8) {
+			all = append(all, createSession(t, setup, session(alice.ID, seed+1, t0.Add(time.Hour))))
+		}
+		sessions := sqlstore.NewSessionStore(db)
+		var wg sync.WaitGroup
+		errs := make(chan error, 4*len(all))
+		for range 4 {
+			for _, s := range all {
+				wg.Go(func() {
+					got, owner, err := sessions.ByTokenHashWithUser(ctx, s.TokenHash)
+					if err == nil && (got != s || owner != alice) {
+						err = fmt.Errorf("got session %d of user %d, want session %d of user %d", got.ID, owner.ID, s.ID, alice.ID)
+					}
+					errs <- err
+				})
+			}
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Errorf("ByTokenHashWithUser() from many goroutines at once: %v", err)
 			}
 		}
 	})

@@ -89,6 +89,10 @@ func reads(db *bun.DB, alice domain.User, s domain.Session) []call {
 			return err
 		}},
 		{"SessionStore.ByTokenHash", func(ctx context.Context) error { _, err := sessions.ByTokenHash(ctx, s.TokenHash); return err }},
+		{"SessionStore.ByTokenHashWithUser", func(ctx context.Context) error {
+			_, _, err := sessions.ByTokenHashWithUser(ctx, s.TokenHash)
+			return err
+		}},
 		{"SessionStore.ListByUser", func(ctx context.Context) error { _, err := sessions.ListByUser(ctx, alice.ID, t0); return err }},
 		{"ThrottleStore.Failures", func(ctx context.Context) error {
 			_, _, err := throttle.Failures(ctx, "alice", netA, time.Time{})
