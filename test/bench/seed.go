@@ -115,6 +115,8 @@ func (e sessionExtras) args(now int64) []any {
 	out := make([]any, 0, len(e.names))
 	for _, name := range e.names {
 		switch {
+		case strings.HasSuffix(name, "_known"):
+			out = append(out, 1)
 		case strings.HasSuffix(name, "_at"):
 			out = append(out, now-24*time.Hour.Milliseconds())
 		default:
