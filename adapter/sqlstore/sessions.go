@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/usecase"
@@ -100,7 +101,7 @@ type SessionStore struct {
 // NewSessionStore returns a SessionStore on db, which must be migrated
 // before the store is first used.
 func NewSessionStore(db *bun.DB) *SessionStore {
-	return &SessionStore{db: db, withUser: newPreparedQuery(db, sessionWithUserQuery)}
+	return &SessionStore{db: db, withUser: newPreparedQuery(db, sessionWithUserQuery+sessionWithUserParam(db.Dialect().Name() == dialect.PG))}
 }
 
 // Create stores s under a new ID and returns it as stored, with times at

@@ -53,7 +53,15 @@ type seeded struct {
 // seedFile fills a new SQLite file in b's temporary directory through the
 // stores, then opens it as production does (WAL, synchronous FULL, a pool
 // of four) and returns that handle.
-func seedFile(b *testing.B) seeded {
+func seedFile(b *testing.B) seeded { return seedSQLite(b, false) }
+
+// seedAnalyzedFile is seedFile after ANALYZE, as an operator (or PRAGMA
+// optimize) may leave a database: with statistics, SQLite may choose a
+// plan by a parameter's value, and a statement whose plan could change
+// is compiled again whenever its parameters do.
+func seedAnalyzedFile(b *testing.B) seeded { return seedSQLite(b, true) }
+
+func seedSQLite(b *testing.B, analyze bool) seeded {
 	b.Helper()
 	path := filepath.Join(b.TempDir(), "gatehouse.db")
 	// Filling runs without fsync, or the setup would take longer than the
@@ -64,6 +72,11 @@ func seedFile(b *testing.B) seeded {
 	}
 	fill := bun.NewDB(sqldb, sqlitedialect.New())
 	tokens := seed(b, fill)
+	if analyze {
+		if _, err := fill.Exec("ANALYZE"); err != nil {
+			b.Fatal(err)
+		}
+	}
 	if err := fill.Close(); err != nil {
 		b.Fatal(err)
 	}

@@ -17,6 +17,7 @@ func BenchmarkStoreSessionWithUser(b *testing.B) {
 		seed func(*testing.B) seeded
 	}{
 		{"sqlite-file", seedFile},
+		{"sqlite-file-analyzed", seedAnalyzedFile},
 		{"postgres", seedPostgres},
 	}
 	for _, backend := range backends {
