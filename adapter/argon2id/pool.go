@@ -36,30 +36,6 @@ func DefaultPoolLimits() PoolLimits {
 	return PoolLimits{Workers: runtime.GOMAXPROCS(0), MaxWaiting: 256, MaxWait: 10 * time.Second}
 }
 
-// onHashingThread runs fn on an OS thread of its own whose scheduling
-// priority is lowered (HashingNice), and returns when fn has. A hash
-// keeps a core busy for tens of milliseconds; at the lower priority the
-// kernel runs the threads serving pages first whenever both want a core,
-// so pages stay fast during a login flood, while hashes still get every
-// cycle nothing else wants. The goroutine ends without unlocking, so the
-// thread ends with it and never serves other goroutines at the lower
-// priority (an unprivileged process cannot raise it back). A new thread
-// per hash costs tens of microseconds against a hash's tens of
-// milliseconds.
-// A panic in fn is raised again in the caller, as if fn had run there.
-func onHashingThread(fn func()) {
-	done := make(chan any, 1)
-	go func() {
-		defer func() { done <- recover() }()
-		runtime.LockOSThread()
-		lowerThreadPriority()
-		fn()
-	}()
-	if p := <-done; p != nil {
-		panic(p)
-	}
-}
-
 // PoolStats is a snapshot of a Pool's load.
 type PoolStats struct {
 	// Running is how many slots are taken: hashes running or about to.
@@ -114,12 +90,7 @@ func (p *Pool) Hash(ctx context.Context, password domain.Password) (string, erro
 		return "", err
 	}
 	defer p.release()
-	var (
-		hash string
-		err  error
-	)
-	onHashingThread(func() { hash, err = p.h.Hash(ctx, password) })
-	return hash, err
+	return p.h.Hash(ctx, password)
 }
 
 // Verify verifies password against encoded with the Hasher once a slot is
@@ -129,8 +100,7 @@ func (p *Pool) Verify(ctx context.Context, password domain.Password, encoded str
 		return false, false, err
 	}
 	defer p.release()
-	onHashingThread(func() { match, needsRehash, err = p.h.Verify(ctx, password, encoded) })
-	return match, needsRehash, err
+	return p.h.Verify(ctx, password, encoded)
 }
 
 // Stats reports how many slots are taken and how many callers wait. The two
