@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/gatehouse/gatehouse/domain"
 )
@@ -17,6 +18,9 @@ type CredentialStore interface {
 	ByUsername(ctx context.Context, name domain.Username) (domain.User, error)
 	UpdatePasswordHash(ctx context.Context, id domain.UserID, hash string) error
 }
+
+// errHashingSaturated refuses a login while the hasher has no capacity.
+var errHashingSaturated = fmt.Errorf("login: password hashing at capacity: %w", domain.ErrUnavailable)
 
 // LoginInput is what a visitor submits to log in, and from where.
 // Previous is the session token the browser already held, if any; a login
@@ -48,7 +52,22 @@ type Authenticator struct {
 	// parameters; unknown usernames are checked against it so that they
 	// cost the same time as wrong passwords.
 	decoy string
+	// refusalHold is how long a login refused for want of hashing
+	// capacity waits before its answer (DefaultRefusalHold).
+	refusalHold time.Duration
 }
+
+// DefaultRefusalHold is how long a login refused because the hashing pool
+// is saturated is held before the refusal is sent. A flood's clients
+// resend as soon as they are answered; answered at once, a few hundred of
+// them keep the CPU busy with refusals and every page waits behind them.
+// Held for a second each, costing a timer and no CPU, they send a few
+// hundred requests a second instead of thousands. A user who meets a
+// saturated pool waits a second longer for the "try again" page.
+const DefaultRefusalHold = time.Second
+
+// SetRefusalHold changes how long refused logins are held (tests).
+func (a *Authenticator) SetRefusalHold(d time.Duration) { a.refusalHold = d }
 
 // NewAuthenticator returns an Authenticator. It hashes one random decoy
 // password up front, so it fails only if the hasher does.
@@ -64,6 +83,7 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 	return &Authenticator{
 		users: users, hasher: hasher, sessions: sessions, throttle: throttle,
 		events: recorder{log: events, clock: clock, logger: log}, log: log, decoy: decoy,
+		refusalHold: DefaultRefusalHold,
 	}, nil
 }
 
@@ -75,6 +95,20 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 // three spend the same hashing work. The right password for a disabled
 // account returns domain.ErrAccountDisabled.
 func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
+	// During a flood the hashing pool refuses most logins; refuse them
+	// before the throttle's and the account's reads, which would
+	// otherwise take the CPU that pages need, and hold the answer a
+	// moment (DefaultRefusalHold). The answer is the pool's own, the same
+	// for every name.
+	if a.hasher.Saturated() {
+		hold := time.NewTimer(a.refusalHold)
+		defer hold.Stop()
+		select {
+		case <-hold.C:
+		case <-ctx.Done():
+		}
+		return LoginResult{}, errHashingSaturated
+	}
 	account := ""
 	if name, err := domain.NewUsername(in.Username); err == nil {
 		account = name.Canonical()

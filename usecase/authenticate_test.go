@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/usecase"
@@ -119,5 +120,32 @@ func TestLoginStoreFailureIsNotInvalidCredentials(t *testing.T) {
 	_, err := f.auth.Login(context.Background(), usecase.LoginInput{Username: "alice", Password: "correct horse battery"})
 	if !errors.Is(err, domain.ErrUnavailable) || errors.Is(err, domain.ErrInvalidCredentials) {
 		t.Errorf("Login with a failing store error = %v, want %v only", err, domain.ErrUnavailable)
+	}
+}
+
+// TestLoginRefusedAtOnceWhenHashingIsSaturated protects pages during a
+// login flood: a login the hashing pool would refuse anyway is refused
+// before any read (throttle, account) or hash, for every name alike, and
+// its answer is held for the refusal hold.
+func TestLoginRefusedAtOnceWhenHashingIsSaturated(t *testing.T) {
+	const hold = 30 * time.Millisecond
+	for _, name := range []string{"alice", "mallory"} {
+		f := newAuthFixture(t)
+		f.auth.SetRefusalHold(hold)
+		f.hasher.saturated = true
+		f.users.err = errors.New("the account store must not be read")
+		f.throttles.err = errors.New("the throttle store must not be read")
+		start := time.Now()
+		_, err := f.auth.Login(context.Background(), usecase.LoginInput{Username: name, Password: "correct horse battery"})
+		if !errors.Is(err, domain.ErrUnavailable) {
+			t.Errorf("Login(%q) while saturated error = %v, want ErrUnavailable", name, err)
+		}
+		// Held, so that a flood's clients cannot resend at once.
+		if took := time.Since(start); took < hold {
+			t.Errorf("Login(%q) while saturated answered after %v, want held %v", name, took, hold)
+		}
+		if f.hasher.verifies != 0 || f.sessions.count() != 0 {
+			t.Errorf("Login(%q) while saturated ran %d verifications and made %d sessions, want none", name, f.hasher.verifies, f.sessions.count())
+		}
 	}
 }

@@ -39,6 +39,14 @@ type fakeHasher struct {
 	hashes   int
 	verifies int
 	fail     error
+	// saturated is what Saturated reports.
+	saturated bool
+}
+
+func (h *fakeHasher) Saturated() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.saturated
 }
 
 func (h *fakeHasher) Hash(_ context.Context, p domain.Password) (string, error) {

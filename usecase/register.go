@@ -18,10 +18,13 @@ type UserCreator interface {
 // Verify reports whether password matches encoded and, when it does,
 // whether encoded was made with parameters other than the current ones.
 // Both may wait for capacity; when none comes in time they return an
-// error wrapping domain.ErrUnavailable.
+// error wrapping domain.ErrUnavailable. Saturated reports whether a hash
+// asked for now would be refused at once for want of capacity, so that
+// work bound to be refused can be refused before it costs anything else.
 type PasswordHasher interface {
 	Hash(ctx context.Context, password domain.Password) (string, error)
 	Verify(ctx context.Context, password domain.Password, encoded string) (match, needsRehash bool, err error)
+	Saturated() bool
 }
 
 // PasswordBlocklist knows passwords too common to accept (NIST SP 800-63B

@@ -53,6 +53,9 @@ func (h *Hasher) Hash(ctx context.Context, password domain.Password) (string, er
 	return encode(h.params, salt, key), nil
 }
 
+// Saturated is always false: a bare Hasher runs every call at once.
+func (h *Hasher) Saturated() bool { return false }
+
 // Verify reports whether password matches encoded, comparing in constant
 // time. When it matches, needsRehash reports whether encoded was made with
 // parameters, salt length or key length other than h's. A malformed or

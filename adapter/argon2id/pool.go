@@ -103,6 +103,17 @@ func (p *Pool) Verify(ctx context.Context, password domain.Password, encoded str
 	return p.h.Verify(ctx, password, encoded)
 }
 
+// Saturated reports whether Hash or Verify called now would fail at once:
+// every slot taken and MaxWaiting callers already waiting (or no waiting
+// allowed). It is a snapshot; a caller that finds room may still be
+// refused a moment later, and the other way round.
+func (p *Pool) Saturated() bool {
+	if len(p.slots) < cap(p.slots) {
+		return false
+	}
+	return p.maxWait <= 0 || p.waiting.Load() >= p.maxWaiting
+}
+
 // Stats reports how many slots are taken and how many callers wait. The two
 // are read one after the other, so under load they may not add up to a
 // single instant.

@@ -217,3 +217,42 @@ func TestPoolWithHasher(t *testing.T) {
 		t.Errorf("Stats() after the calls = %+v, want zero", got)
 	}
 }
+
+// TestPoolSaturated protects the early refusal of logins during a flood:
+// the pool is saturated exactly when a call now would fail at once.
+func TestPoolSaturated(t *testing.T) {
+	limits := PoolLimits{Workers: 2, MaxWaiting: 2, MaxWait: long}
+	for n := range 4 {
+		pt := newPoolTest(t, limits)
+		pt.occupy(n, 2)
+		if pt.pool.Saturated() {
+			t.Errorf("%d calls in a pool of 2 slots and 2 waiting: Saturated() = true, want false", n)
+		}
+		pt.fake.unblock()
+	}
+	pt := newPoolTest(t, limits)
+	errcs := pt.occupy(4, 2)
+	if !pt.pool.Saturated() {
+		t.Error("2 running and 2 waiting of 2 + 2: Saturated() = false, want true")
+	}
+	if err := pt.result("Hash() when saturated", pt.hash(t.Context())); !errors.Is(err, domain.ErrUnavailable) {
+		t.Errorf("Hash() when Saturated() = %v, want ErrUnavailable at once", err)
+	}
+	pt.fake.unblock()
+	for _, errc := range errcs {
+		_ = pt.result("Hash()", errc)
+	}
+	pt.drained()
+	if pt.pool.Saturated() {
+		t.Error("drained pool: Saturated() = true, want false")
+	}
+
+	noWait := newPoolTest(t, PoolLimits{Workers: 1})
+	if noWait.pool.Saturated() {
+		t.Error("idle pool that lets no one wait: Saturated() = true, want false")
+	}
+	noWait.occupy(1, 1)
+	if !noWait.pool.Saturated() {
+		t.Error("full pool that lets no one wait: Saturated() = false, want true")
+	}
+}

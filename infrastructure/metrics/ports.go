@@ -111,6 +111,8 @@ func (t *timedHasher) Verify(ctx context.Context, password domain.Password, enco
 	return t.next.Verify(ctx, password, encoded)
 }
 
+func (t *timedHasher) Saturated() bool { return t.next.Saturated() }
+
 func (t *timedHasher) observe(op string, start time.Time) {
 	t.m.hashing.WithLabelValues(op).Observe(time.Since(start).Seconds())
 }
