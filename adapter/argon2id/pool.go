@@ -4,7 +4,8 @@ import (
 	"context"
 	"fmt"
 	"runtime"
-	"sync/atomic"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/gatehouse/gatehouse/domain"
@@ -27,13 +28,19 @@ type PoolLimits struct {
 	// MaxWait is how long a caller waits for a slot before it fails. Zero
 	// or below, no caller waits.
 	MaxWait time.Duration
+	// FloodWaiting is how many waiting callers make a flood: from then on
+	// the pool starts a new hash only while fewer than Workers-1 run, so
+	// one core stays for the requests that do not hash (pages), and goes
+	// back to Workers when the line is shorter again. Below 1, or with
+	// one worker, it never holds back.
+	FloodWaiting int
 }
 
 // DefaultPoolLimits returns one worker per usable CPU (argon2id with one
 // thread keeps a CPU busy, so more would only add latency), 256 waiting
-// callers and a 10 second wait.
+// callers, a 10 second wait, and a flood from 32 waiting callers.
 func DefaultPoolLimits() PoolLimits {
-	return PoolLimits{Workers: runtime.GOMAXPROCS(0), MaxWaiting: 256, MaxWait: 10 * time.Second}
+	return PoolLimits{Workers: runtime.GOMAXPROCS(0), MaxWaiting: 256, MaxWait: 10 * time.Second, FloodWaiting: 32}
 }
 
 // PoolStats is a snapshot of a Pool's load.
@@ -56,17 +63,26 @@ type hasher interface {
 // DefaultParams), or more while verifying stored hashes made with a larger
 // memory cost; since every hash allocates its memory afresh, the heap under
 // a flood grows to about twice that before the garbage collector (at the
-// default GOGC) reclaims it. A caller that finds no free slot waits, unless MaxWaiting
-// callers already do, for at most MaxWait or until its context is done; if
-// no slot comes, it gets an error wrapping domain.ErrUnavailable. A Pool is
-// safe for concurrent use.
+// default GOGC) reclaims it. A caller that finds no free slot waits, in
+// arrival order, unless MaxWaiting callers already do, for at most MaxWait
+// or until its context is done; if no slot comes, it gets an error
+// wrapping domain.ErrUnavailable. While FloodWaiting or more wait, one
+// slot is left unused (see PoolLimits). A Pool is safe for concurrent use.
 type Pool struct {
 	h          hasher
-	slots      chan struct{} // a semaphore: one element per taken slot
-	waiting    atomic.Int64  // callers between deciding to wait and giving up
-	maxWaiting int64
+	workers    int
+	maxWaiting int
 	maxWait    time.Duration
+	floodAt    int
+
+	mu      sync.Mutex
+	running int       // slots taken
+	queue   []*waiter // callers waiting, first come first
 }
+
+// waiter is a caller waiting for a slot; ready is closed when it is given
+// one.
+type waiter struct{ ready chan struct{} }
 
 // NewPool returns a Pool that runs h within l.
 func NewPool(h *Hasher, l PoolLimits) *Pool {
@@ -77,9 +93,10 @@ func NewPool(h *Hasher, l PoolLimits) *Pool {
 func newPool(h hasher, l PoolLimits) *Pool {
 	return &Pool{
 		h:          h,
-		slots:      make(chan struct{}, max(l.Workers, 1)),
-		maxWaiting: int64(max(l.MaxWaiting, 0)),
+		workers:    max(l.Workers, 1),
+		maxWaiting: max(l.MaxWaiting, 0),
 		maxWait:    l.MaxWait,
+		floodAt:    l.FloodWaiting,
 	}
 }
 
@@ -104,21 +121,32 @@ func (p *Pool) Verify(ctx context.Context, password domain.Password, encoded str
 }
 
 // Saturated reports whether Hash or Verify called now would fail at once:
-// every slot taken and MaxWaiting callers already waiting (or no waiting
-// allowed). It is a snapshot; a caller that finds room may still be
-// refused a moment later, and the other way round.
+// no slot to start on and MaxWaiting callers already waiting (or no
+// waiting allowed). It is a snapshot; a caller that finds room may still
+// be refused a moment later, and the other way round.
 func (p *Pool) Saturated() bool {
-	if len(p.slots) < cap(p.slots) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.queue) == 0 && p.running < p.limit() {
 		return false
 	}
-	return p.maxWait <= 0 || p.waiting.Load() >= p.maxWaiting
+	return p.maxWait <= 0 || len(p.queue) >= p.maxWaiting
 }
 
-// Stats reports how many slots are taken and how many callers wait. The two
-// are read one after the other, so under load they may not add up to a
-// single instant.
+// Stats reports how many slots are taken and how many callers wait.
 func (p *Pool) Stats() PoolStats {
-	return PoolStats{Running: len(p.slots), Waiting: int(p.waiting.Load())}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return PoolStats{Running: p.running, Waiting: len(p.queue)}
+}
+
+// limit is how many hashes may run now: Workers, or one fewer during a
+// flood. The caller holds mu.
+func (p *Pool) limit() int {
+	if p.floodAt > 0 && p.workers > 1 && len(p.queue) >= p.floodAt {
+		return p.workers - 1
+	}
+	return p.workers
 }
 
 // acquire takes a slot, waiting for one within the limits. On success the
@@ -127,32 +155,65 @@ func (p *Pool) acquire(ctx context.Context) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("argon2id: hashing pool: %w", err)
 	}
-	select {
-	case p.slots <- struct{}{}:
+	p.mu.Lock()
+	if len(p.queue) == 0 && p.running < p.limit() {
+		p.running++
+		p.mu.Unlock()
 		return nil
-	default:
 	}
-	if p.maxWait <= 0 {
+	if p.maxWait <= 0 || len(p.queue) >= p.maxWaiting {
+		p.mu.Unlock()
 		return errPoolFull
 	}
-	if p.waiting.Add(1) > p.maxWaiting {
-		p.waiting.Add(-1)
-		return errPoolFull
-	}
-	defer p.waiting.Add(-1)
+	w := &waiter{ready: make(chan struct{})}
+	p.queue = append(p.queue, w)
+	p.mu.Unlock()
+
 	timer := time.NewTimer(p.maxWait)
 	defer timer.Stop()
 	select {
-	case p.slots <- struct{}{}:
+	case <-w.ready:
 		return nil
 	case <-timer.C:
-		return fmt.Errorf("argon2id: hashing pool busy, waited %v: %w", p.maxWait, domain.ErrUnavailable)
+		return p.abandon(w, fmt.Errorf("argon2id: hashing pool busy, waited %v: %w", p.maxWait, domain.ErrUnavailable))
 	case <-ctx.Done():
-		return fmt.Errorf("argon2id: waiting for hashing pool: %w: %w", ctx.Err(), domain.ErrUnavailable)
+		return p.abandon(w, fmt.Errorf("argon2id: waiting for hashing pool: %w: %w", ctx.Err(), domain.ErrUnavailable))
 	}
+}
+
+// abandon takes w out of the line and returns err; if w was given a slot
+// in the meantime, the slot goes back.
+func (p *Pool) abandon(w *waiter, err error) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	select {
+	case <-w.ready:
+		p.running--
+	default:
+		if i := slices.Index(p.queue, w); i >= 0 {
+			p.queue = slices.Delete(p.queue, i, i+1)
+		}
+	}
+	p.dispatch()
+	return err
 }
 
 // release frees a slot taken by acquire.
 func (p *Pool) release() {
-	<-p.slots
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.running--
+	p.dispatch()
+}
+
+// dispatch gives free slots to the first waiting callers. The caller
+// holds mu.
+func (p *Pool) dispatch() {
+	for len(p.queue) > 0 && p.running < p.limit() {
+		w := p.queue[0]
+		p.queue[0] = nil
+		p.queue = p.queue[1:]
+		p.running++
+		close(w.ready)
+	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -16,7 +17,7 @@ import (
 const long = time.Hour
 
 func TestDefaultPoolLimits(t *testing.T) {
-	want := PoolLimits{Workers: runtime.GOMAXPROCS(0), MaxWaiting: 256, MaxWait: 10 * time.Second}
+	want := PoolLimits{Workers: runtime.GOMAXPROCS(0), MaxWaiting: 256, MaxWait: 10 * time.Second, FloodWaiting: 32}
 	if got := DefaultPoolLimits(); got != want {
 		t.Errorf("DefaultPoolLimits() = %+v, want %+v", got, want)
 	}
@@ -27,7 +28,7 @@ func TestDefaultPoolLimits(t *testing.T) {
 func TestNewPoolClampsWorkers(t *testing.T) {
 	for _, workers := range []int{-1, 0, 1} {
 		p := newPool(newBlockingHasher(), PoolLimits{Workers: workers})
-		if got := cap(p.slots); got != 1 {
+		if got := p.workers; got != 1 {
 			t.Errorf("newPool(Workers: %d) slots = %d, want 1", workers, got)
 		}
 	}
@@ -254,5 +255,76 @@ func TestPoolSaturated(t *testing.T) {
 	noWait.occupy(1, 1)
 	if !noWait.pool.Saturated() {
 		t.Error("full pool that lets no one wait: Saturated() = false, want true")
+	}
+}
+
+// steppedHasher is a fake whose calls each wait for one token on release,
+// so a test can let hashes finish one at a time.
+type steppedHasher struct {
+	release chan struct{}
+	running atomic.Int64
+	done    atomic.Int64
+}
+
+func (f *steppedHasher) step() {
+	f.running.Add(1)
+	<-f.release
+	f.running.Add(-1)
+	f.done.Add(1)
+}
+
+func (f *steppedHasher) Hash(context.Context, domain.Password) (string, error) {
+	f.step()
+	return "fake hash", nil
+}
+
+func (f *steppedHasher) Verify(context.Context, domain.Password, string) (bool, bool, error) {
+	f.step()
+	return true, false, nil
+}
+
+// TestPoolKeepsACoreDuringAFlood protects pages during a login flood:
+// while FloodWaiting or more callers wait, a freed slot is not given to
+// the next caller until fewer than Workers-1 hashes run; once the line is
+// shorter, the pool runs Workers again.
+func TestPoolKeepsACoreDuringAFlood(t *testing.T) {
+	f := &steppedHasher{release: make(chan struct{})}
+	p := newPool(f, PoolLimits{Workers: 2, MaxWaiting: 10, MaxWait: long, FloodWaiting: 3})
+	var wg sync.WaitGroup
+	t.Cleanup(func() { close(f.release); wg.Wait() })
+	pt := &poolTest{t: t, pool: p}
+	call := func() {
+		wg.Go(func() {
+			if _, err := p.Hash(context.Background(), testPassword("correct horse battery staple")); err != nil {
+				t.Errorf("Hash() error = %v", err)
+			}
+		})
+	}
+	state := func(what string, running, waiting int) {
+		t.Helper()
+		want := PoolStats{Running: running, Waiting: waiting}
+		pt.waitUntil(what, func() bool {
+			return p.Stats() == want && f.running.Load() == int64(running)
+		})
+		time.Sleep(20 * time.Millisecond) // nothing else may start
+		if got := p.Stats(); got != want || f.running.Load() != int64(running) {
+			t.Fatalf("%s: Stats() = %+v with %d hashing, want %+v", what, got, f.running.Load(), want)
+		}
+	}
+	call()
+	call()
+	state("two callers, no line", 2, 0)
+	for range 4 {
+		call()
+	}
+	state("a line of 4 (a flood from 3)", 2, 4)
+	f.release <- struct{}{}
+	state("one done during the flood: its slot stays free", 1, 4)
+	f.release <- struct{}{}
+	state("the other done: one starts, 3 still wait", 1, 3)
+	f.release <- struct{}{}
+	state("line below 3: two run again", 2, 1)
+	if p.Saturated() {
+		t.Error("Saturated() with room in the line = true, want false")
 	}
 }
