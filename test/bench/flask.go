@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"syscall"
 	"time"
 )
 
@@ -90,15 +89,7 @@ func startFlask(ctx context.Context, dir, dbPath, logPath string) (*flaskApp, er
 	}
 }
 
-func (f *flaskApp) stop() {
-	_ = f.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-f.exited:
-	case <-time.After(30 * time.Second):
-		_ = f.cmd.Process.Kill()
-		<-f.exited
-	}
-}
+func (f *flaskApp) stop() { terminate(f.cmd.Process, f.exited) }
 
 // flaskSession logs username in on the seed app and returns its signed
 // session cookie, checking that GET / then answers 200.

@@ -148,13 +148,17 @@ func (s *server) waitStep(ctx context.Context, deadline time.Time) error {
 
 // stop ends the server with SIGTERM (a clean shutdown), or kills it
 // after 30 s.
-func (s *server) stop() {
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+func (s *server) stop() { terminate(s.cmd.Process, s.exited) }
+
+// terminate sends p SIGTERM and waits until exited is closed, killing p
+// if that takes more than 30 s.
+func terminate(p *os.Process, exited <-chan struct{}) {
+	_ = p.Signal(syscall.SIGTERM)
 	select {
-	case <-s.exited:
+	case <-exited:
 	case <-time.After(30 * time.Second):
-		_ = s.cmd.Process.Kill()
-		<-s.exited
+		_ = p.Kill()
+		<-exited
 	}
 }
 
