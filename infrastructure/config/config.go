@@ -7,7 +7,9 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
+	"strconv"
 	"time"
 
 	"github.com/gatehouse/gatehouse/infrastructure/database"
@@ -15,7 +17,8 @@ import (
 
 // Config is every setting gatehouse reads at start.
 type Config struct {
-	// Addr is the TCP address the HTTP server listens on, ":" + PORT.
+	// Addr is the TCP address the HTTP server listens on: LISTEN_HOST (empty for
+	// every interface) and PORT.
 	Addr string
 	// DatabaseURL selects the store: sqlite:PATH, sqlite::memory: or a
 	// postgres:// URL.
@@ -96,9 +99,14 @@ const MinSecretKeyLen = 32
 func Load(lookup func(string) (string, bool)) (Config, error) {
 	c := Default()
 	r := reader{lookup: lookup}
-	if port, ok := r.port("PORT"); ok {
-		c.Addr = fmt.Sprintf(":%d", port)
+	host, port := "", "5000"
+	if p, ok := r.port("PORT"); ok {
+		port = strconv.Itoa(p)
 	}
+	if h, ok := r.ipAddress("LISTEN_HOST"); ok {
+		host = h
+	}
+	c.Addr = net.JoinHostPort(host, port)
 	r.databaseURL("DATABASE_URL", &c.DatabaseURL)
 	r.connections("DATABASE_MAX_OPEN_CONNS", &c.DatabaseMaxOpenConns)
 	r.connections("DATABASE_MAX_IDLE_CONNS", &c.DatabaseMaxIdleConns)

@@ -42,6 +42,7 @@ func TestLoadDefaults(t *testing.T) {
 func TestLoadReadsEveryVariable(t *testing.T) {
 	c, err := config.Load(env(map[string]string{
 		"PORT":                           "7860",
+		"LISTEN_HOST":                    "127.0.0.1",
 		"DATABASE_URL":                   "postgres://gatehouse:s3cret@db.internal:5432/gatehouse?sslmode=verify-full",
 		"DATABASE_MAX_OPEN_CONNS":        "20",
 		"DATABASE_MAX_IDLE_CONNS":        "5",
@@ -71,7 +72,7 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		name      string
 		got, want any
 	}{
-		{"Addr", c.Addr, ":7860"},
+		{"Addr", c.Addr, "127.0.0.1:7860"},
 		{"DatabaseURL", c.DatabaseURL, "postgres://gatehouse:s3cret@db.internal:5432/gatehouse?sslmode=verify-full"},
 		{"DatabasePool", c.DatabasePool(), database.Pool{MaxOpenConns: 20, MaxIdleConns: 5, ConnMaxLifetime: time.Hour}},
 		{"SecretKey", string(c.SecretKey), strings.Repeat("k", 40)},
@@ -125,6 +126,8 @@ func TestLoadRejectsInconsistentSettings(t *testing.T) {
 		{map[string]string{"SIGNUP_MAX_PER_IP_PER_HOUR": "many"}, "SIGNUP_MAX_PER_IP_PER_HOUR"},
 		{map[string]string{"LOG_FORMAT": "xml"}, "LOG_FORMAT must be one of text, json"},
 		{map[string]string{"LOG_LEVEL": "verbose"}, "LOG_LEVEL must be one of debug, info, warn, error"},
+		{map[string]string{"LISTEN_HOST": "localhost"}, "LISTEN_HOST must be an IP address to listen on"},
+		{map[string]string{"LISTEN_HOST": "127.0.0.1:80"}, "LISTEN_HOST"},
 		{map[string]string{"METRICS_ADDR": "9090"}, "METRICS_ADDR must be a HOST:PORT address"},
 		{map[string]string{"METRICS_ADDR": "localhost:http"}, "METRICS_ADDR"},
 		{map[string]string{"SHUTDOWN_TIMEOUT": "0s"}, "SHUTDOWN_TIMEOUT must be a positive Go duration"},
@@ -136,6 +139,30 @@ func TestLoadRejectsInconsistentSettings(t *testing.T) {
 		}
 		if err != nil && strings.Contains(err.Error(), "hunter2") {
 			t.Errorf("Load(%v) error = %v echoes a password", tt.vars, err)
+		}
+	}
+}
+
+// TestLoadHost binds the listener to one address when LISTEN_HOST says so, and
+// to every interface otherwise.
+func TestLoadHost(t *testing.T) {
+	tests := []struct {
+		vars map[string]string
+		want string
+	}{
+		{map[string]string{}, ":5000"},
+		{map[string]string{"PORT": "0"}, ":0"},
+		{map[string]string{"LISTEN_HOST": "127.0.0.1"}, "127.0.0.1:5000"},
+		{map[string]string{"LISTEN_HOST": "::1", "PORT": "8080"}, "[::1]:8080"},
+		{map[string]string{"LISTEN_HOST": "0.0.0.0"}, "0.0.0.0:5000"},
+	}
+	for _, tt := range tests {
+		c, err := config.Load(env(tt.vars))
+		if err != nil {
+			t.Fatalf("Load(%v) error = %v", tt.vars, err)
+		}
+		if c.Addr != tt.want {
+			t.Errorf("Load(%v).Addr = %q, want %q", tt.vars, c.Addr, tt.want)
 		}
 	}
 }

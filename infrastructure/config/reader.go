@@ -47,6 +47,20 @@ func (r *reader) port(name string) (int, bool) {
 	return p, true
 }
 
+// ipAddress reads an IP address to listen on, such as 127.0.0.1 or ::1.
+func (r *reader) ipAddress(name string) (string, bool) {
+	v, ok := r.get(name)
+	if !ok {
+		return "", false
+	}
+	addr, err := netip.ParseAddr(v)
+	if err != nil || addr.Zone() != "" {
+		r.fail(name, "an IP address to listen on, such as 127.0.0.1 or ::1", v)
+		return "", false
+	}
+	return addr.String(), true
+}
+
 func (r *reader) databaseURL(name string, dst *string) {
 	v, ok := r.get(name)
 	if !ok {

@@ -6,9 +6,8 @@
 //	go run ./test/bench                      # 10 s per load, 1,000,000 accounts for (h)
 //	go run ./test/bench -duration 30s -users 100000
 //
-// It builds cmd/gatehouse, starts it with PORT=0 (a kernel-picked port,
-// reached over loopback) on fresh SQLite databases in a temporary
-// directory, and needs wrk (apt-get
+// It builds cmd/gatehouse, starts it on loopback (LISTEN_HOST=127.0.0.1, PORT=0)
+// with fresh SQLite databases in a temporary directory, and needs wrk (apt-get
 // install wrk) and, for the seed app, gunicorn and Flask (apt-get install
 // gunicorn python3-flask). It exits 1 when a target is not met and -check
 // is set, 2 when it cannot measure.

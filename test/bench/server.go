@@ -60,6 +60,7 @@ func serverEnv(dbPath, secret string) []string {
 		"DATABASE_URL=sqlite:" + dbPath,
 		"SECRET_KEY=" + secret,
 		"PORT=0",
+		"LISTEN_HOST=127.0.0.1",
 	}
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
