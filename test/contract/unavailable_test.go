@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -29,11 +30,14 @@ type call struct {
 }
 
 // writes returns a call of every store method that writes, on db, for
-// an account alice and a session s that exist.
-func writes(db *bun.DB, alice domain.User, s domain.Session) []call {
+// an account alice and a session s that exist. What they create is
+// named after round, so that the calls of one round cannot conflict with
+// what an earlier round's calls made; alice is deleted last, after every
+// call that refers to her.
+func writes(db *bun.DB, alice domain.User, s domain.Session, round int) []call {
 	users, sessions := sqlstore.NewUserStore(db), sqlstore.NewSessionStore(db)
 	throttle, events := sqlstore.NewThrottleStore(db), sqlstore.NewEventStore(db)
-	bob, _ := domain.NewUsername("bob")
+	bob, _ := domain.NewUsername(fmt.Sprintf("bob%d", round))
 	return []call{
 		{"UserStore.Create", func(ctx context.Context) error {
 			_, err := users.Create(ctx, domain.User{Username: bob, PasswordHash: "h", CreatedAt: t0})
@@ -43,9 +47,8 @@ func writes(db *bun.DB, alice domain.User, s domain.Session) []call {
 		{"UserStore.SetPassword", func(ctx context.Context) error { return users.SetPassword(ctx, alice.ID, "h2", true) }},
 		{"UserStore.SetDisabled", func(ctx context.Context) error { return users.SetDisabled(ctx, alice.ID, true) }},
 		{"UserStore.SetRole", func(ctx context.Context) error { return users.SetRole(ctx, alice.ID, domain.RoleUser) }},
-		{"UserStore.Delete", func(ctx context.Context) error { return users.Delete(ctx, alice.ID) }},
 		{"SessionStore.Create", func(ctx context.Context) error {
-			_, err := sessions.Create(ctx, session(alice.ID, 2, t0.Add(time.Hour)))
+			_, err := sessions.Create(ctx, session(alice.ID, byte(2+10*round), t0.Add(time.Hour)))
 			return err
 		}},
 		{"SessionStore.Touch", func(ctx context.Context) error { return sessions.Touch(ctx, s.ID, t0, t0.Add(time.Hour)) }},
@@ -74,6 +77,7 @@ func writes(db *bun.DB, alice domain.User, s domain.Session) []call {
 		{"EventStore.Record", func(ctx context.Context) error {
 			return events.Record(ctx, domain.SecurityEvent{Kind: domain.EventLogout, UserID: alice.ID, At: t0})
 		}},
+		{"UserStore.Delete", func(ctx context.Context) error { return users.Delete(ctx, alice.ID) }},
 	}
 }
 
@@ -138,7 +142,7 @@ func TestWritesReportUnavailableWhileLocked(t *testing.T) {
 			impatient = openRawSQLite(t, "file:"+strings.TrimPrefix(url, "sqlite:")+"?_pragma=busy_timeout(0)")
 		}
 
-		for _, c := range writes(impatient, alice, s) {
+		for _, c := range writes(impatient, alice, s, 0) {
 			if err := c.do(ctx); !errors.Is(err, domain.ErrUnavailable) {
 				t.Errorf("%s() while the database is locked: error = %v, want %v", c.name, err, domain.ErrUnavailable)
 			}
@@ -166,12 +170,19 @@ func TestPostgresTerminatedConnections(t *testing.T) {
 		if err := sqlstore.Migrate(ctx, victim); err != nil {
 			t.Fatalf("Migrate() error = %v", err)
 		}
-		alice := createUser(t, sqlstore.NewUserStore(victim), "alice")
-		s := createSession(t, sqlstore.NewSessionStore(victim), session(alice.ID, 1, t0.Add(time.Hour)))
 		killer := b.open(t, url)
 
-		calls := append(reads(victim, alice, s), writes(victim, alice, s)...)
+		var (
+			alice domain.User
+			s     domain.Session
+		)
 		for round := range 2 {
+			// Each round acts on an account of its own, made on a healthy
+			// connection: a call may succeed on a new connection, and
+			// what it changed must not make a later round's calls fail.
+			alice = createUser(t, sqlstore.NewUserStore(killer), fmt.Sprintf("alice%d", round))
+			s = createSession(t, sqlstore.NewSessionStore(killer), session(alice.ID, byte(1+10*round), t0.Add(time.Hour)))
+			calls := append(reads(victim, alice, s), writes(victim, alice, s, round)...)
 			for _, c := range calls {
 				var n int
 				err := killer.NewRaw("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = ?", app).Scan(ctx, &n)
@@ -226,7 +237,7 @@ func TestPostgresUnreachableIsUnavailable(t *testing.T) {
 			pgdriver.WithTimeout(2*time.Second)))
 		db := bun.NewDB(sqldb, pgdialect.New())
 		t.Cleanup(func() { db.Close() })
-		for _, c := range append(reads(db, alice, s), writes(db, alice, s)...) {
+		for _, c := range append(reads(db, alice, s), writes(db, alice, s, 0)...) {
 			if err := c.do(context.Background()); !errors.Is(err, domain.ErrUnavailable) {
 				t.Errorf("%s: %s() error = %v, want %v", name, c.name, err, domain.ErrUnavailable)
 			}
