@@ -30,6 +30,7 @@ const assetHashLen = 8
 // caches each version for good and fetches a new one the moment a page
 // links it.
 type assets struct {
+	fsys  fs.FS             // the files under their plain names
 	urls  map[string]string // "vendor/bootstrap/bootstrap.min.css" -> "/static/vendor/bootstrap/bootstrap.min.1a2b3c4d.css"
 	files map[string]asset  // "vendor/bootstrap/bootstrap.min.1a2b3c4d.css" -> the file
 }
@@ -43,7 +44,7 @@ type asset struct {
 
 // newAssets reads and hashes every file of fsys.
 func newAssets(fsys fs.FS) (*assets, error) {
-	a := &assets{urls: map[string]string{}, files: map[string]asset{}}
+	a := &assets{fsys: fsys, urls: map[string]string{}, files: map[string]asset{}}
 	err := fs.WalkDir(fsys, ".", func(name string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err

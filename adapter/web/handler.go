@@ -52,18 +52,30 @@ func NewHandler(registrar Registrar, auth Authenticator, sessions Sessions, acco
 	}
 }
 
+// loadSite loads the static files below site's "static" folder and the
+// page templates at its root, which link them.
+func loadSite(site fs.FS) (*assets, *pageTemplates, error) {
+	static, err := fs.Sub(site, "static")
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := newAssets(static)
+	if err != nil {
+		return nil, nil, err
+	}
+	pages, err := loadPages(site, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, pages, nil
+}
+
 // Register loads the static files and the page templates and adds the
 // site's middleware and routes to app. A template that does not parse or
 // render is an error, which stops the start.
 func (h *Handler) Register(app *fiber.App) error {
-	static, err := fs.Sub(templates.FS, "static")
-	if err != nil {
-		return err
-	}
-	if h.assets, err = newAssets(static); err != nil {
-		return err
-	}
-	if h.pages, err = loadPages(templates.FS, h.assets); err != nil {
+	var err error
+	if h.assets, h.pages, err = loadSite(templates.FS); err != nil {
 		return err
 	}
 	app.Use(requestid.New())
@@ -73,7 +85,7 @@ func (h *Handler) Register(app *fiber.App) error {
 	// needs. Hashed names are kept for a year; the plain names, which no
 	// page links any more, for an hour.
 	app.Use("/static", compress.New(), h.assets.serve, filesystem.New(filesystem.Config{
-		Root:   http.FS(static),
+		Root:   http.FS(h.assets.fsys),
 		MaxAge: 3600,
 	}))
 	app.Use(h.loadPrincipal)

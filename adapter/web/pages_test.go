@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io/fs"
 	"maps"
 	"strings"
 	"testing"
@@ -13,17 +12,9 @@ import (
 // TestLoadPagesEmbedded protects the start: the site's own templates parse,
 // escape and render with every page's view.
 func TestLoadPagesEmbedded(t *testing.T) {
-	static, err := fs.Sub(templates.FS, "static")
+	_, p, err := loadSite(templates.FS)
 	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newAssets(static)
-	if err != nil {
-		t.Fatalf("newAssets error = %v", err)
-	}
-	p, err := loadPages(templates.FS, a)
-	if err != nil {
-		t.Fatalf("loadPages(templates.FS) error = %v", err)
+		t.Fatalf("loadSite(templates.FS) error = %v", err)
 	}
 	for name := range pageViews {
 		if p.byName[name] == nil {
@@ -124,17 +115,9 @@ func TestStaticLinks(t *testing.T) {
 // what a user typed reaches the page escaped for where it stands, in the
 // layout and in the page, and the navigation marks the page it is on.
 func TestRenderEscapes(t *testing.T) {
-	static, err := fs.Sub(templates.FS, "static")
+	a, p, err := loadSite(templates.FS)
 	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := newAssets(static)
-	if err != nil {
-		t.Fatalf("newAssets error = %v", err)
-	}
-	p, err := loadPages(templates.FS, a)
-	if err != nil {
-		t.Fatalf("loadPages error = %v", err)
+		t.Fatalf("loadSite(templates.FS) error = %v", err)
 	}
 	const typed = `"><script>alert(1)</script>`
 	var out strings.Builder

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io/fs"
 	"net/http"
 	"testing"
 	"time"
@@ -20,15 +19,7 @@ type benchSite struct {
 
 func newBenchSite(b testing.TB) *benchSite {
 	b.Helper()
-	static, err := fs.Sub(templates.FS, "static")
-	if err != nil {
-		b.Fatal(err)
-	}
-	a, err := newAssets(static)
-	if err != nil {
-		b.Fatal(err)
-	}
-	pages, err := loadPages(templates.FS, a)
+	a, pages, err := loadSite(templates.FS)
 	if err != nil {
 		b.Fatalf("load templates: %v", err)
 	}
