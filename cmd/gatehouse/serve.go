@@ -32,14 +32,18 @@ func serve(cfg config.Config) error {
 	if err := a.Err(); err != nil {
 		return err
 	}
+	// SIGINT or SIGTERM: the server stops accepting, requests in flight
+	// get SHUTDOWN_TIMEOUT to finish, then the database closes. fx catches
+	// the signals only from the first Wait on, so this comes before Start:
+	// the server listens before the last start hook returns, and a signal
+	// in between would otherwise kill the process instead of stopping it.
+	stop := a.Wait()
 	startCtx, cancel := context.WithTimeout(context.Background(), a.StartTimeout())
 	defer cancel()
 	if err := a.Start(startCtx); err != nil {
 		return err
 	}
-	// SIGINT or SIGTERM: the server stops accepting, requests in flight
-	// get SHUTDOWN_TIMEOUT to finish, then the database closes.
-	<-a.Wait()
+	<-stop
 	stopCtx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
 	defer cancel()
 	if err := a.Stop(stopCtx); err != nil && !errors.Is(err, context.Canceled) {

@@ -19,13 +19,12 @@ import (
 // page: a pause of a few milliseconds on a heap of about 10 MiB, once.
 // Memory that hashing needs later comes back from the system on demand.
 //
-// Its start hook must come before the HTTP server's: fx handles SIGTERM
-// only once every start hook has returned, so work after "listening" is
-// logged widens the window in which a signal kills the process instead of
-// stopping it. Hooks run in the order they are added, and a module's
-// invokes run in the order the modules are listed, so Modules lists this
-// one before httpserver.Module; it is a module (not a bare fx.Invoke)
-// because fx runs the root's own invokes after every module's.
+// Its start hook comes before the HTTP server's, so that the server does
+// not accept requests while the collection runs. Hooks run in the order
+// they are added, and a module's invokes run in the order the modules are
+// listed, so Modules lists this one before httpserver.Module; it is a
+// module (not a bare fx.Invoke) because fx runs the root's own invokes
+// after every module's.
 var ReleaseStartupMemory = fx.Module("memory",
 	fx.Invoke(func(lc fx.Lifecycle) {
 		lc.Append(fx.StartHook(debug.FreeOSMemory))

@@ -77,30 +77,7 @@ type process struct {
 // taken meanwhile by a server of another test package.
 func start(t *testing.T, dbPath string, env ...string) *process {
 	t.Helper()
-	bin := binary(t)
-	cmd := exec.Command(bin)
-	cmd.Dir = t.TempDir()
-	cmd.Env = append(baseEnv(),
-		"PORT=0",
-		"METRICS_ADDR=127.0.0.1:0",
-		"DATABASE_URL=sqlite:"+dbPath,
-		"SECRET_KEY=ops-test-secret-key-of-at-least-32-bytes",
-		"LOG_LEVEL=debug",
-	)
-	cmd.Env = append(cmd.Env, env...)
-	p := &process{t: t, cmd: cmd, stderr: &testserver.Buffer{}, done: make(chan struct{})}
-	cmd.Stderr = p.stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	go func() { p.err = cmd.Wait(); close(p.done) }()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		<-p.done
-		if t.Failed() {
-			t.Logf("gatehouse stderr:\n%s", p.stderr.String())
-		}
-	})
+	p := launch(t, dbPath, env...)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if p.base == "" {
@@ -133,6 +110,35 @@ func start(t *testing.T, dbPath string, env ...string) *process {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// launch runs the binary as start does, without waiting for anything.
+func launch(t *testing.T, dbPath string, env ...string) *process {
+	t.Helper()
+	cmd := exec.Command(binary(t))
+	cmd.Dir = t.TempDir()
+	cmd.Env = append(baseEnv(),
+		"PORT=0",
+		"METRICS_ADDR=127.0.0.1:0",
+		"DATABASE_URL=sqlite:"+dbPath,
+		"SECRET_KEY=ops-test-secret-key-of-at-least-32-bytes",
+		"LOG_LEVEL=debug",
+	)
+	cmd.Env = append(cmd.Env, env...)
+	p := &process{t: t, cmd: cmd, stderr: &testserver.Buffer{}, done: make(chan struct{})}
+	cmd.Stderr = p.stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { p.err = cmd.Wait(); close(p.done) }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-p.done
+		if t.Failed() {
+			t.Logf("gatehouse stderr:\n%s", p.stderr.String())
+		}
+	})
+	return p
 }
 
 // boundPort finds, in text or JSON log output, the port of the log line

@@ -1,15 +1,19 @@
 package ops
 
 import (
+	"context"
 	"errors"
 	"net"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/gatehouse/gatehouse/infrastructure/database"
 )
 
 // TestGracefulShutdown sends SIGTERM while a slow login (argon2id with
@@ -40,18 +44,20 @@ func TestGracefulShutdown(t *testing.T) {
 			waitHashing(t, p)
 			p.signal(sig)
 
-			refused := false
+			refused, accepted := false, 0
+			var dialErr error
 			for i := 0; i < 2000 && !refused; i++ {
 				c, err := net.DialTimeout("tcp", strings.TrimPrefix(p.base, "http://"), time.Second)
 				if err != nil {
-					refused = errors.Is(err, syscall.ECONNREFUSED)
+					refused, dialErr = errors.Is(err, syscall.ECONNREFUSED), err
 					break
 				}
+				accepted++
 				c.Close()
 				time.Sleep(5 * time.Millisecond)
 			}
 			if !refused {
-				t.Errorf("new connections still accepted after %s", sig)
+				t.Errorf("new connections still accepted after %s (%d accepted, then %v)", sig, accepted, dialErr)
 			}
 			a := <-login
 			if a.err != nil || a.status != http.StatusCreated {
@@ -80,4 +86,47 @@ func waitHashing(t *testing.T, p *process) {
 		time.Sleep(5 * time.Millisecond)
 	}
 	t.Fatal("no hash running 30s after the login was sent")
+}
+
+// TestSignalDuringStartStopsCleanly sends SIGTERM while the start is
+// still running (a start hook, the migration, waits for a database that
+// another process has locked): the signal must not kill the process; it
+// finishes starting once the lock is gone, then stops cleanly, status 0.
+func TestSignalDuringStartStopsCleanly(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "users.db")
+	migrate := exec.Command(binary(t), "migrate")
+	migrate.Env = append(baseEnv(), "DATABASE_URL=sqlite:"+path)
+	if out, err := migrate.CombinedOutput(); err != nil {
+		t.Fatalf("gatehouse migrate: %v\n%s", err, out)
+	}
+	other, err := database.Open("sqlite:" + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	ctx := context.Background()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatalf("BEGIN EXCLUSIVE: %v", err)
+	}
+
+	p := launch(t, path, cheapHashing...)
+	// The graph is built in a few milliseconds with cheap hashing; the
+	// migration then waits for the lock (up to the 5 s busy timeout).
+	time.Sleep(500 * time.Millisecond)
+	if strings.Contains(p.stderr.String(), "database ready") {
+		t.Fatal("the migration did not wait for the lock; the test proves nothing")
+	}
+	p.signal(syscall.SIGTERM)
+	time.Sleep(100 * time.Millisecond)
+	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.wait(30 * time.Second); err != nil {
+		t.Fatalf("exit after SIGTERM during the start: %v, want status 0\n%s", err, p.stderr.String())
+	}
 }
