@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -61,7 +62,13 @@ func (b *browser) tabTo(sel string) {
 // wantFocus fails the test unless the element sel has the focus.
 func (b *browser) wantFocus(sel, why string) {
 	b.t.Helper()
+	// The browser applies autofocus at a rendering step after the load
+	// event, so right after a navigation nothing may hold the focus yet:
+	// wait a moment for it, but not for the focus to move elsewhere.
 	f := b.focus(sel)
+	for deadline := time.Now().Add(2 * time.Second); f.Body && time.Now().Before(deadline); f = b.focus(sel) {
+		time.Sleep(20 * time.Millisecond)
+	}
 	if !f.Matches {
 		b.t.Errorf("on %s the focus is on %s, want %s (%s)", b.location(), f.Desc, sel, why)
 		return
