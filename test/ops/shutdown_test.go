@@ -49,7 +49,11 @@ func TestGracefulShutdown(t *testing.T) {
 			for i := 0; i < 2000 && !refused; i++ {
 				c, err := net.DialTimeout("tcp", strings.TrimPrefix(p.base, "http://"), time.Second)
 				if err != nil {
-					refused, dialErr = errors.Is(err, syscall.ECONNREFUSED), err
+					// A reset at connect is a refusal too: the SYN reached the
+					// backlog just before the listener closed, and the
+					// kernel reset it rather than the server accepting it.
+					refused = errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET)
+					dialErr = err
 					break
 				}
 				accepted++
