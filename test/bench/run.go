@@ -122,6 +122,9 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	}
 
 	say("(a) GET / for %s", cfg.duration)
+	if err := markSeen(ctx, filepath.Join(small, "users.db"), accounts); err != nil {
+		return nil, err
+	}
 	if rep.dashboard, err = runWrk(ctx, dir, load{name: "a", url: s.base + "/", method: "GET", requests: pages, connections: cfg.connections, duration: cfg.duration}); err != nil {
 		return nil, err
 	}
@@ -143,6 +146,9 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	rep.hashes, rep.params = hashRate(ctx, cfg.duration)
 
 	say("(e) GET / while %d clients flood POST /login, for %s", cfg.flood, cfg.duration)
+	if err := markSeen(ctx, filepath.Join(small, "users.db"), accounts); err != nil {
+		return nil, err
+	}
 	if err := measureFlood(ctx, dir, s, cfg, pages, logins, rep); err != nil {
 		return nil, err
 	}
@@ -167,6 +173,9 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		return nil, err
 	}
 	say("(h) GET / and POST /login with %d accounts, %s each", cfg.users, cfg.duration)
+	if err := markSeen(ctx, filepath.Join(big, "users.db"), spread); err != nil {
+		return nil, err
+	}
 	if rep.big.dashboard, err = runWrk(ctx, dir, load{name: "h-a", url: s.base + "/", method: "GET", requests: pages, connections: cfg.connections, duration: cfg.duration}); err != nil {
 		return nil, err
 	}
