@@ -162,6 +162,7 @@ func TestOpenFile(t *testing.T) {
 		"foreign_keys": "1",
 		"synchronous":  "2",
 		"journal_mode": "wal",
+		"cache_size":   "-16384", // KiB: a million accounts' hot pages fit
 	}
 	// Settings are per connection: check two connections held at once.
 	ctx := context.Background()
