@@ -30,7 +30,8 @@ func TestBenchmarkSmoke(t *testing.T) {
 	}
 	flaskDir := filepath.Join("..", "..", "..", "shared", "peers", "flask_seed")
 	cfg := config{
-		duration:    time.Second,
+		duration:    2 * time.Second,
+		rounds:      2, // so the alternating rounds are run and added up
 		users:       3000,
 		rotate:      100,
 		connections: 8,

@@ -17,8 +17,9 @@ import (
 // bareFiber serves page for every GET / from a Fiber app with default
 // settings and no middleware: the ceiling for an authenticated page.
 type bareFiber struct {
-	app  *fiber.App
-	base string
+	app      *fiber.App
+	base     string
+	stopOnce sync.Once
 }
 
 func startBareFiber(page []byte) (*bareFiber, error) {
@@ -35,30 +36,32 @@ func startBareFiber(page []byte) (*bareFiber, error) {
 	return &bareFiber{app: app, base: "http://" + ln.Addr().String()}, nil
 }
 
-func (b *bareFiber) stop() { _ = b.app.Shutdown() }
+func (b *bareFiber) stop() { b.stopOnce.Do(func() { _ = b.app.Shutdown() }) }
 
-// hashRate runs raw argon2id (x/crypto, the server's default parameters)
-// on as many goroutines as the server has cores for d, and returns
-// hashes per second: the ceiling for logins.
-func hashRate(ctx context.Context, d time.Duration) (float64, argon2id.Params) {
-	p := argon2id.DefaultParams()
+// hashRate runs raw argon2id (x/crypto) with p on as many goroutines as
+// the server has cores for d: the ceiling for logins. Like wrk, which
+// counts the responses that came within its duration, it counts the
+// hashes finished within d and drops the work in progress when d ends.
+func hashRate(ctx context.Context, p argon2id.Params, d time.Duration) result {
 	workers := runtime.GOMAXPROCS(0)
 	var done atomic.Int64
 	stop := time.Now().Add(d)
-	start := time.Now()
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			salt := make([]byte, 16)
-			for time.Now().Before(stop) && ctx.Err() == nil {
+			for ctx.Err() == nil {
 				_, _ = rand.Read(salt)
 				argon2.IDKey([]byte(benchPassword), salt, p.Time, p.MemoryKiB, p.Threads, 32)
+				if time.Now().After(stop) {
+					return
+				}
 				done.Add(1)
 			}
 		}()
 	}
 	wg.Wait()
-	return float64(done.Load()) / time.Since(start).Seconds(), p
+	return result{Requests: done.Load(), DurationUS: float64(d / time.Microsecond)}
 }

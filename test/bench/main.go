@@ -27,6 +27,7 @@ import (
 func main() {
 	cfg := config{progress: os.Stderr}
 	flag.DurationVar(&cfg.duration, "duration", 10*time.Second, "length of each measured load")
+	flag.IntVar(&cfg.rounds, "rounds", 10, "rounds each compared load is split into, in turns ((a) (b) (h), then (c) (d) (h))")
 	flag.IntVar(&cfg.users, "users", 1_000_000, "accounts and live sessions seeded for (h)")
 	flag.IntVar(&cfg.rotate, "rotate", 1000, "accounts whose sessions and logins each load cycles through")
 	flag.IntVar(&cfg.connections, "connections", 16, "wrk connections for the page loads")
@@ -38,8 +39,8 @@ func main() {
 	flag.StringVar(&cfg.binary, "binary", "", "measure this gatehouse binary instead of building cmd/gatehouse (for a profiling build)")
 	check := flag.Bool("check", false, "exit 1 when a target is not met")
 	flag.Parse()
-	if cfg.rotate < 1 || cfg.users < cfg.rotate || cfg.duration < time.Second || cfg.coldStarts < 1 {
-		fmt.Fprintln(os.Stderr, "bench: need -rotate >= 1, -users >= -rotate, -duration >= 1s, -cold-starts >= 1")
+	if cfg.rotate < 1 || cfg.users < cfg.rotate || cfg.duration < time.Second || cfg.coldStarts < 1 || cfg.rounds < 1 {
+		fmt.Fprintln(os.Stderr, "bench: need -rotate >= 1, -users >= -rotate, -duration >= 1s, -cold-starts >= 1, -rounds >= 1")
 		os.Exit(2)
 	}
 

@@ -23,6 +23,7 @@ import (
 // config is what one benchmark run does.
 type config struct {
 	duration     time.Duration // each measured load
+	rounds       int           // alternating rounds the compared loads are split into
 	users        int           // accounts and sessions for (h)
 	rotate       int           // accounts whose sessions/logins a load cycles through
 	connections  int           // wrk connections for page loads
@@ -93,7 +94,10 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		s.stop()
 	}
 
-	small := filepath.Join(dir, "small")
+	// Two servers: one on a database with the accounts the loads cycle
+	// through, one (h) with cfg.users accounts and sessions. Both run
+	// through the measured loads, so that (a), (b) and (h) take turns.
+	small, big := filepath.Join(dir, "small"), filepath.Join(dir, "big")
 	say("seeding %d accounts and sessions", cfg.rotate)
 	env, accounts, err := prepareDatabase(ctx, bin, small, secret, cfg.rotate)
 	if err != nil {
@@ -110,7 +114,6 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		return nil, err
 	}
 	rep.idle = mem.rss
-
 	pages, page, err := dashboardRequests(s.base, accounts)
 	if err != nil {
 		return nil, err
@@ -121,65 +124,87 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		return nil, err
 	}
 
-	say("(a) GET / for %s", cfg.duration)
-	if err := markSeen(ctx, filepath.Join(small, "users.db"), accounts); err != nil {
+	say("(h) seeding %d accounts and sessions", cfg.users)
+	bigEnv, bigAccounts, err := prepareDatabase(ctx, bin, big, secret, cfg.users)
+	if err != nil {
 		return nil, err
 	}
-	if rep.dashboard, err = runWrk(ctx, dir, load{name: "a", url: s.base + "/", method: "GET", requests: pages, connections: cfg.connections, duration: cfg.duration}); err != nil {
+	bs, err := startServer(ctx, bin, bigEnv, filepath.Join(big, "server.log"))
+	if err != nil {
 		return nil, err
 	}
-	say("(b) bare Fiber, %d-byte page, for %s", len(page), cfg.duration)
+	defer bs.stop()
+	spread := spreadOut(bigAccounts, cfg.rotate)
+	bigPages, _, err := dashboardRequests(bs.base, spread)
+	if err != nil {
+		return nil, err
+	}
+	bigLogins, err := loginRequests(bs.base, spread)
+	if err != nil {
+		return nil, err
+	}
+
 	bare, err := startBareFiber(page)
 	if err != nil {
 		return nil, err
 	}
-	rep.bare, err = runWrk(ctx, dir, load{name: "b", url: bare.base + "/", method: "GET", requests: pages, connections: cfg.connections, duration: cfg.duration})
-	bare.stop()
+	defer bare.stop()
+	n, each := splitRounds(cfg.duration, cfg.rounds)
+	settle := func() error { // logins queued when wrk hung up must not run into the next turn
+		if err := waitIdle(ctx, s.cmd.Process.Pid); err != nil {
+			return err
+		}
+		return waitIdle(ctx, bs.cmd.Process.Pid)
+	}
+	wrkTurn := func(name, url, method string, reqs []request, conns int, timeout time.Duration) turn {
+		return turn{name, func(d time.Duration) (result, error) {
+			return runWrk(ctx, dir, load{name: name, url: url, method: method, requests: reqs, connections: conns, duration: d, timeout: timeout})
+		}}
+	}
+
+	say("(a) GET /, (b) bare Fiber (%d-byte page) and (h) GET / on %d accounts: %d rounds of %s in turns", len(page), cfg.users, n, each)
+	if err := markSeen(ctx, filepath.Join(small, "users.db"), accounts); err != nil {
+		return nil, err
+	}
+	if err := markSeen(ctx, filepath.Join(big, "users.db"), spread); err != nil {
+		return nil, err
+	}
+	got, err := takeTurns(n, each, settle, say, []turn{
+		wrkTurn("a", s.base+"/", "GET", pages, cfg.connections, 0),
+		wrkTurn("b", bare.base+"/", "GET", pages, cfg.connections, 0),
+		wrkTurn("h-a", bs.base+"/", "GET", bigPages, cfg.connections, 0),
+	})
 	if err != nil {
 		return nil, err
 	}
-	say("(c) POST /login for %s", cfg.duration)
-	if rep.login, err = runWrk(ctx, dir, load{name: "c", url: s.base + "/login", method: "POST", requests: logins, connections: cfg.loginConns, duration: cfg.duration, timeout: 30 * time.Second}); err != nil {
+	rep.dashboard, rep.bare, rep.big.dashboard = got[0], got[1], got[2]
+	bare.stop()
+
+	say("(c) POST /login, (d) raw argon2id and (h) POST /login: %d rounds of %s in turns", n, each)
+	rep.params = argon2id.DefaultParams()
+	got, err = takeTurns(n, each, settle, say, []turn{
+		wrkTurn("c", s.base+"/login", "POST", logins, cfg.loginConns, 30*time.Second),
+		{"d", func(d time.Duration) (result, error) { return hashRate(ctx, rep.params, d), ctx.Err() }},
+		wrkTurn("h-c", bs.base+"/login", "POST", bigLogins, cfg.loginConns, 30*time.Second),
+	})
+	if err != nil {
 		return nil, err
 	}
-	say("(d) raw argon2id for %s", cfg.duration)
-	rep.hashes, rep.params = hashRate(ctx, cfg.duration)
+	rep.login, rep.big.login = got[0], got[2]
+	rep.hashes = got[1].Rate()
+	if err := settle(); err != nil {
+		return nil, err
+	}
+	bs.stop()
 
 	say("(e) GET / while %d clients flood POST /login, for %s", cfg.flood, cfg.duration)
+	if err := waitIdle(ctx, s.cmd.Process.Pid); err != nil {
+		return nil, err
+	}
 	if err := markSeen(ctx, filepath.Join(small, "users.db"), accounts); err != nil {
 		return nil, err
 	}
 	if err := measureFlood(ctx, dir, s, cfg, pages, logins, rep); err != nil {
-		return nil, err
-	}
-	s.stop()
-
-	big := filepath.Join(dir, "big")
-	say("(h) seeding %d accounts and sessions", cfg.users)
-	env, accounts, err = prepareDatabase(ctx, bin, big, secret, cfg.users)
-	if err != nil {
-		return nil, err
-	}
-	s, err = startServer(ctx, bin, env, filepath.Join(big, "server.log"))
-	if err != nil {
-		return nil, err
-	}
-	defer s.stop()
-	spread := spreadOut(accounts, cfg.rotate)
-	if pages, _, err = dashboardRequests(s.base, spread); err != nil {
-		return nil, err
-	}
-	if logins, err = loginRequests(s.base, spread); err != nil {
-		return nil, err
-	}
-	say("(h) GET / and POST /login with %d accounts, %s each", cfg.users, cfg.duration)
-	if err := markSeen(ctx, filepath.Join(big, "users.db"), spread); err != nil {
-		return nil, err
-	}
-	if rep.big.dashboard, err = runWrk(ctx, dir, load{name: "h-a", url: s.base + "/", method: "GET", requests: pages, connections: cfg.connections, duration: cfg.duration}); err != nil {
-		return nil, err
-	}
-	if rep.big.login, err = runWrk(ctx, dir, load{name: "h-c", url: s.base + "/login", method: "POST", requests: logins, connections: cfg.loginConns, duration: cfg.duration, timeout: 30 * time.Second}); err != nil {
 		return nil, err
 	}
 	s.stop()

@@ -64,8 +64,10 @@ func (r *report) print(w io.Writer) {
 	c := r.cfg
 	fmt.Fprintf(w, "gatehouse benchmark, %s\n", r.started.Format("2006-01-02 15:04 MST"))
 	fmt.Fprintf(w, "machine: %s, %d cores (GOMAXPROCS %d), %s %s/%s, %s\n", cpuModel(), runtime.NumCPU(), runtime.GOMAXPROCS(0), runtime.Version(), runtime.GOOS, runtime.GOARCH, wrkVersion())
-	fmt.Fprintf(w, "loads: %s each, wrk 1 thread, %d connections for pages, %d for logins, %d sessions/accounts cycled\n\n",
+	n, each := splitRounds(c.duration, c.rounds)
+	fmt.Fprintf(w, "loads: %s each, wrk 1 thread, %d connections for pages, %d for logins, %d sessions/accounts cycled\n",
 		c.duration, c.connections, c.loginConns, c.rotate)
+	fmt.Fprintf(w, "(a) (b) (h) and (c) (d) (h) in turns, %d rounds of %s each (rates over all rounds, p50/p99 the rounds' medians)\n\n", n, each)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "row\tmeasure\trate\tp50\tp99\tresponses")
 	row := func(id, what string, res result) {
