@@ -1,7 +1,8 @@
 // Package hotpath times the database work of an authenticated request,
 // which every page and API call pays: resolving the session token to its
 // session and account, and reading the previous login that the dashboard
-// and GET /api/v1/me show. It runs on a SQLite file opened as production
+// and GET /api/v1/me show; and a login's own work, everything but the
+// password hash. It runs on a SQLite file opened as production
 // opens it (infrastructure/database) and filled with a few thousand
 // accounts and sessions, so a comparison before and after a change means
 // something:
