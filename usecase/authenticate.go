@@ -142,7 +142,9 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 	if err := a.throttle.LoginSucceeded(ctx, account, network); err != nil {
 		a.log.WarnContext(ctx, "usecase: reset login failures", "user_id", u.ID, "err", err)
 	}
-	token, s, err := a.sessions.Start(ctx, u.ID, in.Remember, in.Client, a.lastLogin(ctx, u.ID))
+	// The session and the event that records the login are one commit.
+	success := a.events.event(domain.EventLoginSuccess, u.ID, 0, in.Client, "")
+	token, s, err := a.sessions.Start(ctx, u.ID, in.Remember, in.Client, a.lastLogin(ctx, u.ID), success)
 	if err != nil {
 		return LoginResult{}, fmt.Errorf("login %q: %w", u.Username, err)
 	}
@@ -151,7 +153,6 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 			a.log.WarnContext(ctx, "usecase: revoke previous session at login", "user_id", u.ID, "err", err)
 		}
 	}
-	a.events.record(ctx, domain.EventLoginSuccess, u.ID, 0, in.Client, "")
 	return LoginResult{User: u, Session: s, Token: token}, nil
 }
 

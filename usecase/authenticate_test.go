@@ -3,6 +3,7 @@ package usecase_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -24,6 +25,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 	hasher := &fakeHasher{version: "v1"}
 	throttles := newFakeThrottleStore()
 	events := &fakeEvents{}
+	f.sessions.events = events // a login's session and its event are stored together
 	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(throttles, f.clock, testThrottlePolicy), events, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
@@ -148,4 +150,41 @@ func TestLoginRefusedAtOnceWhenHashingIsSaturated(t *testing.T) {
 			t.Errorf("Login(%q) while saturated ran %d verifications and made %d sessions, want none", name, f.hasher.verifies, f.sessions.count())
 		}
 	}
+}
+
+// A successful login's session and its login_success event are one
+// store call (one commit), not a session and then an event; and a session
+// that cannot be stored leaves no success event behind.
+func TestLoginStoresItsEventWithTheSession(t *testing.T) {
+	f := newAuthFixture(t)
+	ctx := context.Background()
+	if _, err := f.auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "correct horse battery"}); err != nil {
+		t.Fatalf("Login() error = %v", err)
+	}
+	if want := [][]domain.EventKind{{domain.EventLoginSuccess}}; !slices.EqualFunc(f.sessions.created, want, slices.Equal) {
+		t.Errorf("sessions created with events %v, want %v", f.sessions.created, want)
+	}
+	if n := countKind(f.events, domain.EventLoginSuccess); n != 1 {
+		t.Errorf("%d login_success events, want 1", n)
+	}
+
+	f.sessions.err = errors.New("disk I/O error")
+	if _, err := f.auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "correct horse battery"}); err == nil {
+		t.Fatal("Login() with a failing session store: error = nil")
+	}
+	if n := countKind(f.events, domain.EventLoginSuccess); n != 1 {
+		t.Errorf("%d login_success events after a login whose session failed, want still 1", n)
+	}
+}
+
+func countKind(e *fakeEvents, kind domain.EventKind) int {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	n := 0
+	for _, ev := range e.events {
+		if ev.Kind == kind {
+			n++
+		}
+	}
+	return n
 }

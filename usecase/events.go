@@ -50,7 +50,16 @@ type recorder struct {
 }
 
 func (r recorder) record(ctx context.Context, kind domain.EventKind, user, actor domain.UserID, c Client, detail string) {
-	e := domain.SecurityEvent{
+	e := r.event(kind, user, actor, c, detail)
+	if err := r.log.Record(ctx, e); err != nil {
+		r.logger.WarnContext(ctx, "usecase: record security event", "kind", kind, "user_id", user, "err", err)
+	}
+}
+
+// event is the security event record would store, timed now, for a caller
+// that stores it itself (with the session a login starts).
+func (r recorder) event(kind domain.EventKind, user, actor domain.UserID, c Client, detail string) domain.SecurityEvent {
+	return domain.SecurityEvent{
 		Kind:      kind,
 		UserID:    user,
 		ActorID:   actor,
@@ -58,8 +67,5 @@ func (r recorder) record(ctx context.Context, kind domain.EventKind, user, actor
 		UserAgent: c.userAgent(),
 		Detail:    detail,
 		At:        r.clock.Now().UTC(),
-	}
-	if err := r.log.Record(ctx, e); err != nil {
-		r.logger.WarnContext(ctx, "usecase: record security event", "kind", kind, "user_id", user, "err", err)
 	}
 }

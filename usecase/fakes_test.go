@@ -145,6 +145,8 @@ func (s *fakeUsers) UpdatePasswordHash(_ context.Context, id domain.UserID, hash
 type fakeSessions struct {
 	mu       sync.Mutex
 	users    *fakeUsers
+	events   *fakeEvents          // where Create stores the events given with a session
+	created  [][]domain.EventKind // the kinds of the events given to each Create
 	rows     map[domain.SessionID]domain.Session
 	nextID   domain.SessionID
 	touches  int
@@ -156,12 +158,23 @@ func newFakeSessions(users *fakeUsers) *fakeSessions {
 	return &fakeSessions{users: users, rows: map[domain.SessionID]domain.Session{}}
 }
 
-func (s *fakeSessions) Create(_ context.Context, sess domain.Session) (domain.Session, error) {
+func (s *fakeSessions) Create(ctx context.Context, sess domain.Session, events ...domain.SecurityEvent) (domain.Session, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.err != nil {
 		return domain.Session{}, s.err
 	}
+	if len(events) > 0 && s.events == nil {
+		return domain.Session{}, errors.New("fakeSessions: events given, but no event log to keep them")
+	}
+	var kinds []domain.EventKind
+	for _, e := range events {
+		if err := s.events.Record(ctx, e); err != nil {
+			return domain.Session{}, err
+		}
+		kinds = append(kinds, e.Kind)
+	}
+	s.created = append(s.created, kinds)
 	s.nextID++
 	sess.ID = s.nextID
 	s.rows[sess.ID] = sess

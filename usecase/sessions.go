@@ -13,7 +13,12 @@ import (
 // SessionStore keeps server-side sessions; tokens are stored only as hashes.
 // ByTokenHash returns domain.ErrNotFound for an unknown hash.
 type SessionStore interface {
-	Create(ctx context.Context, s domain.Session) (domain.Session, error)
+	// Create stores s and returns it with its ID. The events, if any, are
+	// stored in the same transaction: both or neither. A login's session
+	// and the event that records it then cost one durable commit, not
+	// two (with SQLite, a commit holds the database's one write lock for
+	// an fsync, and logins queue behind it).
+	Create(ctx context.Context, s domain.Session, events ...domain.SecurityEvent) (domain.Session, error)
 	ByTokenHash(ctx context.Context, h domain.TokenHash) (domain.Session, error)
 	// ByTokenHashWithUser returns the session whose token hashes to h and
 	// the account it belongs to, read together in one round trip, or
@@ -79,7 +84,8 @@ func (m *SessionManager) Policy() SessionPolicy { return m.policy }
 // lasts RememberFor; any other ends after IdleTimeout without activity or
 // AbsoluteTimeout after its start. The session keeps previous, the
 // account's login before the one that starts it, for its whole life.
-func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persistent bool, c Client, previous domain.PreviousLogin) (domain.Token, domain.Session, error) {
+// The events are stored with the session, in one transaction.
+func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persistent bool, c Client, previous domain.PreviousLogin, events ...domain.SecurityEvent) (domain.Token, domain.Session, error) {
 	token, err := m.tokens.NewToken()
 	if err != nil {
 		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user, err)
@@ -101,7 +107,7 @@ func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persiste
 		s.AbsoluteExpiresAt = now.Add(m.policy.AbsoluteTimeout)
 	}
 	s.ExpiresAt = m.nextExpiry(s, now)
-	s, err = m.sessions.Create(ctx, s)
+	s, err = m.sessions.Create(ctx, s, events...)
 	if err != nil {
 		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user, err)
 	}

@@ -55,6 +55,15 @@ func NewEventStore(db *bun.DB) *EventStore {
 // Record stores e under a new ID, with At at millisecond precision; e.ID
 // is ignored, and the new ID is not reported back.
 func (s *EventStore) Record(ctx context.Context, e domain.SecurityEvent) error {
+	if err := recordEvent(ctx, s.db, e); err != nil {
+		return fmt.Errorf("sqlstore: record %s event of user %d: %w", e.Kind, e.UserID, translate(err))
+	}
+	return nil
+}
+
+// recordEvent inserts e on db (the database or a transaction); its error
+// is the driver's.
+func recordEvent(ctx context.Context, db bun.IDB, e domain.SecurityEvent) error {
 	row := securityEventRow{
 		Kind:      string(e.Kind),
 		UserID:    int64(e.UserID),
@@ -64,10 +73,8 @@ func (s *EventStore) Record(ctx context.Context, e domain.SecurityEvent) error {
 		Detail:    e.Detail,
 		At:        toMillis(e.At),
 	}
-	if _, err := s.db.NewInsert().Model(&row).Returning("NULL").Exec(ctx); err != nil {
-		return fmt.Errorf("sqlstore: record %s event of user %d: %w", e.Kind, e.UserID, translate(err))
-	}
-	return nil
+	_, err := db.NewInsert().Model(&row).Returning("NULL").Exec(ctx)
+	return err
 }
 
 // ListByUser returns the events about user, newest first (by time, then

@@ -106,11 +106,33 @@ func NewSessionStore(db *bun.DB) *SessionStore {
 
 // Create stores s under a new ID and returns it as stored, with times at
 // millisecond precision in UTC. s.ID is ignored. It returns an error
-// wrapping domain.ErrNotFound when s.UserID names no account.
-func (s *SessionStore) Create(ctx context.Context, sess domain.Session) (domain.Session, error) {
+// wrapping domain.ErrNotFound when s.UserID names no account. The events
+// are inserted with the session in one transaction, so that both or
+// neither are stored.
+func (s *SessionStore) Create(ctx context.Context, sess domain.Session, events ...domain.SecurityEvent) (domain.Session, error) {
 	row := newSessionRow(sess)
 	row.ID = 0
-	if _, err := s.db.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
+	insert := func(ctx context.Context, db bun.IDB) error {
+		_, err := db.NewInsert().Model(&row).Returning("id").Exec(ctx)
+		return err
+	}
+	var err error
+	if len(events) == 0 {
+		err = insert(ctx, s.db)
+	} else {
+		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+			if err := insert(ctx, tx); err != nil {
+				return err
+			}
+			for _, e := range events {
+				if err := recordEvent(ctx, tx, e); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	if err != nil {
 		if isForeignKeyViolation(err) {
 			err = domain.ErrNotFound
 		}

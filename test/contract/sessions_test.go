@@ -220,6 +220,48 @@ func TestSessionStoreCreateRejects(t *testing.T) {
 	})
 }
 
+// A login's session and the event that records it are stored together
+// or not at all.
+func TestSessionStoreCreateWithEvents(t *testing.T) {
+	forEachStore(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := b.newDB(t)
+		alice := createUser(t, sqlstore.NewUserStore(db), "alice")
+		sessions, events := sqlstore.NewSessionStore(db), sqlstore.NewEventStore(db)
+		login := domain.SecurityEvent{Kind: domain.EventLoginSuccess, UserID: alice.ID, IP: "192.0.2.7", UserAgent: "Mozilla/5.0", At: t0}
+
+		s, err := sessions.Create(ctx, session(alice.ID, 1, t0.Add(time.Hour)), login)
+		if err != nil {
+			t.Fatalf("Create(session, login event) error = %v", err)
+		}
+		if got, err := sessions.ByTokenHash(ctx, hashOf(1)); err != nil || got.ID != s.ID {
+			t.Errorf("ByTokenHash() = %d, %v; want the session just created, %d", got.ID, err, s.ID)
+		}
+		list, err := events.ListByUser(ctx, alice.ID, nil, 10)
+		if err != nil || len(list) != 1 || list[0].Kind != domain.EventLoginSuccess || list[0].IP != "192.0.2.7" || !list[0].At.Equal(t0.Truncate(time.Millisecond)) {
+			t.Fatalf("events after Create = %+v, %v; want the one login event", list, err)
+		}
+
+		// A session that cannot be stored (its token hash is taken) takes
+		// its event down with it.
+		if _, err := sessions.Create(ctx, session(alice.ID, 1, t0.Add(time.Hour)), login); err == nil {
+			t.Fatal("Create(session with a stored token hash, event) error = nil, want an error")
+		}
+		// And an unknown account's too (a foreign key, checked at the insert).
+		ghost := login
+		ghost.UserID = alice.ID + 1
+		if _, err := sessions.Create(ctx, session(alice.ID+1, 2, t0.Add(time.Hour)), ghost); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("Create(session for unknown user, event) error = %v, want %v", err, domain.ErrNotFound)
+		}
+		if list, err := events.ListByUser(ctx, alice.ID, nil, 10); err != nil || len(list) != 1 {
+			t.Errorf("alice's events after the failed Create = %d, %v; want still 1", len(list), err)
+		}
+		if list, err := events.ListByUser(ctx, alice.ID+1, nil, 10); err != nil || len(list) != 0 {
+			t.Errorf("the unknown user's events = %d, %v; want none", len(list), err)
+		}
+	})
+}
+
 func TestSessionStoreTouch(t *testing.T) {
 	forEachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
