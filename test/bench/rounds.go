@@ -94,16 +94,8 @@ func merge(rounds []result) result {
 		p50 = append(p50, r.P50US)
 		p99 = append(p99, r.P99US)
 	}
-	m.P50US, m.P99US = medianOf(p50), medianOf(p99)
+	m.P50US, m.P99US = median(p50), median(p99)
 	return m
-}
-
-func medianOf(xs []float64) float64 {
-	if len(xs) == 0 {
-		return 0
-	}
-	slices.Sort(xs)
-	return xs[len(xs)/2]
 }
 
 // waitIdle returns once process pid has used no CPU for a tenth of a

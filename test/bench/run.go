@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -400,11 +401,13 @@ func randomHex(n int) string {
 	return hex.EncodeToString(b)
 }
 
-// median of ds (which it sorts).
-func median(ds []time.Duration) time.Duration {
-	if len(ds) == 0 {
-		return 0
+// median of xs (which it sorts), the upper one of an even count; zero for
+// none.
+func median[T cmp.Ordered](xs []T) T {
+	var zero T
+	if len(xs) == 0 {
+		return zero
 	}
-	slices.Sort(ds)
-	return ds[len(ds)/2]
+	slices.Sort(xs)
+	return xs[len(xs)/2]
 }

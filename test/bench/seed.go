@@ -37,12 +37,11 @@ func benchToken(i int) string {
 // argon2id hash, taken from an account the CLI created, so logins cost
 // exactly what a real login costs. It returns the accounts.
 func seedGatehouse(ctx context.Context, path, templateUser string, n int) ([]account, error) {
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	db, err := openFile(path)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
 	if _, err := db.ExecContext(ctx, "PRAGMA synchronous = OFF"); err != nil {
 		return nil, err
 	}
@@ -113,12 +112,11 @@ func seedGatehouse(ctx context.Context, path, templateUser string, n int) ([]acc
 // Marking the sessions a load uses just before it measures both databases
 // alike: no touches during a load of less than a minute.
 func markSeen(ctx context.Context, path string, accounts []account) error {
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	db, err := openFile(path)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	db.SetMaxOpenConns(1)
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -190,7 +188,7 @@ func extraSessionColumns(ctx context.Context, db *sql.DB) (sessionExtras, error)
 // seedFlask adds n accounts to the seed app's database, the way it
 // stores them (plain text: the seed's own flaw, kept for comparison).
 func seedFlask(ctx context.Context, path string, n int) error {
-	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	db, err := openFile(path)
 	if err != nil {
 		return err
 	}
@@ -214,4 +212,16 @@ func seedFlask(ctx context.Context, path string, n int) error {
 		}
 	}
 	return tx.Commit()
+}
+
+// openFile opens the SQLite file at path for the benchmark's own writes
+// while a server may have it open: one connection (each helper runs one
+// transaction), waiting up to 10 s for the server's write lock.
+func openFile(path string) (*sql.DB, error) {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return nil, err
+	}
+	db.SetMaxOpenConns(1)
+	return db, nil
 }

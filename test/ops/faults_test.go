@@ -1,7 +1,6 @@
 package ops
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -16,8 +15,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/gatehouse/gatehouse/infrastructure/database"
 )
 
 // TestDatabaseLockedByAnotherProcess holds SQLite's write lock from a
@@ -31,20 +28,7 @@ func TestDatabaseLockedByAnotherProcess(t *testing.T) {
 	p := start(t, path, cheapHashing...)
 	client := &http.Client{Timeout: 30 * time.Second}
 
-	other, err := database.Open("sqlite:" + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	ctx := context.Background()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
-		t.Fatalf("BEGIN EXCLUSIVE: %v", err)
-	}
+	unlock := lockDatabase(t, path)
 
 	res := siteSignup(t, p, "lockeduser")
 	checkUnavailable(t, "site signup while locked", res.status, res.header, res.body)
@@ -59,9 +43,7 @@ func TestDatabaseLockedByAnotherProcess(t *testing.T) {
 		t.Errorf("GET /readyz while locked = %v %v, want 503 with Retry-After", r.StatusCode, err)
 	}
 
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	unlock()
 	waitReady(t, p)
 	if st, body, _ := call(client, http.MethodPost, p.base+"/api/v1/users", "", map[string]any{"username": "lockedapi", "password": "correct horse battery staple"}); st != http.StatusCreated {
 		t.Errorf("API signup after the lock is gone = %d %s, want 201", st, body)

@@ -2,6 +2,7 @@ package ops
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -16,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse/gatehouse/infrastructure/database"
 	"github.com/gatehouse/gatehouse/test/testserver"
 )
 
@@ -224,4 +226,31 @@ func baseEnv() []string {
 		env = append(env, kv)
 	}
 	return env
+}
+
+// lockDatabase takes the SQLite file at path's lock from this process, as
+// another program holding it would: BEGIN EXCLUSIVE on a connection of its
+// own. The returned unlock rolls back; the connection closes with t.
+func lockDatabase(t *testing.T, path string) (unlock func()) {
+	t.Helper()
+	other, err := database.Open("sqlite:" + path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+	ctx := context.Background()
+	conn, err := other.Conn(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
+		t.Fatalf("BEGIN EXCLUSIVE: %v", err)
+	}
+	return func() {
+		t.Helper()
+		if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
+			t.Fatalf("ROLLBACK: %v", err)
+		}
+	}
 }

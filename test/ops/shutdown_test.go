@@ -1,7 +1,6 @@
 package ops
 
 import (
-	"context"
 	"errors"
 	"net"
 	"net/http"
@@ -12,8 +11,6 @@ import (
 	"syscall"
 	"testing"
 	"time"
-
-	"github.com/gatehouse/gatehouse/infrastructure/database"
 )
 
 // TestGracefulShutdown sends SIGTERM while a slow login (argon2id with
@@ -103,20 +100,7 @@ func TestSignalDuringStartStopsCleanly(t *testing.T) {
 	if out, err := migrate.CombinedOutput(); err != nil {
 		t.Fatalf("gatehouse migrate: %v\n%s", err, out)
 	}
-	other, err := database.Open("sqlite:" + path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer other.Close()
-	ctx := context.Background()
-	conn, err := other.Conn(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close()
-	if _, err := conn.ExecContext(ctx, "BEGIN EXCLUSIVE"); err != nil {
-		t.Fatalf("BEGIN EXCLUSIVE: %v", err)
-	}
+	unlock := lockDatabase(t, path)
 
 	p := launch(t, path, cheapHashing...)
 	// The graph is built in a few milliseconds with cheap hashing; the
@@ -127,9 +111,7 @@ func TestSignalDuringStartStopsCleanly(t *testing.T) {
 	}
 	p.signal(syscall.SIGTERM)
 	time.Sleep(100 * time.Millisecond)
-	if _, err := conn.ExecContext(ctx, "ROLLBACK"); err != nil {
-		t.Fatal(err)
-	}
+	unlock()
 	if err := p.wait(30 * time.Second); err != nil {
 		t.Fatalf("exit after SIGTERM during the start: %v, want status 0\n%s", err, p.stderr.String())
 	}
