@@ -13,7 +13,7 @@ import (
 // FuzzNewUsername checks the invariants of every accepted name: 3 to 32
 // allowed characters, already normalized (a second pass changes nothing),
 // and a canonical form that is stable too. Rejections are always a
-// ValidationError on the username field, never a panic.
+// *InvalidError with a message, never a panic.
 func FuzzNewUsername(f *testing.F) {
 	for _, s := range []string{"alice", " Bob ", "Ｊｏｈｎ", "Straße", "a", "x\x00y", "ǅemal", "İstanbul", "\xff", "ﬀﬀﬀ"} {
 		f.Add(s)
@@ -21,9 +21,9 @@ func FuzzNewUsername(f *testing.F) {
 	f.Fuzz(func(t *testing.T, raw string) {
 		u, err := domain.NewUsername(raw)
 		if err != nil {
-			var ve *domain.ValidationError
-			if !errors.As(err, &ve) || ve.Fields[domain.FieldUsername] == "" {
-				t.Fatalf("NewUsername(%q) error = %v, want a username ValidationError", raw, err)
+			var invalid *domain.InvalidError
+			if !errors.As(err, &invalid) || invalid.Message == "" {
+				t.Fatalf("NewUsername(%q) error = %v, want an *InvalidError with a message", raw, err)
 			}
 			return
 		}
@@ -62,9 +62,9 @@ func FuzzNewPassword(f *testing.F) {
 		}
 		p, err := domain.NewPassword(raw, name)
 		if err != nil {
-			var ve *domain.ValidationError
-			if !errors.As(err, &ve) || ve.Fields[domain.FieldPassword] == "" {
-				t.Fatalf("NewPassword(%q) error = %v, want a password ValidationError", raw, err)
+			var invalid *domain.InvalidError
+			if !errors.As(err, &invalid) || invalid.Message == "" {
+				t.Fatalf("NewPassword(%q) error = %v, want an *InvalidError with a message", raw, err)
 			}
 			return
 		}

@@ -34,21 +34,21 @@ func NormalizePassword(raw string) Password {
 // containing the username. No composition rules (NIST SP 800-63B).
 func NewPassword(raw string, owner Username) (Password, error) {
 	if !utf8.ValidString(raw) {
-		return Password{}, invalid(FieldPassword, "Password must be valid text.")
+		return Password{}, invalid("Password must be valid text.")
 	}
 	p := NormalizePassword(raw)
 	n := utf8.RuneCountInString(p.secret)
 	switch {
 	case n == 0:
-		return Password{}, invalid(FieldPassword, "Please choose a password.")
+		return Password{}, invalid("Please choose a password.")
 	case n < PasswordMinLen:
-		return Password{}, invalid(FieldPassword, "Password must be at least 12 characters long.")
+		return Password{}, invalid("Password must be at least 12 characters long.")
 	case n > PasswordMaxLen:
-		return Password{}, invalid(FieldPassword, "Password must be at most 128 characters long.")
+		return Password{}, invalid("Password must be at most 128 characters long.")
 	case oneRepeatedRune(p.secret):
-		return Password{}, invalid(FieldPassword, "Password must not be one character repeated.")
+		return Password{}, invalid("Password must not be one character repeated.")
 	case !owner.IsZero() && strings.Contains(canonicalUsername(p.secret), owner.Canonical()):
-		return Password{}, invalid(FieldPassword, "Password must not contain your username.")
+		return Password{}, invalid("Password must not contain your username.")
 	}
 	return p, nil
 }

@@ -42,8 +42,8 @@ func TestNewPassword(t *testing.T) {
 			}
 			continue
 		}
-		var ve *domain.ValidationError
-		if !errors.As(err, &ve) || !strings.Contains(ve.Fields[domain.FieldPassword], tt.wantErr) {
+		var invalid *domain.InvalidError
+		if !errors.As(err, &invalid) || !strings.Contains(invalid.Message, tt.wantErr) {
 			t.Errorf("NewPassword(%q) error = %v, want a password message containing %q", tt.raw, err, tt.wantErr)
 		}
 	}
@@ -60,22 +60,5 @@ func TestPasswordNeverPrints(t *testing.T) {
 	}
 	if p.Reveal() != "hunter2hunter2" {
 		t.Errorf("Reveal() = %q, want the plaintext", p.Reveal())
-	}
-}
-
-func TestMergeValidation(t *testing.T) {
-	a := &domain.ValidationError{Fields: map[string]string{"username": "u"}}
-	b := &domain.ValidationError{Fields: map[string]string{"password": "p"}}
-	err := domain.MergeValidation(nil, a, b)
-	var ve *domain.ValidationError
-	if !errors.As(err, &ve) || ve.Fields["username"] != "u" || ve.Fields["password"] != "p" {
-		t.Errorf("MergeValidation(a, b) = %v, want both fields", err)
-	}
-	if err := domain.MergeValidation(nil, nil); err != nil {
-		t.Errorf("MergeValidation(nil, nil) = %v, want nil", err)
-	}
-	other := errors.New("boom")
-	if err := domain.MergeValidation(a, other); err != other {
-		t.Errorf("MergeValidation(a, other) = %v, want the non-validation error", err)
 	}
 }

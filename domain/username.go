@@ -27,19 +27,19 @@ type Username struct {
 // name as typed for display and a case-folded form for uniqueness.
 func NewUsername(raw string) (Username, error) {
 	if !utf8.ValidString(raw) {
-		return Username{}, invalid(FieldUsername, "Username must be valid text.")
+		return Username{}, invalid("Username must be valid text.")
 	}
 	name := strings.TrimSpace(norm.NFKC.String(raw))
 	if name == "" {
-		return Username{}, invalid(FieldUsername, "Please choose a username.")
+		return Username{}, invalid("Please choose a username.")
 	}
 	n := utf8.RuneCountInString(name)
 	if n < UsernameMinLen || n > UsernameMaxLen {
-		return Username{}, invalid(FieldUsername, "Username must be 3 to 32 characters long.")
+		return Username{}, invalid("Username must be 3 to 32 characters long.")
 	}
 	for _, r := range name {
 		if !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '.' && r != '_' && r != '-' {
-			return Username{}, invalid(FieldUsername, "Username may contain only letters, digits, '.', '_' and '-'.")
+			return Username{}, invalid("Username may contain only letters, digits, '.', '_' and '-'.")
 		}
 	}
 	return Username{display: name, canonical: canonicalUsername(name)}, nil

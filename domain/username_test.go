@@ -38,9 +38,9 @@ func TestNewUsername(t *testing.T) {
 	for _, tt := range tests {
 		got, err := domain.NewUsername(tt.raw)
 		if tt.wantErr {
-			var ve *domain.ValidationError
-			if !errors.As(err, &ve) || ve.Fields[domain.FieldUsername] == "" {
-				t.Errorf("NewUsername(%q) error = %v, want a ValidationError on %q", tt.raw, err, domain.FieldUsername)
+			var invalid *domain.InvalidError
+			if !errors.As(err, &invalid) || invalid.Message == "" {
+				t.Errorf("NewUsername(%q) error = %v, want an *InvalidError with a message", tt.raw, err)
 			}
 			continue
 		}

@@ -25,7 +25,7 @@ import (
 const v1 = "/api/v1"
 
 // openAPIPath is the API's description, in the repository.
-const openAPIPath = "../adapter/api/openapi.json"
+const openAPIPath = "../adapter/httpx/api/openapi.json"
 
 // apiSpec is openapi.json loaded once for the whole suite: the validator
 // of every exchange, and the Error schema for answers to paths the

@@ -12,7 +12,7 @@ import (
 )
 
 // TestAPIServesItsDescription fetches /api/v1/openapi.json: the very
-// bytes of adapter/api/openapi.json, and a valid OpenAPI 3.1 document by
+// bytes of adapter/httpx/api/openapi.json, and a valid OpenAPI 3.1 document by
 // the specification's own schema.
 func TestAPIServesItsDescription(t *testing.T) {
 	srv := startServer(t)

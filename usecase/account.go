@@ -37,12 +37,12 @@ const wrongCurrentPassword = "Your current password is not correct."
 // the policy. Every other session ends, and the current one is replaced by
 // a new session with a new token, which it returns.
 func (a *Account) ChangePassword(ctx context.Context, p Principal, current, next string, c Client) (domain.Token, domain.Session, error) {
-	if err := a.reauthenticate(ctx, p.User, current, domain.FieldCurrentPassword); err != nil {
+	if err := a.reauthenticate(ctx, p.User, current, InputCurrentPassword); err != nil {
 		return "", domain.Session{}, err
 	}
-	pw, err := a.passwords.Check(next, p.User.Username, domain.FieldNewPassword)
+	pw, err := a.passwords.Check(next, p.User.Username)
 	if err != nil {
-		return "", domain.Session{}, err
+		return "", domain.Session{}, asInput(InputNewPassword, err)
 	}
 	hash, err := a.passwords.Hash(ctx, pw)
 	if err != nil {
@@ -115,7 +115,7 @@ func (a *Account) Logout(ctx context.Context, p Principal, c Client) error {
 // password; the name becomes free. The only admin cannot delete itself
 // (domain.ErrLastAdmin).
 func (a *Account) Delete(ctx context.Context, p Principal, password string, c Client) error {
-	if err := a.reauthenticate(ctx, p.User, password, domain.FieldPassword); err != nil {
+	if err := a.reauthenticate(ctx, p.User, password, InputPassword); err != nil {
 		return err
 	}
 	if err := a.accounts.Delete(ctx, p.User.ID); err != nil {
@@ -154,18 +154,18 @@ func (a *Account) PreviousLogin(ctx context.Context, p Principal) (previous doma
 	return domain.PreviousLogin{Known: true, At: list[1].At, IP: list[1].IP}, true, nil
 }
 
-// reauthenticate checks password against u's, reporting a mismatch as a
-// validation error on field.
-func (a *Account) reauthenticate(ctx context.Context, u domain.User, password, field string) error {
+// reauthenticate checks password against u's, reporting a mismatch as an
+// invalid in.
+func (a *Account) reauthenticate(ctx context.Context, u domain.User, password string, in Input) error {
 	if password == "" {
-		return domain.NewValidationError(field, "Please enter your current password.")
+		return invalidInput(in, "Please enter your current password.")
 	}
 	match, err := a.passwords.Verify(ctx, domain.NormalizePassword(password), u.PasswordHash)
 	if err != nil {
 		return fmt.Errorf("check password of user %d: %w", u.ID, err)
 	}
 	if !match {
-		return domain.NewValidationError(field, wrongCurrentPassword)
+		return invalidInput(in, wrongCurrentPassword)
 	}
 	return nil
 }

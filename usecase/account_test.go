@@ -44,19 +44,19 @@ func TestChangePassword(t *testing.T) {
 
 	tests := []struct {
 		current, next string
-		wantField     string
+		wantInput     usecase.Input
 	}{
-		{"wrong password!", "a brand new passphrase", domain.FieldCurrentPassword},
-		{"", "a brand new passphrase", domain.FieldCurrentPassword},
-		{"correct horse battery", "short", domain.FieldNewPassword},
-		{"correct horse battery", "password1234", domain.FieldNewPassword},
-		{"correct horse battery", "alice-in-wonderland", domain.FieldNewPassword},
+		{"wrong password!", "a brand new passphrase", usecase.InputCurrentPassword},
+		{"", "a brand new passphrase", usecase.InputCurrentPassword},
+		{"correct horse battery", "short", usecase.InputNewPassword},
+		{"correct horse battery", "password1234", usecase.InputNewPassword},
+		{"correct horse battery", "alice-in-wonderland", usecase.InputNewPassword},
 	}
 	for _, tt := range tests {
 		_, _, err := f.account.ChangePassword(ctx, p, tt.current, tt.next, home)
-		var ve *domain.ValidationError
-		if !errors.As(err, &ve) || ve.Fields[tt.wantField] == "" {
-			t.Errorf("ChangePassword(%q, %q) error = %v, want a message on %s", tt.current, tt.next, err, tt.wantField)
+		var invalid *usecase.InvalidInputError
+		if !errors.As(err, &invalid) || invalid.Fields[tt.wantInput] == "" || len(invalid.Fields) != 1 {
+			t.Errorf("ChangePassword(%q, %q) error = %v, want a message on %s alone", tt.current, tt.next, err, tt.wantInput)
 		}
 	}
 
@@ -253,9 +253,9 @@ func TestDeleteAccount(t *testing.T) {
 	f := newAccountFixture(t)
 	ctx := context.Background()
 	p := f.loginAlice(t)
-	var ve *domain.ValidationError
-	if err := f.account.Delete(ctx, p, "wrong password!", home); !errors.As(err, &ve) {
-		t.Errorf("Delete(wrong password) error = %v, want a validation error", err)
+	var invalid *usecase.InvalidInputError
+	if err := f.account.Delete(ctx, p, "wrong password!", home); !errors.As(err, &invalid) || invalid.Fields[usecase.InputPassword] == "" {
+		t.Errorf("Delete(wrong password) error = %v, want a message on %s", err, usecase.InputPassword)
 	}
 	if err := f.account.Delete(ctx, p, "correct horse battery", home); err != nil {
 		t.Fatalf("Delete() error = %v", err)

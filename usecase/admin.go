@@ -95,8 +95,8 @@ func (a *Admin) Create(ctx context.Context, actor Actor, name, password string, 
 		return domain.User{}, err
 	}
 	username, nameErr := domain.NewUsername(name)
-	pw, passErr := a.passwords.Check(password, username, domain.FieldPassword)
-	if err := domain.MergeValidation(nameErr, passErr); err != nil {
+	pw, passErr := a.passwords.Check(password, username)
+	if err := mergeInvalid(asInput(InputUsername, nameErr), asInput(InputPassword, passErr)); err != nil {
 		return domain.User{}, err
 	}
 	hash, err := a.passwords.Hash(ctx, pw)
@@ -123,9 +123,9 @@ func (a *Admin) SetPassword(ctx context.Context, actor Actor, id domain.UserID, 
 	if err != nil {
 		return fmt.Errorf("set password of user %d: %w", id, err)
 	}
-	pw, err := a.passwords.Check(password, u.Username, domain.FieldPassword)
+	pw, err := a.passwords.Check(password, u.Username)
 	if err != nil {
-		return err
+		return asInput(InputPassword, err)
 	}
 	hash, err := a.passwords.Hash(ctx, pw)
 	if err != nil {

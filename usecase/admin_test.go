@@ -114,8 +114,8 @@ func TestAdminActions(t *testing.T) {
 func TestAdminCreateAppliesThePolicy(t *testing.T) {
 	f := newAdminFixture(t)
 	_, err := f.admin.Create(context.Background(), usecase.Operator, "root", "root-password-1", domain.RoleAdmin, usecase.Client{IP: netip.MustParseAddr("127.0.0.1")})
-	var ve *domain.ValidationError
-	if !errors.As(err, &ve) || ve.Fields[domain.FieldPassword] == "" {
+	var invalid *usecase.InvalidInputError
+	if !errors.As(err, &invalid) || invalid.Fields[usecase.InputPassword] == "" {
 		t.Errorf("Create(password containing the name) error = %v, want a password message", err)
 	}
 }

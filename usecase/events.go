@@ -3,7 +3,6 @@ package usecase
 import (
 	"context"
 	"log/slog"
-	"net/netip"
 
 	"github.com/gatehouse/gatehouse/domain"
 )
@@ -15,30 +14,6 @@ type EventLog interface {
 	// ListByUser returns the newest events about user, newest first, at
 	// most limit, only of the given kinds when kinds is not empty.
 	ListByUser(ctx context.Context, user domain.UserID, kinds []domain.EventKind, limit int) ([]domain.SecurityEvent, error)
-}
-
-// Client describes where a request came from.
-type Client struct {
-	IP        netip.Addr
-	UserAgent string
-}
-
-// maxUserAgent bounds what is kept of a User-Agent header.
-const maxUserAgent = 512
-
-// ipText is the client address as stored, "" when unknown.
-func (c Client) ipText() string {
-	if !c.IP.IsValid() {
-		return ""
-	}
-	return c.IP.Unmap().String()
-}
-
-func (c Client) userAgent() string {
-	if len(c.UserAgent) > maxUserAgent {
-		return cleanUserAgent(c.UserAgent)
-	}
-	return c.UserAgent
 }
 
 // recorder writes security events; a failure to write one is logged and

@@ -58,9 +58,9 @@ func NewImporter(accounts AccountStore, creator UserCreator, passwords *Password
 func (im *Importer) Import(ctx context.Context, name, password string) (ImportResult, error) {
 	username, err := domain.NewUsername(name)
 	if err != nil {
-		var ve *domain.ValidationError
-		if errors.As(err, &ve) {
-			return ImportResult{Outcome: InvalidName, Reason: ve.Fields[domain.FieldUsername]}, nil
+		var invalid *domain.InvalidError
+		if errors.As(err, &invalid) {
+			return ImportResult{Outcome: InvalidName, Reason: invalid.Message}, nil
 		}
 		return ImportResult{}, err
 	}
@@ -73,12 +73,12 @@ func (im *Importer) Import(ctx context.Context, name, password string) (ImportRe
 		return ImportResult{}, fmt.Errorf("import %q: %w", username, err)
 	}
 	res := ImportResult{Outcome: Imported}
-	if _, err := im.passwords.Check(password, username, domain.FieldPassword); err != nil {
-		var ve *domain.ValidationError
-		if !errors.As(err, &ve) {
+	if _, err := im.passwords.Check(password, username); err != nil {
+		var invalid *domain.InvalidError
+		if !errors.As(err, &invalid) {
 			return ImportResult{}, err
 		}
-		res = ImportResult{Outcome: ImportedWeak, Reason: ve.Fields[domain.FieldPassword]}
+		res = ImportResult{Outcome: ImportedWeak, Reason: invalid.Message}
 	}
 	hash, err := im.passwords.Hash(ctx, pw)
 	if err != nil {

@@ -2,7 +2,6 @@ package usecase
 
 import (
 	"context"
-	"errors"
 
 	"github.com/gatehouse/gatehouse/domain"
 )
@@ -24,18 +23,18 @@ func NewPasswordPolicy(hasher PasswordHasher, blocklist PasswordBlocklist) *Pass
 // commonPassword is the message for a password on the list.
 const commonPassword = "This password is on a list of commonly used passwords. Please choose another."
 
-// Check returns raw as a Password when it may become owner's password; its
-// *domain.ValidationError names field (the form field that held it).
-func (p *PasswordPolicy) Check(raw string, owner domain.Username, field string) (domain.Password, error) {
+// Check returns raw as a Password when it may become owner's password, or
+// a *domain.InvalidError saying why not; the caller names the input that
+// held it.
+func (p *PasswordPolicy) Check(raw string, owner domain.Username) (domain.Password, error) {
 	pw, err := domain.NewPassword(raw, owner)
-	if err == nil && p.blocklist.Contains(pw) {
-		err = domain.NewValidationError(domain.FieldPassword, commonPassword)
+	if err != nil {
+		return domain.Password{}, err
 	}
-	var ve *domain.ValidationError
-	if errors.As(err, &ve) && field != domain.FieldPassword {
-		return domain.Password{}, domain.NewValidationError(field, ve.Fields[domain.FieldPassword])
+	if p.blocklist.Contains(pw) {
+		return domain.Password{}, &domain.InvalidError{Message: commonPassword}
 	}
-	return pw, err
+	return pw, nil
 }
 
 // Hash hashes a checked password.

@@ -58,7 +58,7 @@ func NewRegistrar(users UserCreator, passwords *PasswordPolicy, throttle *Thrott
 
 // Register validates in, hashes the password and stores the account. It
 // returns a *domain.ThrottledError when in.Client's network created too
-// many accounts recently, a *domain.ValidationError naming every field that
+// many accounts recently, an *InvalidInputError naming every input that
 // breaks a rule, or an error wrapping domain.ErrUsernameTaken.
 func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User, error) {
 	network := ClientNetwork(in.Client.IP)
@@ -66,8 +66,8 @@ func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User
 		return domain.User{}, err
 	}
 	name, nameErr := domain.NewUsername(in.Username)
-	password, passErr := r.passwords.Check(in.Password, name, domain.FieldPassword)
-	if err := domain.MergeValidation(nameErr, passErr); err != nil {
+	password, passErr := r.passwords.Check(in.Password, name)
+	if err := mergeInvalid(asInput(InputUsername, nameErr), asInput(InputPassword, passErr)); err != nil {
 		return domain.User{}, err
 	}
 	hash, err := r.passwords.Hash(ctx, password)

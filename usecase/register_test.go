@@ -32,13 +32,13 @@ func TestRegister(t *testing.T) {
 		name       string
 		in         usecase.RegisterInput
 		wantIs     error
-		wantFields []string
+		wantFields []usecase.Input
 	}{
 		{"taken, other case", usecase.RegisterInput{Username: "ALICE", Password: "another good password"}, domain.ErrUsernameTaken, nil},
-		{"both invalid", usecase.RegisterInput{Username: "a", Password: "short"}, nil, []string{domain.FieldUsername, domain.FieldPassword}},
-		{"password contains name", usecase.RegisterInput{Username: "bobby", Password: "iambobby-and-proud"}, nil, []string{domain.FieldPassword}},
-		{"missing fields", usecase.RegisterInput{}, nil, []string{domain.FieldUsername, domain.FieldPassword}},
-		{"common password", usecase.RegisterInput{Username: "carol", Password: "password1234"}, nil, []string{domain.FieldPassword}},
+		{"both invalid", usecase.RegisterInput{Username: "a", Password: "short"}, nil, []usecase.Input{usecase.InputUsername, usecase.InputPassword}},
+		{"password contains name", usecase.RegisterInput{Username: "bobby", Password: "iambobby-and-proud"}, nil, []usecase.Input{usecase.InputPassword}},
+		{"missing fields", usecase.RegisterInput{}, nil, []usecase.Input{usecase.InputUsername, usecase.InputPassword}},
+		{"common password", usecase.RegisterInput{Username: "carol", Password: "password1234"}, nil, []usecase.Input{usecase.InputPassword}},
 	}
 	for _, tt := range tests {
 		_, err := r.Register(ctx, tt.in)
@@ -46,9 +46,9 @@ func TestRegister(t *testing.T) {
 			t.Errorf("%s: Register(%q) error = %v, want %v", tt.name, tt.in.Username, err, tt.wantIs)
 		}
 		if tt.wantFields != nil {
-			var ve *domain.ValidationError
+			var ve *usecase.InvalidInputError
 			if !errors.As(err, &ve) {
-				t.Errorf("%s: Register(%q) error = %v, want a ValidationError", tt.name, tt.in.Username, err)
+				t.Errorf("%s: Register(%q) error = %v, want an InvalidInputError", tt.name, tt.in.Username, err)
 				continue
 			}
 			for _, f := range tt.wantFields {

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
 )
 
 // explained is an error in words for the operator, still wrapping the
@@ -22,7 +23,7 @@ func (e *explained) Unwrap() error { return e.err }
 // explain turns the domain errors an action on the account name can meet
 // into sentences ("cannot " + action + ...); other errors pass through.
 func explain(err error, action, name string) error {
-	var ve *domain.ValidationError
+	var ve *usecase.InvalidInputError
 	var msg string
 	switch {
 	case err == nil:
@@ -41,16 +42,16 @@ func explain(err error, action, name string) error {
 	return &explained{msg: msg, err: err}
 }
 
-// fieldLines lists the messages of ve, one "  field: message" a line.
-func fieldLines(ve *domain.ValidationError) string {
-	fields := make([]string, 0, len(ve.Fields))
-	for f := range ve.Fields {
-		fields = append(fields, f)
+// fieldLines lists the messages of ve, one "  input: message" a line.
+func fieldLines(ve *usecase.InvalidInputError) string {
+	inputs := make([]string, 0, len(ve.Fields))
+	for in := range ve.Fields {
+		inputs = append(inputs, string(in))
 	}
-	sort.Strings(fields)
-	lines := make([]string, len(fields))
-	for i, f := range fields {
-		lines[i] = fmt.Sprintf("  %s: %s", f, ve.Fields[f])
+	sort.Strings(inputs)
+	lines := make([]string, len(inputs))
+	for i, in := range inputs {
+		lines[i] = fmt.Sprintf("  %s: %s", in, ve.Fields[usecase.Input(in)])
 	}
 	return strings.Join(lines, "\n")
 }

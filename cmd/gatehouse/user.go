@@ -36,6 +36,10 @@ signup.`)
 	}
 	// Refuse a bad name before the password is typed.
 	if _, err := domain.NewUsername(name); err != nil {
+		var invalid *domain.InvalidError
+		if errors.As(err, &invalid) {
+			err = &usecase.InvalidInputError{Fields: map[usecase.Input]string{usecase.InputUsername: invalid.Message}}
+		}
 		return explain(err, "create user", name)
 	}
 	readPassword, err := c.passwordReader(*fromStdin)

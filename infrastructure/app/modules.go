@@ -5,12 +5,12 @@ package app
 import (
 	"log/slog"
 
-	"github.com/gatehouse/gatehouse/adapter/api"
 	"github.com/gatehouse/gatehouse/adapter/argon2id"
 	"github.com/gatehouse/gatehouse/adapter/commonpasswords"
+	"github.com/gatehouse/gatehouse/adapter/httpx/api"
+	"github.com/gatehouse/gatehouse/adapter/httpx/web"
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
 	"github.com/gatehouse/gatehouse/adapter/system"
-	"github.com/gatehouse/gatehouse/adapter/web"
 	"github.com/gatehouse/gatehouse/infrastructure/config"
 	"github.com/gatehouse/gatehouse/infrastructure/database"
 	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"

@@ -3,9 +3,9 @@ package app
 import (
 	"time"
 
-	"github.com/gatehouse/gatehouse/adapter/api"
 	"github.com/gatehouse/gatehouse/adapter/argon2id"
-	"github.com/gatehouse/gatehouse/adapter/web"
+	"github.com/gatehouse/gatehouse/adapter/httpx/api"
+	"github.com/gatehouse/gatehouse/adapter/httpx/web"
 	"github.com/gatehouse/gatehouse/infrastructure/config"
 	"github.com/gatehouse/gatehouse/infrastructure/database"
 	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"

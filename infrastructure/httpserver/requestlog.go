@@ -6,6 +6,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/gatehouse/gatehouse/adapter/httpx"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -13,10 +14,6 @@ import (
 type RequestObserver interface {
 	ObserveRequest(method, route string, status int, d time.Duration)
 }
-
-// unmatched is the route of a request no route took (a 404 or 405), so
-// that neither logs nor metrics hold raw paths.
-const unmatched = "unmatched"
 
 // requestLog logs one line per request and tells obs about it. It runs
 // first, around the API and the site, and renders an error through the
@@ -44,14 +41,14 @@ func (r *requestLog) handle(c *fiber.Ctx) error {
 	method := c.Method()
 	r.obs.ObserveRequest(method, route, status, d)
 	attrs := []slog.Attr{
-		slog.String("request_id", localString(c, "requestid")),
+		slog.String("request_id", httpx.RequestID(c)),
 		slog.String("method", method),
 		slog.String("route", route),
 		slog.Int("status", status),
 		slog.Duration("latency", d),
 	}
-	if id, ok := c.Locals("user_id").(int64); ok {
-		attrs = append(attrs, slog.Int64("user_id", id))
+	if id, ok := httpx.UserID(c); ok {
+		attrs = append(attrs, slog.Int64("user_id", int64(id)))
 	}
 	r.log.LogAttrs(c.UserContext(), slog.LevelInfo, "request", attrs...)
 	return nil
@@ -62,7 +59,7 @@ func (r *requestLog) handle(c *fiber.Ctx) error {
 // site's, at "/", would pass for the dashboard's pattern, so routes are
 // told apart by the identity of their handlers. A real route gives its
 // pattern; middleware under a prefix (the static files, the API's
-// catch-all) gives "PREFIX/*"; middleware at "/" gives unmatched. The
+// catch-all) gives "PREFIX/*"; middleware at "/" gives httpx.Unmatched. The
 // table is built at the first request, when Fiber has copied the mounted
 // API's routes in.
 func (r *requestLog) route(c *fiber.Ctx) string {
@@ -81,15 +78,10 @@ func (r *requestLog) route(c *fiber.Ctx) string {
 	})
 	rt := c.Route()
 	if rt == nil || len(rt.Handlers) == 0 {
-		return unmatched
+		return httpx.Unmatched
 	}
 	if p, ok := r.routes[&rt.Handlers[0]]; ok {
 		return p
 	}
-	return unmatched
-}
-
-func localString(c *fiber.Ctx, key string) string {
-	s, _ := c.Locals(key).(string)
-	return s
+	return httpx.Unmatched
 }

@@ -11,8 +11,9 @@ import (
 	"net"
 	"time"
 
-	"github.com/gatehouse/gatehouse/adapter/api"
-	"github.com/gatehouse/gatehouse/adapter/web"
+	"github.com/gatehouse/gatehouse/adapter/httpx"
+	"github.com/gatehouse/gatehouse/adapter/httpx/api"
+	"github.com/gatehouse/gatehouse/adapter/httpx/web"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -38,7 +39,7 @@ type Server struct {
 // template fails the start.
 func NewApp(s Settings, site *web.Handler, jsonAPI *api.Handler, ready ReadinessChecker, obs RequestObserver, log *slog.Logger) (*fiber.App, error) {
 	app := fiber.New(fiber.Config{
-		ErrorHandler:   errorHandler(site.ErrorHandler, jsonAPI.ErrorHandler),
+		ErrorHandler:   httpx.ErrorHandler(site.ErrorHandler, jsonAPI.ErrorHandler),
 		BodyLimit:      s.BodyLimit,
 		ReadBufferSize: 8 << 10, // request line and headers, as nginx's default
 		// Only urlencoded forms and JSON are read, both within BodyLimit:
@@ -62,7 +63,7 @@ func NewApp(s Settings, site *web.Handler, jsonAPI *api.Handler, ready Readiness
 	// form checks, HTML error pages) could see it; and Fiber's error
 	// handler picks the API's for /api paths by prefix, also for what the
 	// server refuses before routing (a body over BodyLimit).
-	app.Mount(api.Prefix, jsonAPI.App())
+	app.Mount(httpx.APIPrefix, jsonAPI.App())
 	if err := site.Register(app); err != nil {
 		return nil, fmt.Errorf("httpserver: register routes: %w", err)
 	}

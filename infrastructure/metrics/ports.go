@@ -5,23 +5,20 @@ import (
 	"errors"
 	"time"
 
-	"github.com/gatehouse/gatehouse/adapter/api"
-	"github.com/gatehouse/gatehouse/adapter/web"
+	"github.com/gatehouse/gatehouse/adapter/httpx"
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/usecase"
 )
 
-// Logins and Signups stand in for the use cases in both adapters.
+// Logins and Signups stand in for the use cases behind the deliveries'
+// ports.
 var (
-	_ web.Authenticator = (*Logins)(nil)
-	_ api.Authenticator = (*Logins)(nil)
-	_ web.Registrar     = (*Signups)(nil)
-	_ api.Registrar     = (*Signups)(nil)
+	_ httpx.Authenticator = (*Logins)(nil)
+	_ httpx.Registrar     = (*Signups)(nil)
 )
 
-// Logins counts the outcomes of the login use case. It has the Login
-// method of the site's and the API's Authenticator ports, so either
-// adapter calls it in place of the use case.
+// Logins counts the outcomes of the login use case. It fits
+// httpx.Authenticator, so the deliveries call it in place of the use case.
 type Logins struct {
 	next interface {
 		Login(ctx context.Context, in usecase.LoginInput) (usecase.LoginResult, error)
@@ -64,8 +61,7 @@ func LoginOutcome(err error) string {
 	}
 }
 
-// Signups counts signups refused by throttling. It has the Register
-// method of the site's and the API's Registrar ports.
+// Signups counts signups refused by throttling. It fits httpx.Registrar.
 type Signups struct {
 	next interface {
 		Register(ctx context.Context, in usecase.RegisterInput) (domain.User, error)

@@ -1,0 +1,35 @@
+package api
+
+// The request bodies, named as in openapi.json. Their string fields reach
+// the use cases as typed; the use cases validate them.
+
+// newUserRequest is the body of POST /users.
+type newUserRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+}
+
+func (r *newUserRequest) texts() map[string]string {
+	return map[string]string{fieldUsername: r.Username, fieldPassword: r.Password}
+}
+
+// credentialsRequest is the body of POST /sessions.
+type credentialsRequest struct {
+	Username string `json:"username"`
+	Password string `json:"password"`
+	Remember bool   `json:"remember"`
+}
+
+func (r *credentialsRequest) texts() map[string]string {
+	return map[string]string{fieldUsername: r.Username, fieldPassword: r.Password}
+}
+
+// passwordChangeRequest is the body of PUT /me/password.
+type passwordChangeRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
+func (r *passwordChangeRequest) texts() map[string]string {
+	return map[string]string{fieldCurrentPassword: r.CurrentPassword, fieldNewPassword: r.NewPassword}
+}

@@ -1,0 +1,82 @@
+package api
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/gatehouse/gatehouse/adapter/httpx"
+	"github.com/gofiber/fiber/v2"
+)
+
+// route is one endpoint of openapi.json: a method, a path under
+// httpx.APIPrefix in
+// Fiber's syntax, and its handlers.
+type route struct {
+	method   string
+	path     string
+	handlers []fiber.Handler
+}
+
+// routes lists every endpoint, in matching order: /sessions/current
+// before /sessions/:id.
+func (h *Handler) routes() []route {
+	auth := h.requireToken
+	return []route{
+		{fiber.MethodPost, "/v1/users", []fiber.Handler{h.createUser}},
+		{fiber.MethodPost, "/v1/sessions", []fiber.Handler{h.createSession}},
+		{fiber.MethodGet, "/v1/sessions", []fiber.Handler{auth, h.listSessions}},
+		{fiber.MethodDelete, "/v1/sessions/current", []fiber.Handler{auth, h.deleteCurrentSession}},
+		{fiber.MethodDelete, "/v1/sessions/:id", []fiber.Handler{auth, h.deleteSession}},
+		{fiber.MethodGet, "/v1/me", []fiber.Handler{auth, h.me}},
+		{fiber.MethodPut, "/v1/me/password", []fiber.Handler{auth, h.changePassword}},
+		{fiber.MethodGet, "/v1/openapi.json", []fiber.Handler{h.openAPI}},
+	}
+}
+
+// noRoute ends the API's app: an /api request that no route took is a
+// 404, or a 405 when its path takes other methods. It never falls through
+// to the site.
+func (h *Handler) noRoute(c *fiber.Ctx) error {
+	if !httpx.IsAPIPath(c.Path()) {
+		return c.Next()
+	}
+	if allowedMethods(h.routes(), c.Path()) != "" {
+		return errMethodNotAllowed
+	}
+	return errNoRoute
+}
+
+// allowedMethods lists, for an Allow header, the methods routes take at
+// path.
+func allowedMethods(routes []route, path string) string {
+	var allowed []string
+	for _, r := range routes {
+		if matchPath(httpx.APIPrefix+r.path, path) && !slices.Contains(allowed, r.method) {
+			allowed = append(allowed, r.method)
+		}
+	}
+	return strings.Join(allowed, ", ")
+}
+
+// matchPath reports whether path matches pattern as Fiber's default
+// routing does: without regard to case or trailing slashes, a :param
+// taking one non-empty segment.
+func matchPath(pattern, path string) bool {
+	want := strings.Split(pattern, "/")
+	got := strings.Split(strings.TrimRight(strings.ToLower(path), "/"), "/")
+	if len(want) != len(got) {
+		return false
+	}
+	for i := range want {
+		if strings.HasPrefix(want[i], ":") {
+			if got[i] == "" {
+				return false
+			}
+			continue
+		}
+		if want[i] != got[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,103 @@
+package api
+
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/adapter/httpx"
+	"github.com/gatehouse/gatehouse/usecase"
+	"github.com/gofiber/fiber/v2"
+)
+
+// createSession logs in and answers with a new bearer token. Like the
+// site's login, every credential failure is the one 401
+// invalid_credentials, too many failures are a 429 with Retry-After
+// whatever the password, and the right password of a disabled account is
+// a 403. remember=true makes a session of REMEMBER_ME_DURATION; without
+// it the session ends after the idle or absolute timeout.
+func (h *Handler) createSession(c *fiber.Ctx) error {
+	var in credentialsRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := requireCredentials(in); err != nil {
+		return err
+	}
+	res, err := h.auth.Login(c.UserContext(), usecase.LoginInput{
+		Username: in.Username,
+		Password: in.Password,
+		Remember: in.Remember,
+		Client:   h.client(c),
+	})
+	if err != nil {
+		return err
+	}
+	return c.Status(http.StatusCreated).JSON(newSessionView{
+		Token:     res.Token.Reveal(),
+		ExpiresAt: res.Session.ExpiresAt.UTC(),
+		User:      newUserView(res.User),
+	})
+}
+
+// requireCredentials refuses a login without a username or a password
+// before any work, as the site does.
+func requireCredentials(in credentialsRequest) error {
+	fields := map[string]string{}
+	if in.Username == "" {
+		fields[fieldUsername] = "Please enter your username."
+	}
+	if in.Password == "" {
+		fields[fieldPassword] = "Please enter your password."
+	}
+	if len(fields) > 0 {
+		return &httpx.InputError{Message: "Please enter your username and your password.", Fields: fields}
+	}
+	return nil
+}
+
+// listSessions lists the caller's active sessions, newest first, marking
+// the one whose token made the request.
+func (h *Handler) listSessions(c *fiber.Ctx) error {
+	p := principal(c)
+	list, err := h.account.Sessions(c.UserContext(), p)
+	if err != nil {
+		return err
+	}
+	out := sessionListView{Sessions: make([]sessionView, 0, len(list))}
+	for _, s := range list {
+		out.Sessions = append(out.Sessions, sessionView{
+			ID:         int64(s.ID),
+			CreatedAt:  s.CreatedAt.UTC(),
+			LastSeenAt: s.LastSeenAt.UTC(),
+			IP:         s.IP,
+			UserAgent:  s.UserAgent,
+			Current:    s.ID == p.Session.ID,
+		})
+	}
+	return c.JSON(out)
+}
+
+// deleteCurrentSession logs out: the caller's token stops working at once.
+func (h *Handler) deleteCurrentSession(c *fiber.Ctx) error {
+	if err := h.account.Logout(c.UserContext(), principal(c), h.client(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(http.StatusNoContent)
+}
+
+// deleteSession ends one of the caller's sessions by its id from GET
+// /sessions. The caller's own id logs out, as DELETE /sessions/current
+// does; an id that is not one of the caller's sessions is a 404.
+func (h *Handler) deleteSession(c *fiber.Ctx) error {
+	id, err := parseSessionID(c.Params("id"))
+	if err != nil {
+		return err
+	}
+	p := principal(c)
+	if id == p.Session.ID {
+		return h.deleteCurrentSession(c)
+	}
+	if err := h.account.RevokeSession(c.UserContext(), p, id, h.client(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(http.StatusNoContent)
+}

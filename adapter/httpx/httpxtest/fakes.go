@@ -1,0 +1,232 @@
+// Package httpxtest holds fakes of the driving ports (package httpx), for
+// the handler tests of the site and the API. Each fake records the calls
+// it gets and answers with what its function field returns; a nil field
+// answers with zero values. They stand in for use cases, not stores, so
+// they keep no rules of their own: a test says what each call answers.
+package httpxtest
+
+import (
+	"context"
+	"sync"
+
+	"github.com/gatehouse/gatehouse/adapter/httpx"
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
+)
+
+// Calls records the calls a fake got, by method name, with their main
+// argument, safe for handlers running concurrently.
+type Calls struct {
+	mu  sync.Mutex
+	got []Call
+}
+
+// Call is one recorded call: the method and its arguments after ctx.
+type Call struct {
+	Method string
+	Args   []any
+}
+
+func (c *Calls) add(method string, args ...any) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.got = append(c.got, Call{Method: method, Args: args})
+}
+
+// Of returns the recorded calls of method, oldest first.
+func (c *Calls) Of(method string) []Call {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var out []Call
+	for _, call := range c.got {
+		if call.Method == method {
+			out = append(out, call)
+		}
+	}
+	return out
+}
+
+// Count returns how many calls of method were recorded.
+func (c *Calls) Count(method string) int { return len(c.Of(method)) }
+
+// Registrar is a fake httpx.Registrar.
+type Registrar struct {
+	Calls
+	RegisterFunc func(in usecase.RegisterInput) (domain.User, error)
+}
+
+func (f *Registrar) Register(_ context.Context, in usecase.RegisterInput) (domain.User, error) {
+	f.add("Register", in)
+	if f.RegisterFunc == nil {
+		return domain.User{}, nil
+	}
+	return f.RegisterFunc(in)
+}
+
+// Authenticator is a fake httpx.Authenticator.
+type Authenticator struct {
+	Calls
+	LoginFunc func(in usecase.LoginInput) (usecase.LoginResult, error)
+}
+
+func (f *Authenticator) Login(_ context.Context, in usecase.LoginInput) (usecase.LoginResult, error) {
+	f.add("Login", in)
+	if f.LoginFunc == nil {
+		return usecase.LoginResult{}, nil
+	}
+	return f.LoginFunc(in)
+}
+
+// Sessions is a fake httpx.Sessions. Principals maps a token to the
+// principal it resolves to; any other token is domain.ErrUnauthenticated,
+// unless ResolveErr is set.
+type Sessions struct {
+	Calls
+	Principals map[domain.Token]usecase.Principal
+	ResolveErr error
+	RevokeErr  error
+}
+
+func (f *Sessions) Resolve(_ context.Context, token domain.Token) (usecase.Principal, error) {
+	f.add("Resolve", token)
+	if f.ResolveErr != nil {
+		return usecase.Principal{}, f.ResolveErr
+	}
+	p, ok := f.Principals[token]
+	if !ok {
+		return usecase.Principal{}, domain.ErrUnauthenticated
+	}
+	return p, nil
+}
+
+func (f *Sessions) Revoke(_ context.Context, token domain.Token) error {
+	f.add("Revoke", token)
+	return f.RevokeErr
+}
+
+// Account is a fake httpx.Account.
+type Account struct {
+	Calls
+	ChangePasswordFunc      func(p usecase.Principal, current, next string) (domain.Token, domain.Session, error)
+	SessionsFunc            func(p usecase.Principal) ([]domain.Session, error)
+	RevokeSessionFunc       func(p usecase.Principal, id domain.SessionID) error
+	RevokeOtherSessionsFunc func(p usecase.Principal) (int64, error)
+	LogoutFunc              func(p usecase.Principal) error
+	DeleteFunc              func(p usecase.Principal, password string) error
+	RecentActivityFunc      func(p usecase.Principal) ([]domain.SecurityEvent, error)
+	PreviousLoginFunc       func(p usecase.Principal) (domain.PreviousLogin, bool, error)
+}
+
+func (f *Account) ChangePassword(_ context.Context, p usecase.Principal, current, next string, c usecase.Client) (domain.Token, domain.Session, error) {
+	f.add("ChangePassword", p, current, next, c)
+	if f.ChangePasswordFunc == nil {
+		return "", domain.Session{}, nil
+	}
+	return f.ChangePasswordFunc(p, current, next)
+}
+
+func (f *Account) Sessions(_ context.Context, p usecase.Principal) ([]domain.Session, error) {
+	f.add("Sessions", p)
+	if f.SessionsFunc == nil {
+		return nil, nil
+	}
+	return f.SessionsFunc(p)
+}
+
+func (f *Account) RevokeSession(_ context.Context, p usecase.Principal, id domain.SessionID, c usecase.Client) error {
+	f.add("RevokeSession", p, id, c)
+	if f.RevokeSessionFunc == nil {
+		return nil
+	}
+	return f.RevokeSessionFunc(p, id)
+}
+
+func (f *Account) RevokeOtherSessions(_ context.Context, p usecase.Principal, c usecase.Client) (int64, error) {
+	f.add("RevokeOtherSessions", p, c)
+	if f.RevokeOtherSessionsFunc == nil {
+		return 0, nil
+	}
+	return f.RevokeOtherSessionsFunc(p)
+}
+
+func (f *Account) Logout(_ context.Context, p usecase.Principal, c usecase.Client) error {
+	f.add("Logout", p, c)
+	if f.LogoutFunc == nil {
+		return nil
+	}
+	return f.LogoutFunc(p)
+}
+
+func (f *Account) Delete(_ context.Context, p usecase.Principal, password string, c usecase.Client) error {
+	f.add("Delete", p, password, c)
+	if f.DeleteFunc == nil {
+		return nil
+	}
+	return f.DeleteFunc(p, password)
+}
+
+func (f *Account) RecentActivity(_ context.Context, p usecase.Principal) ([]domain.SecurityEvent, error) {
+	f.add("RecentActivity", p)
+	if f.RecentActivityFunc == nil {
+		return nil, nil
+	}
+	return f.RecentActivityFunc(p)
+}
+
+func (f *Account) PreviousLogin(_ context.Context, p usecase.Principal) (domain.PreviousLogin, bool, error) {
+	f.add("PreviousLogin", p)
+	if f.PreviousLoginFunc == nil {
+		return domain.PreviousLogin{}, false, nil
+	}
+	return f.PreviousLoginFunc(p)
+}
+
+// Admin is a fake httpx.Admin. ActionErr answers every action (Disable,
+// Enable, ClearThrottle, RevokeSessions, SetRole).
+type Admin struct {
+	Calls
+	ListFunc  func(actor usecase.Actor, search string, page int) (usecase.UserPage, error)
+	ActionErr error
+}
+
+func (f *Admin) List(_ context.Context, actor usecase.Actor, search string, page int) (usecase.UserPage, error) {
+	f.add("List", actor, search, page)
+	if f.ListFunc == nil {
+		return usecase.UserPage{}, nil
+	}
+	return f.ListFunc(actor, search, page)
+}
+
+func (f *Admin) Disable(_ context.Context, actor usecase.Actor, id domain.UserID, c usecase.Client) error {
+	f.add("Disable", actor, id, c)
+	return f.ActionErr
+}
+
+func (f *Admin) Enable(_ context.Context, actor usecase.Actor, id domain.UserID, c usecase.Client) error {
+	f.add("Enable", actor, id, c)
+	return f.ActionErr
+}
+
+func (f *Admin) ClearThrottle(_ context.Context, actor usecase.Actor, id domain.UserID, c usecase.Client) error {
+	f.add("ClearThrottle", actor, id, c)
+	return f.ActionErr
+}
+
+func (f *Admin) RevokeSessions(_ context.Context, actor usecase.Actor, id domain.UserID, c usecase.Client) (int64, error) {
+	f.add("RevokeSessions", actor, id, c)
+	return 0, f.ActionErr
+}
+
+func (f *Admin) SetRole(_ context.Context, actor usecase.Actor, id domain.UserID, role domain.Role, c usecase.Client) error {
+	f.add("SetRole", actor, id, role, c)
+	return f.ActionErr
+}
+
+// The fakes fit the ports.
+var (
+	_ httpx.Registrar     = (*Registrar)(nil)
+	_ httpx.Authenticator = (*Authenticator)(nil)
+	_ httpx.Sessions      = (*Sessions)(nil)
+	_ httpx.Account       = (*Account)(nil)
+	_ httpx.Admin         = (*Admin)(nil)
+)

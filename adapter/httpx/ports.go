@@ -1,0 +1,60 @@
+package httpx
+
+import (
+	"context"
+
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
+)
+
+// The driving ports: what the deliveries ask of the use cases. Each is
+// satisfied by the use case named in its comment, or by a wrapper of it
+// (the metrics count logins and signups by standing in for them).
+
+// Registrar creates accounts (usecase.Registrar).
+type Registrar interface {
+	Register(ctx context.Context, in usecase.RegisterInput) (domain.User, error)
+}
+
+// Authenticator logs users in (usecase.Authenticator).
+type Authenticator interface {
+	Login(ctx context.Context, in usecase.LoginInput) (usecase.LoginResult, error)
+}
+
+// Sessions resolves and revokes session tokens (usecase.SessionManager).
+type Sessions interface {
+	Resolve(ctx context.Context, token domain.Token) (usecase.Principal, error)
+	Revoke(ctx context.Context, token domain.Token) error
+}
+
+// Account is what signed-in users do with their own account
+// (usecase.Account).
+type Account interface {
+	ChangePassword(ctx context.Context, p usecase.Principal, current, next string, c usecase.Client) (domain.Token, domain.Session, error)
+	Sessions(ctx context.Context, p usecase.Principal) ([]domain.Session, error)
+	RevokeSession(ctx context.Context, p usecase.Principal, id domain.SessionID, c usecase.Client) error
+	RevokeOtherSessions(ctx context.Context, p usecase.Principal, c usecase.Client) (int64, error)
+	Logout(ctx context.Context, p usecase.Principal, c usecase.Client) error
+	Delete(ctx context.Context, p usecase.Principal, password string, c usecase.Client) error
+	RecentActivity(ctx context.Context, p usecase.Principal) ([]domain.SecurityEvent, error)
+	PreviousLogin(ctx context.Context, p usecase.Principal) (domain.PreviousLogin, bool, error)
+}
+
+// Admin is what admins do with other accounts (usecase.Admin).
+type Admin interface {
+	List(ctx context.Context, actor usecase.Actor, search string, page int) (usecase.UserPage, error)
+	Disable(ctx context.Context, actor usecase.Actor, id domain.UserID, c usecase.Client) error
+	Enable(ctx context.Context, actor usecase.Actor, id domain.UserID, c usecase.Client) error
+	ClearThrottle(ctx context.Context, actor usecase.Actor, id domain.UserID, c usecase.Client) error
+	RevokeSessions(ctx context.Context, actor usecase.Actor, id domain.UserID, c usecase.Client) (int64, error)
+	SetRole(ctx context.Context, actor usecase.Actor, id domain.UserID, role domain.Role, c usecase.Client) error
+}
+
+// The use cases fit the ports.
+var (
+	_ Registrar     = (*usecase.Registrar)(nil)
+	_ Authenticator = (*usecase.Authenticator)(nil)
+	_ Sessions      = (*usecase.SessionManager)(nil)
+	_ Account       = (*usecase.Account)(nil)
+	_ Admin         = (*usecase.Admin)(nil)
+)

@@ -1,0 +1,72 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/adapter/httpx"
+	"github.com/gatehouse/gatehouse/usecase"
+	"github.com/gofiber/fiber/v2"
+)
+
+// The names of the form fields that carry the use cases' inputs.
+const (
+	fieldUsername        = "username"
+	fieldPassword        = "password"
+	fieldCurrentPassword = "current_password"
+	fieldNewPassword     = "new_password"
+)
+
+// formFields names, for the messages next to a form's fields, the field
+// that carried each input of a use case.
+var formFields = map[usecase.Input]string{
+	usecase.InputUsername:        fieldUsername,
+	usecase.InputPassword:        fieldPassword,
+	usecase.InputCurrentPassword: fieldCurrentPassword,
+	usecase.InputNewPassword:     fieldNewPassword,
+}
+
+// describe is how err is shown on the site (httpx.Describe, in the site's
+// form field names).
+func describe(err error) httpx.Problem { return httpx.Describe(err, formFields) }
+
+// ErrorHandler renders every error of the site's paths as a page in the
+// site's layout: the kernel's description (httpx.Describe) of it, the
+// page's rendering. Server errors are logged once, with the request id
+// the page shows; their text never reaches the client.
+func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
+	p := describe(err)
+	httpx.Prepare(c, h.log, p, err)
+	if p.Status == http.StatusMethodNotAllowed {
+		c.Set(fiber.HeaderAllow, allowedMethods(c))
+	}
+	view := &errorView{
+		layoutView: layoutView{Title: p.Title},
+		Status:     p.Status,
+		Heading:    p.Title,
+		Message:    p.Message,
+	}
+	if p.Status >= 500 {
+		view.RequestID = httpx.RequestID(c)
+	}
+	if rerr := h.render(c, p.Status, "error", view); rerr != nil {
+		h.log.ErrorContext(c.UserContext(), "web: render error page", "request_id", httpx.RequestID(c), "err", rerr)
+		c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+		return c.Status(p.Status).SendString(p.Title + ". " + p.Message)
+	}
+	return nil
+}
+
+// allowedMethods lists the methods the app serves for the request's path.
+func allowedMethods(c *fiber.Ctx) string {
+	allowed := ""
+	for _, r := range c.App().GetRoutes(true) {
+		if r.Path != c.Path() || r.Method == fiber.MethodHead {
+			continue
+		}
+		if allowed != "" {
+			allowed += ", "
+		}
+		allowed += r.Method
+	}
+	return allowed
+}

@@ -1,0 +1,44 @@
+package web
+
+import (
+	"bytes"
+
+	"github.com/gatehouse/gatehouse/adapter/httpx"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
+)
+
+// checkForm lets a state-changing request through only when its body is
+// empty or an application/x-www-form-urlencoded form whose every name and
+// value is valid UTF-8 without control characters (NUL included). What the
+// handlers read afterwards is therefore always clean text.
+func checkForm(c *fiber.Ctx) error {
+	if c.Method() != fiber.MethodPost {
+		return c.Next()
+	}
+	if len(c.Body()) == 0 {
+		return c.Next()
+	}
+	ct := c.Request().Header.ContentType()
+	if i := bytes.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	if !bytes.EqualFold(bytes.TrimSpace(ct), []byte(fiber.MIMEApplicationForm)) {
+		return httpx.ErrNotForm
+	}
+	if !cleanForm(c.Request().PostArgs().VisitAll) {
+		return httpx.ErrBadForm
+	}
+	return c.Next()
+}
+
+// cleanForm reports whether every key and value visit yields is clean.
+func cleanForm(visit func(func(key, value []byte))) bool {
+	ok := true
+	visit(func(key, value []byte) {
+		if ok && (!httpx.CleanText(utils.UnsafeString(key)) || !httpx.CleanText(utils.UnsafeString(value))) {
+			ok = false
+		}
+	})
+	return ok
+}

@@ -1,0 +1,119 @@
+package web
+
+import (
+	"io/fs"
+	"log/slog"
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/adapter/httpx"
+	"github.com/gatehouse/gatehouse/templates"
+	"github.com/gatehouse/gatehouse/usecase"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/filesystem"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/medama-io/go-useragent"
+)
+
+// Handler serves the HTML site.
+type Handler struct {
+	registrar httpx.Registrar
+	auth      httpx.Authenticator
+	sessions  httpx.Sessions
+	account   httpx.Account
+	admin     httpx.Admin
+	clock     usecase.Clock
+	tokens    usecase.TokenSource
+	cfg       Config
+	cookies   cookieJar
+	lastVisit lastVisitCodec
+	csrf      csrfCodec
+	agents    func() *useragent.Parser
+	assets    *assets        // set by Register
+	pages     *pageTemplates // set by Register
+	log       *slog.Logger
+}
+
+// NewHandler returns a Handler that runs the given use cases.
+func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, admin httpx.Admin, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
+	return &Handler{
+		registrar: registrar,
+		auth:      auth,
+		sessions:  sessions,
+		account:   account,
+		admin:     admin,
+		clock:     clock,
+		tokens:    tokens,
+		cfg:       cfg,
+		cookies:   cookieJar{secure: cfg.CookieSecure},
+		lastVisit: newLastVisitCodec(cfg.SecretKey),
+		csrf:      newCSRFCodec(cfg.SecretKey),
+		agents:    lazyAgentParser(),
+		log:       log,
+	}
+}
+
+// loadSite loads the static files below site's "static" folder and the
+// page templates at its root, which link them.
+func loadSite(site fs.FS) (*assets, *pageTemplates, error) {
+	static, err := fs.Sub(site, "static")
+	if err != nil {
+		return nil, nil, err
+	}
+	a, err := newAssets(static)
+	if err != nil {
+		return nil, nil, err
+	}
+	pages, err := loadPages(site, a)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, pages, nil
+}
+
+// Register loads the static files and the page templates and adds the
+// site's middleware and routes to app. A template that does not parse or
+// render is an error, which stops the start.
+func (h *Handler) Register(app *fiber.App) error {
+	var err error
+	if h.assets, h.pages, err = loadSite(templates.FS); err != nil {
+		return err
+	}
+	app.Use(requestid.New())
+	app.Use(h.securityHeaders)
+	// Only static files are compressed: a page holds a secret (the CSRF
+	// token) next to text a visitor can inject, which is what BREACH
+	// needs. Hashed names are kept for a year; the plain names, which no
+	// page links any more, for an hour.
+	app.Use("/static", compress.New(), h.assets.serve, filesystem.New(filesystem.Config{
+		Root:   http.FS(h.assets.fsys),
+		MaxAge: 3600,
+	}))
+	app.Use(h.loadPrincipal)
+	app.Use(h.csrfProtect)
+	app.Use(checkForm)
+
+	app.Get("/", h.requireUser, h.dashboard)
+	app.Get("/signup", h.signupForm)
+	app.Post("/signup", h.signup)
+	app.Get("/login", h.loginForm)
+	app.Post("/login", h.login)
+	app.Get("/logout", h.logoutForm)
+	app.Post("/logout", h.logout)
+
+	user := h.requireUser
+	app.Get("/account", user, h.accountPage)
+	app.Post("/account/password", user, h.changePassword)
+	app.Post("/account/sessions/revoke-others", user, h.revokeOtherSessions)
+	app.Post("/account/sessions/:id/revoke", user, h.revokeSession)
+	app.Post("/account/delete", user, h.deleteAccount)
+
+	admin := h.requireAdmin // after user: anonymous visitors go to the login page
+	app.Get("/admin/users", user, admin, h.adminUsers)
+	app.Post("/admin/users/:id/disable", user, admin, h.adminAction(disableUser))
+	app.Post("/admin/users/:id/enable", user, admin, h.adminAction(enableUser))
+	app.Post("/admin/users/:id/clear-throttle", user, admin, h.adminAction(clearThrottle))
+	app.Post("/admin/users/:id/revoke-sessions", user, admin, h.adminAction(revokeUserSessions))
+	app.Post("/admin/users/:id/role", user, admin, h.adminAction(setRole))
+	return nil
+}

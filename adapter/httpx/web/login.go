@@ -1,0 +1,81 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/gatehouse/gatehouse/adapter/httpx"
+	"github.com/gatehouse/gatehouse/usecase"
+	"github.com/gofiber/fiber/v2"
+)
+
+// missingCredentials is the 422 message for a login without both fields.
+const missingCredentials = "Please enter your username and your password."
+
+func (h *Handler) loginForm(c *fiber.Ctx) error {
+	next := safeNext(c.Query("next"))
+	if _, ok := httpx.PrincipalOf(c); ok {
+		return c.Redirect(next, fiber.StatusSeeOther)
+	}
+	return h.render(c, http.StatusOK, "login", &loginView{
+		layoutView: layoutView{Title: "Log in", Notice: notices[c.Query("notice")]},
+		Next:       formNext(next),
+	})
+}
+
+// login checks the credentials, replaces any session the browser held with
+// a new one, and sends the user on to a local `next` path, or to the
+// account page when they must choose a new password. Every failure of the
+// credentials is the same 401 with one generic message; too many failures
+// are a 429 with Retry-After, whatever the password. The right password
+// of a disabled account is a 403 that says so.
+func (h *Handler) login(c *fiber.Ctx) error {
+	username := c.FormValue("username")
+	password := c.FormValue("password")
+	remember := c.FormValue("remember") != ""
+	next := safeNext(c.FormValue("next", c.Query("next")))
+	view := &loginView{
+		layoutView: layoutView{Title: "Log in"},
+		Username:   username,
+		Next:       formNext(next),
+		Remember:   remember,
+	}
+	if username == "" || password == "" {
+		view.Alert = missingCredentials
+		view.Invalid = true
+		return h.render(c, http.StatusUnprocessableEntity, "login", view)
+	}
+	previous, _ := h.sessionToken(c)
+	res, err := h.auth.Login(c.UserContext(), usecase.LoginInput{
+		Username: username,
+		Password: password,
+		Remember: remember,
+		Previous: previous,
+		Client:   h.client(c),
+	})
+	if err != nil {
+		p := describe(err)
+		if p.Status >= 500 {
+			return err
+		}
+		httpx.SetRetryAfter(c, p)
+		view.Alert = p.Message
+		view.Invalid = p.Status == http.StatusUnauthorized
+		return h.render(c, p.Status, "login", view)
+	}
+	h.cookies.setSession(c, res.Token, res.Session)
+	// The forms are bound to the session now; the visitor id is retired.
+	h.cookies.clear(c, visitorCookieName)
+	if res.User.MustChangePassword {
+		return c.Redirect(mustChangePasswordURL, fiber.StatusSeeOther)
+	}
+	return c.Redirect(next, fiber.StatusSeeOther)
+}
+
+// formNext is the value of the login form's hidden next field: empty for
+// the default destination, so the form stays tidy.
+func formNext(next string) string {
+	if next == "/" {
+		return ""
+	}
+	return next
+}
