@@ -2,10 +2,9 @@
 // assets of gatehouse's web interface, so the binary carries everything it
 // needs to render a page.
 //
-// The web adapter loads FS with github.com/gofiber/template/html during
-// start, puts each page into a template set of its own
-// with the layout and the partials, and renders every page once,
-// so a broken template stops the start. Pages are named by path without
+// The web adapter parses FS with html/template during start, puts each
+// page into a template set of its own with the layout and the partials,
+// and renders every page once, so a broken template stops the start. Pages are named by path without
 // the extension ("login", "signup", "dashboard", "logout", "account",
 // "admin_users", "error"); the layout is "layouts/base" and puts the page
 // where it says {{template "page" .Content}}; "layouts/partials" holds the

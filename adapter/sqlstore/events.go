@@ -90,7 +90,7 @@ func (s *EventStore) ListByUser(ctx context.Context, user domain.UserID, kinds [
 		OrderExpr("at DESC, id DESC").
 		Limit(int64(limit))
 	if len(kinds) > 0 {
-		q = q.Where("kind IN (?)", bun.In(kinds))
+		q = q.Where("kind IN (?)", bun.List(kinds))
 	}
 	if err := q.Scan(ctx); err != nil {
 		return nil, fmt.Errorf("sqlstore: events of user %d: %w", user, translate(err))

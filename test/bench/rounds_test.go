@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"os"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -51,17 +52,12 @@ func TestWaitIdle(t *testing.T) {
 		t.Fatalf("cpuTicks(self) error = %v", err)
 	}
 	// A busy process is not idle until its work ends.
-	stop := make(chan struct{})
+	var stopped atomic.Bool
 	go func() {
-		for {
-			select {
-			case <-stop:
-				return
-			default:
-			}
+		for !stopped.Load() { // spin: the point is to burn CPU
 		}
 	}()
-	time.AfterFunc(time.Second, func() { close(stop) })
+	time.AfterFunc(time.Second, func() { stopped.Store(true) })
 	start := time.Now()
 	if err := waitIdle(context.Background(), os.Getpid()); err != nil {
 		t.Fatalf("waitIdle() error = %v", err)

@@ -4,7 +4,6 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
-	"errors"
 	"net/url"
 	"strings"
 
@@ -121,6 +120,3 @@ func (h *Handler) sameOrigin(c *fiber.Ctx) bool {
 	// X-Forwarded-Host that any client can send.
 	return strings.EqualFold(u.Host, string(c.Request().Host()))
 }
-
-// isCSRF reports whether err is the CSRF refusal.
-func isCSRF(err error) bool { return errors.Is(err, httpx.ErrFormExpired) }

@@ -5,23 +5,18 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
-	"net/http"
 	"regexp"
 	"strings"
-	"testing/fstest"
-
-	"github.com/gofiber/template/html/v2"
 )
 
-// The page templates are loaded by github.com/gofiber/template/html (its
-// file-system loader, at start, as DESIGN.md asks) but never rendered
-// through its Render: given a layout, that method takes the engine's
-// write lock, so every render in the process waits for the one before,
-// and binds a new {{embed}} function into the template's function map on
-// each call. Neither can be turned off. Instead each page's parsed tree
-// is put, once at start, into a template set of its own with the layout
-// and the partials; a page then executes directly, the layout calls it
-// by one fixed name, and html/template escapes each set once.
+// The page templates are parsed with html/template from the embedded file
+// system at start: the layout and the partials once, then, for each page,
+// a clone of them with the page added under one fixed name, so that each
+// page is a template set of its own that html/template escapes once. A
+// page then executes directly; nothing is looked up, locked or parsed per
+// request. (gofiber/template/html's engine would do the parsing, but its
+// Render takes the engine's write lock on every call with a layout, so
+// every render in the process would wait for the one before.)
 //
 // What a render costs is mostly text/template's reflection: a field looked
 // up by name on each use, each function (including the escapers
@@ -68,23 +63,21 @@ func loadPages(fsys fs.FS, a *assets) (*pageTemplates, error) {
 	if err != nil {
 		return nil, fmt.Errorf("web: list templates: %w", err)
 	}
-	// The engine reads the templates with every {{static "x"}} already
-	// replaced by its address.
-	site := fstest.MapFS{}
-	for _, file := range append([]string{layoutFile, partialsFile}, files...) {
+	// Every file is read with each {{static "x"}} already replaced by its
+	// address.
+	layout := template.New(layoutName)
+	for _, file := range []string{layoutFile, partialsFile} {
 		text, err := readTemplate(fsys, file, a)
 		if err != nil {
 			return nil, err
 		}
-		site[file] = &fstest.MapFile{Data: []byte(text), Mode: 0o444}
-	}
-	engine := html.NewFileSystem(http.FS(site), ".html")
-	if err := engine.Load(); err != nil {
-		return nil, fmt.Errorf("web: parse templates: %w", err)
-	}
-	layout := engine.Templates.Lookup(layoutName)
-	if layout == nil {
-		return nil, fmt.Errorf("web: no template %s", layoutFile)
+		t := layout // the layout is the set's root; the partials join it
+		if file != layoutFile {
+			t = layout.New(strings.TrimSuffix(file, ".html"))
+		}
+		if _, err := t.Parse(text); err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", file, err)
+		}
 	}
 	p := &pageTemplates{byName: make(map[string]*template.Template, len(files))}
 	for _, file := range files {
@@ -93,17 +86,21 @@ func loadPages(fsys fs.FS, a *assets) (*pageTemplates, error) {
 		if !ok {
 			return nil, fmt.Errorf("web: template %s has no view in pageViews", file)
 		}
-		parsed := engine.Templates.Lookup(name)
-		if parsed == nil || parsed.Tree == nil {
-			return nil, fmt.Errorf("web: template %s did not parse", file)
+		text, err := readTemplate(fsys, file, a)
+		if err != nil {
+			return nil, err
 		}
 		// Clone copies the layout's whole name space (partials
-		// included) with trees of its own, which html/template's
-		// escaping rewrites; the page's tree is copied for the same
-		// reason.
+		// included), so that each page's set is escaped on its own.
 		t, err := layout.Clone()
 		if err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", file, err)
+		}
+		// Parsed under its own name, so that an error names the file;
+		// the layout calls it by pageTemplate, a copy of its tree.
+		parsed, err := t.New(name).Parse(text)
+		if err != nil {
+			return nil, fmt.Errorf("web: parse %s: %w", file, err)
 		}
 		if _, err := t.AddParseTree(pageTemplate, parsed.Tree.Copy()); err != nil {
 			return nil, fmt.Errorf("web: template %s: %w", file, err)
