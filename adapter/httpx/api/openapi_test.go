@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -79,4 +80,21 @@ func TestDocumentListsEveryCode(t *testing.T) {
 	if p := describe(errMethodNotAllowed); p.Status != http.StatusMethodNotAllowed || !slices.Contains(want, p.Code) {
 		t.Errorf("describe(errMethodNotAllowed) = %+v, want a documented 405", p)
 	}
+}
+
+const openAPIPath = "/api/v1/openapi.json"
+
+// TestServeOpenAPI serves openapi.json byte for byte, as JSON, to anyone:
+// no token is asked for or looked up.
+func TestServeOpenAPI(t *testing.T) {
+	t.Parallel()
+	api := newAPITest(t, Config{})
+	const what = "GET /api/v1/openapi.json"
+	res := api.do(t, call{method: http.MethodGet, path: openAPIPath})
+	res.wantStatus(t, what, http.StatusOK)
+	res.wantHeader(t, what, "Content-Type", "application/json")
+	if !bytes.Equal(res.body, openAPIDocument) {
+		t.Errorf("%s body (%d bytes) differs from openapi.json (%d bytes)", what, len(res.body), len(openAPIDocument))
+	}
+	wantNoCall(t, what, &api.sessions.Calls, "Resolve")
 }
