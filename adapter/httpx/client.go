@@ -14,12 +14,13 @@ import (
 // trusted; then the right-most X-Forwarded-For entry that is not itself
 // trusted (the left-most entries are whatever the client chose to send,
 // so they are never believed on their own). The User-Agent goes to the
-// use case as sent; the use case decides what of it is kept.
+// use case as sent (a copy: Fiber reuses the request's buffers); the use
+// case decides what of it is kept.
 func ClientOf(c *fiber.Ctx, trusted []netip.Prefix) usecase.Client {
 	peer, _ := netip.AddrFromSlice(c.Context().RemoteIP())
 	return usecase.Client{
 		IP:        clientAddress(peer.Unmap(), c.Get(fiber.HeaderXForwardedFor), trusted),
-		UserAgent: c.Get(fiber.HeaderUserAgent),
+		UserAgent: strings.Clone(c.Get(fiber.HeaderUserAgent)),
 	}
 }
 
