@@ -86,9 +86,6 @@ var Metrics = fx.Options(
 			fx.Annotate(metrics.New, fx.As(fx.Self()), fx.As(new(httpserver.RequestObserver))),
 			metrics.NewServer,
 		),
-		fx.Invoke(func(lc fx.Lifecycle, s *metrics.Server) {
-			lc.Append(fx.StartStopHook(s.Start, s.Stop))
-		}),
 	),
 	fx.Decorate(
 		fx.Annotate(metrics.NewLogins, fx.As(new(httpx.Authenticator))),
@@ -116,7 +113,6 @@ var Housekeeping = fx.Module("housekeeping",
 		fx.Annotate(func(t *usecase.Throttle) housekeeping.Purger { return t }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(housekeeping.NewLoop, fx.ParamTags(`group:"purgers"`)),
 	),
-	fx.Invoke(housekeeping.Run),
 )
 
 // Core is the service without its delivery: configuration, logging,
@@ -134,20 +130,20 @@ func Core(cfg config.Config) []fx.Option {
 	}
 }
 
-// Modules is the whole service for cfg, in the order main runs it: the
-// core plus metrics, the health check, the web site, the JSON API, the
-// HTTP server and the background work. ReleaseStartupMemory goes just
-// before the HTTP server, so that it runs once everything is built and
-// before the first request.
+// Modules is the whole service for cfg: the core, the metrics around its
+// ports, the health check, the site, the API, the HTTP server, the
+// background work, and last the Lifecycle that starts and stops them.
+// Only Lifecycle sets the start order; this list reads as the service is
+// built.
 func Modules(cfg config.Config) []fx.Option {
 	return append(Core(cfg),
 		Metrics,
 		Health,
 		Web,
 		API,
-		ReleaseStartupMemory,
 		httpserver.Module,
 		Housekeeping,
+		Lifecycle,
 	)
 }
 
