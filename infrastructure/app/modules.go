@@ -7,6 +7,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/adapter/argon2id"
 	"github.com/gatehouse/gatehouse/adapter/commonpasswords"
+	"github.com/gatehouse/gatehouse/adapter/httpx"
 	"github.com/gatehouse/gatehouse/adapter/httpx/api"
 	"github.com/gatehouse/gatehouse/adapter/httpx/web"
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
@@ -18,105 +19,105 @@ import (
 	"github.com/gatehouse/gatehouse/infrastructure/logging"
 	"github.com/gatehouse/gatehouse/infrastructure/metrics"
 	"github.com/gatehouse/gatehouse/usecase"
-	"github.com/uptrace/bun"
 	"go.uber.org/fx"
 )
 
-// Settings derives each area's settings from the Config.
+// Settings provides each area's settings, derived from the supplied
+// Config, and warns when SECRET_KEY was generated for this run.
 var Settings = fx.Module("settings",
-	fx.Provide(databaseSettings, serverSettings, webConfig, apiConfig, sessionPolicy, throttlePolicy, argon2Params, poolLimits, housekeepingSettings),
+	fx.Provide(databaseSettings, serverSettings, metricsSettings, webConfig, apiConfig, sessionPolicy, throttlePolicy, argon2Params, poolLimits, housekeepingSettings),
 	fx.Invoke(warnGeneratedSecret),
 )
 
-// Store binds the SQL repositories (SQLite or PostgreSQL, as DATABASE_URL
-// says) to the use cases' ports.
+// Store provides the SQL repositories (SQLite or PostgreSQL, as
+// DATABASE_URL says) as the use cases' driven ports, and the session store
+// as the count the metrics read.
 var Store = fx.Module("sqlstore",
 	fx.Provide(
 		fx.Annotate(sqlstore.NewUserStore,
 			fx.As(new(usecase.UserCreator)), fx.As(new(usecase.CredentialStore)),
 			fx.As(new(usecase.AccountStore)), fx.As(new(usecase.UserDirectory))),
 		fx.Annotate(sqlstore.NewEventStore, fx.As(new(usecase.EventLog))),
-		fx.Annotate(sqlstore.NewSessionStore, fx.As(new(usecase.SessionStore))),
+		fx.Annotate(sqlstore.NewSessionStore, fx.As(new(usecase.SessionStore)), fx.As(new(metrics.SessionCounter))),
 		fx.Annotate(sqlstore.NewThrottleStore, fx.As(new(usecase.ThrottleStore))),
 	),
 )
 
-// Security provides the bounded password hasher, the common-password
-// list, the clock and the token source.
+// Security provides the bounded argon2id pool (itself, and as the use
+// cases' usecase.PasswordHasher), the common-password list, the clock and
+// the token source.
 var Security = fx.Module("security",
 	fx.Provide(
 		argon2id.New,
-		argon2id.NewPool,
-		func(p *argon2id.Pool) usecase.PasswordHasher { return p },
+		fx.Annotate(argon2id.NewPool, fx.As(fx.Self()), fx.As(new(usecase.PasswordHasher))),
 		fx.Annotate(commonpasswords.New, fx.As(new(usecase.PasswordBlocklist))),
 		fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(usecase.Clock))),
 		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource))),
 	),
 )
 
-// UseCases provides the application logic.
+// UseCases provides the application logic: each use case the deliveries
+// call as the httpx driving port it fits, and as itself where the command
+// line, the background work or another use case needs it.
 var UseCases = fx.Module("usecase",
 	fx.Provide(
-		usecase.NewPasswordPolicy, usecase.NewThrottle, usecase.NewRegistrar, usecase.NewSessionManager,
-		usecase.NewAuthenticator, usecase.NewAccount, usecase.NewAdmin, usecase.NewImporter,
+		usecase.NewPasswordPolicy,
+		usecase.NewThrottle,
+		usecase.NewImporter,
+		fx.Annotate(usecase.NewRegistrar, fx.As(new(httpx.Registrar))),
+		fx.Annotate(usecase.NewAuthenticator, fx.As(fx.Self()), fx.As(new(httpx.Authenticator))),
+		fx.Annotate(usecase.NewSessionManager, fx.As(fx.Self()), fx.As(new(httpx.Sessions))),
+		fx.Annotate(usecase.NewAccount, fx.As(new(httpx.Account))),
+		fx.Annotate(usecase.NewAdmin, fx.As(fx.Self()), fx.As(new(httpx.Admin))),
 	),
 )
 
-// Web provides the HTML site on top of the use cases.
-var Web = fx.Module("web",
-	fx.Provide(fx.Annotate(web.NewHandler,
-		fx.From(new(*metrics.Signups), new(*metrics.Logins), new(*usecase.SessionManager),
-			new(*usecase.Account), new(*usecase.Admin)))),
-)
-
-// API provides the JSON API on the same use cases as the site.
-var API = fx.Module("api",
-	fx.Provide(fx.Annotate(api.NewHandler,
-		fx.From(new(*metrics.Signups), new(*metrics.Logins), new(*usecase.SessionManager),
-			new(*usecase.Account)))),
-)
-
-// Metrics counts requests, logins, hashing, throttling and sessions by
-// wrapping the ports the adapters call (the use cases stay unaware), and
-// serves them on METRICS_ADDR when it is set. The hasher decorator is
-// applied in Modules, at the root, so that it reaches the use cases.
-var Metrics = fx.Module("metrics",
-	fx.Provide(
-		func(db *bun.DB) metrics.SessionCounter { return sqlstore.NewSessionStore(db) },
-		metrics.New,
-		metrics.NewLogins,
-		metrics.NewSignups,
-		func(m *metrics.Metrics) httpserver.RequestObserver { return m },
-		func(c config.Config, m *metrics.Metrics, log *slog.Logger) *metrics.Server {
-			return metrics.NewServer(c.MetricsAddr, m, log)
-		},
+// Metrics provides the metrics (as themselves and as the server's
+// httpserver.RequestObserver) and their listener on METRICS_ADDR, and
+// wraps three ports to count what passes through them, the use cases
+// none the wiser: httpx.Authenticator (logins by outcome),
+// httpx.Registrar (throttled signups) and usecase.PasswordHasher (hash
+// and verify times). The decorators sit outside the fx.Module on purpose:
+// a module's decorators reach only that module and its children, and these
+// must reach the use cases, the site and the API.
+var Metrics = fx.Options(
+	fx.Module("metrics",
+		fx.Provide(
+			fx.Annotate(metrics.New, fx.As(fx.Self()), fx.As(new(httpserver.RequestObserver))),
+			metrics.NewServer,
+		),
 	),
-	fx.Invoke(func(lc fx.Lifecycle, s *metrics.Server) {
-		lc.Append(fx.StartStopHook(s.Start, s.Stop))
-	}),
+	fx.Decorate(
+		fx.Annotate(metrics.NewLogins, fx.As(new(httpx.Authenticator))),
+		fx.Annotate(metrics.NewSignups, fx.As(new(httpx.Registrar))),
+		fx.Annotate(metrics.NewTimedHasher, fx.As(new(usecase.PasswordHasher))),
+	),
 )
 
-// Health provides the readiness check behind /readyz.
+// Health provides the database readiness check behind /readyz.
 var Health = fx.Module("health",
-	fx.Provide(
-		database.NewReadiness,
-		func(r *database.Readiness) httpserver.ReadinessChecker { return r },
-	),
+	fx.Provide(fx.Annotate(database.NewReadiness, fx.As(new(httpserver.ReadinessChecker)))),
 )
 
-// Housekeeping purges expired sessions and stale throttling state in the
-// background.
+// Web provides the HTML site's handler, on the httpx driving ports.
+var Web = fx.Module("web", fx.Provide(web.NewHandler))
+
+// API provides the JSON API's handler, on the same ports as the site.
+var API = fx.Module("api", fx.Provide(api.NewHandler))
+
+// Housekeeping provides the background loop that purges expired sessions
+// and stale throttling state.
 var Housekeeping = fx.Module("housekeeping",
 	fx.Provide(
 		fx.Annotate(func(m *usecase.SessionManager) housekeeping.Purger { return m }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(t *usecase.Throttle) housekeeping.Purger { return t }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(housekeeping.NewLoop, fx.ParamTags(`group:"purgers"`)),
 	),
-	fx.Invoke(housekeeping.Run),
 )
 
-// Core is the service without its delivery: configuration, database,
-// adapters and use cases. The command line runs its commands on it.
+// Core is the service without its delivery: configuration, logging,
+// database, stores, hashing and use cases. Starting it migrates the
+// database; the command line runs its commands on it.
 func Core(cfg config.Config) []fx.Option {
 	return []fx.Option{
 		fx.Supply(cfg),
@@ -129,21 +130,20 @@ func Core(cfg config.Config) []fx.Option {
 	}
 }
 
-// Modules is the whole service for cfg, in the order main runs it: the
-// core plus metrics, the health check, the web site, the JSON API, the
-// HTTP server and the background work. ReleaseStartupMemory goes just
-// before the HTTP server, so that it runs once everything is built and
-// before the first request.
+// Modules is the whole service for cfg: the core, the metrics around its
+// ports, the health check, the site, the API, the HTTP server, the
+// background work, and last the Lifecycle that starts and stops them.
+// Only Lifecycle sets the start order; this list reads as the service is
+// built.
 func Modules(cfg config.Config) []fx.Option {
 	return append(Core(cfg),
 		Metrics,
-		fx.Decorate(metrics.TimeHasher),
 		Health,
 		Web,
 		API,
-		ReleaseStartupMemory,
 		httpserver.Module,
 		Housekeeping,
+		Lifecycle,
 	)
 }
 

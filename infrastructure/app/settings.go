@@ -10,6 +10,7 @@ import (
 	"github.com/gatehouse/gatehouse/infrastructure/database"
 	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"
 	"github.com/gatehouse/gatehouse/infrastructure/httpserver"
+	"github.com/gatehouse/gatehouse/infrastructure/metrics"
 	"github.com/gatehouse/gatehouse/usecase"
 )
 
@@ -32,6 +33,10 @@ func databaseSettings(c config.Config) database.Settings {
 
 func serverSettings(c config.Config) httpserver.Settings {
 	return httpserver.Settings{Addr: c.Addr, BodyLimit: bodyLimit}
+}
+
+func metricsSettings(c config.Config) metrics.Settings {
+	return metrics.Settings{Addr: c.MetricsAddr}
 }
 
 func webConfig(c config.Config) web.Config {

@@ -19,8 +19,10 @@ type Settings struct {
 	Pool Pool
 }
 
-// Module provides the *bun.DB: opened when the graph is built, migrated
-// when the app starts (before the server listens), closed when it stops.
+// Module provides the *bun.DB, opened when the graph is built. The hook it
+// appends as it opens migrates the database when the app starts and closes
+// it when the app stops; being built before anything that uses it, it is
+// the first hook to start and the last to stop.
 var Module = fx.Module("database",
 	fx.Provide(newDB),
 )

@@ -7,8 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"time"
-
-	"go.uber.org/fx"
 )
 
 // Purger deletes expired records and reports how many.
@@ -81,9 +79,4 @@ func (l *Loop) purge(ctx context.Context) {
 			l.log.InfoContext(ctx, "housekeeping: purged", "purger", fmt.Sprintf("%T", p), "count", n)
 		}
 	}
-}
-
-// Run starts l with the fx app and stops it with the app.
-func Run(lc fx.Lifecycle, l *Loop) {
-	lc.Append(fx.StartStopHook(l.Start, l.Stop))
 }

@@ -2,11 +2,9 @@ package httpserver
 
 import "go.uber.org/fx"
 
-// Module provides the Fiber app and the Server, and starts the server with
-// the fx app.
+// Module provides the Fiber app (health probes, request log, API and site)
+// and the Server that runs it; infrastructure/app starts and stops the
+// Server.
 var Module = fx.Module("httpserver",
 	fx.Provide(NewApp, NewServer),
-	fx.Invoke(func(lc fx.Lifecycle, s *Server) {
-		lc.Append(fx.StartStopHook(s.Start, s.Stop))
-	}),
 )

@@ -1,8 +1,9 @@
 // Package metrics keeps gatehouse's Prometheus metrics and serves them on
 // a listener of their own (METRICS_ADDR), never on the public port. The
 // use cases know nothing of it: logins, signups and hashing are counted
-// by wrapping the ports the adapters call, and the pool and session
-// gauges are read at scrape time.
+// by wrappers that stand in for the ports they pass through (Logins,
+// Signups, TimedHasher), and the pool and session gauges are read at
+// scrape time.
 package metrics
 
 import (

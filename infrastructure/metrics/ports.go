@@ -10,25 +10,24 @@ import (
 	"github.com/gatehouse/gatehouse/usecase"
 )
 
-// Logins and Signups stand in for the use cases behind the deliveries'
-// ports.
+// Each wrapper fits the port it wraps, so it stands in for what it wraps:
+// the deliveries call Logins and Signups in place of the use cases, and the
+// use cases hash through TimedHasher.
 var (
-	_ httpx.Authenticator = (*Logins)(nil)
-	_ httpx.Registrar     = (*Signups)(nil)
+	_ httpx.Authenticator    = (*Logins)(nil)
+	_ httpx.Registrar        = (*Signups)(nil)
+	_ usecase.PasswordHasher = (*TimedHasher)(nil)
 )
 
-// Logins counts the outcomes of the login use case. It fits
-// httpx.Authenticator, so the deliveries call it in place of the use case.
+// Logins counts the outcomes of the logins it passes on.
 type Logins struct {
-	next interface {
-		Login(ctx context.Context, in usecase.LoginInput) (usecase.LoginResult, error)
-	}
-	m *Metrics
+	next httpx.Authenticator
+	m    *Metrics
 }
 
-// NewLogins wraps auth.
-func NewLogins(auth *usecase.Authenticator, m *Metrics) *Logins {
-	return &Logins{next: auth, m: m}
+// NewLogins wraps next, counting into m.
+func NewLogins(next httpx.Authenticator, m *Metrics) *Logins {
+	return &Logins{next: next, m: m}
 }
 
 // Login runs the login and counts its outcome.
@@ -61,17 +60,15 @@ func LoginOutcome(err error) string {
 	}
 }
 
-// Signups counts signups refused by throttling. It fits httpx.Registrar.
+// Signups counts the signups it passes on that throttling refused.
 type Signups struct {
-	next interface {
-		Register(ctx context.Context, in usecase.RegisterInput) (domain.User, error)
-	}
-	m *Metrics
+	next httpx.Registrar
+	m    *Metrics
 }
 
-// NewSignups wraps reg.
-func NewSignups(reg *usecase.Registrar, m *Metrics) *Signups {
-	return &Signups{next: reg, m: m}
+// NewSignups wraps next, counting into m.
+func NewSignups(next httpx.Registrar, m *Metrics) *Signups {
+	return &Signups{next: next, m: m}
 }
 
 // Register runs the signup and counts it when throttling refused it.
@@ -84,31 +81,34 @@ func (s *Signups) Register(ctx context.Context, in usecase.RegisterInput) (domai
 	return u, err
 }
 
-// timedHasher times every hash and verification of the hasher it wraps.
-type timedHasher struct {
+// TimedHasher times every hash and verification it passes on.
+type TimedHasher struct {
 	next usecase.PasswordHasher
 	m    *Metrics
 }
 
-// TimeHasher returns h, timed into m's hash duration histogram.
-func TimeHasher(h usecase.PasswordHasher, m *Metrics) usecase.PasswordHasher {
-	return &timedHasher{next: h, m: m}
+// NewTimedHasher wraps next, timing into m's hash duration histogram.
+func NewTimedHasher(next usecase.PasswordHasher, m *Metrics) *TimedHasher {
+	return &TimedHasher{next: next, m: m}
 }
 
-func (t *timedHasher) Hash(ctx context.Context, password domain.Password) (string, error) {
+// Hash hashes password and times it.
+func (t *TimedHasher) Hash(ctx context.Context, password domain.Password) (string, error) {
 	start := time.Now()
 	defer t.observe("hash", start)
 	return t.next.Hash(ctx, password)
 }
 
-func (t *timedHasher) Verify(ctx context.Context, password domain.Password, encoded string) (bool, bool, error) {
+// Verify checks password against encoded and times it.
+func (t *TimedHasher) Verify(ctx context.Context, password domain.Password, encoded string) (bool, bool, error) {
 	start := time.Now()
 	defer t.observe("verify", start)
 	return t.next.Verify(ctx, password, encoded)
 }
 
-func (t *timedHasher) Saturated() bool { return t.next.Saturated() }
+// Saturated reports whether the wrapped hasher is saturated.
+func (t *TimedHasher) Saturated() bool { return t.next.Saturated() }
 
-func (t *timedHasher) observe(op string, start time.Time) {
+func (t *TimedHasher) observe(op string, start time.Time) {
 	t.m.hashing.WithLabelValues(op).Observe(time.Since(start).Seconds())
 }

@@ -12,6 +12,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
+// Settings configure the metrics listener.
+type Settings struct {
+	// Addr is the TCP address to serve /metrics on, such as
+	// "127.0.0.1:9090"; "" serves nothing.
+	Addr string
+}
+
 // Server serves /metrics on its own address, with its own lifecycle, so
 // that metrics are never on the public port by accident.
 type Server struct {
@@ -21,13 +28,13 @@ type Server struct {
 	log  *slog.Logger
 }
 
-// NewServer returns a Server for m on addr ("" for none: Start and Stop
-// then do nothing).
-func NewServer(addr string, m *Metrics, log *slog.Logger) *Server {
+// NewServer returns a Server for m on s.Addr (with "" Start and Stop do
+// nothing).
+func NewServer(s Settings, m *Metrics, log *slog.Logger) *Server {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry(), promhttp.HandlerOpts{ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelError)}))
 	return &Server{
-		addr: addr,
+		addr: s.Addr,
 		srv:  &http.Server{Handler: mux, ReadHeaderTimeout: 5 * time.Second, WriteTimeout: 30 * time.Second},
 		log:  log,
 	}

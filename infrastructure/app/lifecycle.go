@@ -1,0 +1,30 @@
+package app
+
+import (
+	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"
+	"github.com/gatehouse/gatehouse/infrastructure/httpserver"
+	"github.com/gatehouse/gatehouse/infrastructure/metrics"
+	"go.uber.org/fx"
+)
+
+// Lifecycle starts the service's running parts with the fx app and stops
+// them with it, in the order startInOrder gives.
+var Lifecycle = fx.Module("lifecycle", fx.Invoke(startInOrder))
+
+// startInOrder appends the start and stop hooks of the service's running
+// parts; fx runs the start hooks in the order they are appended and the
+// stop hooks in reverse. Every part is built before any hook runs. At
+// start: the database migrates (its hook, appended as it was built, comes
+// before these); then the startup memory is released, so that the
+// collection's pause falls before anything is served; then the metrics
+// listener binds, so that a taken METRICS_ADDR fails the start before the
+// public port opens; then the HTTP server binds and serves; and last the
+// background purges begin, nothing else waiting on them. At stop: the
+// purges end, the HTTP server drains the requests in flight, the metrics
+// listener closes, and the database closes last.
+func startInOrder(lc fx.Lifecycle, metricsServer *metrics.Server, server *httpserver.Server, purges *housekeeping.Loop) {
+	lc.Append(fx.StartHook(releaseStartupMemory))
+	lc.Append(fx.StartStopHook(metricsServer.Start, metricsServer.Stop))
+	lc.Append(fx.StartStopHook(server.Start, server.Stop))
+	lc.Append(fx.StartStopHook(purges.Start, purges.Stop))
+}
