@@ -17,7 +17,7 @@ import (
 // get, the rounds are taken in turns and added up, and the table prints.
 // The targets themselves are not checked here: a two-second load on a
 // shared machine says nothing about them (run the full benchmark,
-// see the README). BENCH_REQUIRED=1 (CI) fails instead of skipping when
+// see docs/performance.md). BENCH_REQUIRED=1 (CI) fails instead of skipping when
 // wrk is missing.
 func TestBenchmarkSmoke(t *testing.T) {
 	if testing.Short() {

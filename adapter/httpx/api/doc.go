@@ -7,6 +7,7 @@
 // is a server-side session exactly like the site's cookie: 256 random bits,
 // stored only as a SHA-256, revocable, with the same lifetimes. The API
 // reads no cookie, so it has no CSRF surface. Every error is one JSON shape,
-// {"error": {"code", "message", "fields"}}, from the one table in errors.go.
+// {"error": {"code", "message", "fields"}}, from the kernel's one table
+// (httpx.Describe, rendered by httpx.WriteJSON).
 // openapi.json, embedded and served as is, describes all of it.
 package api
