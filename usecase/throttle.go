@@ -9,10 +9,13 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 )
 
-// Event kinds counted per client network for throttling.
+// The kinds of throttle event, counted per client network for the
+// per-network caps (ThrottleStore.AddEvent, CountEvents). They are
+// throttle counters, not security events: domain.EventSignup and
+// domain.EventLoginFailure are the account history's, kept elsewhere.
 const (
-	EventLoginFailure = "login_failure"
-	EventSignup       = "signup"
+	ThrottleLoginFailure = "login_failure"
+	ThrottleSignup       = "signup"
 )
 
 // ThrottleStore keeps throttling state in the database, so it survives
@@ -23,7 +26,7 @@ type ThrottleStore interface {
 	// network whose last failure is at or after since, and that time.
 	Failures(ctx context.Context, account, network string, since time.Time) (count int, last time.Time, err error)
 	// RecordFailure adds one failed login for account from network, and
-	// one EventLoginFailure event for network, in one transaction. A count
+	// one ThrottleLoginFailure event for network, in one transaction. A count
 	// whose last failure is before since is forgotten first: it restarts
 	// at one.
 	RecordFailure(ctx context.Context, account, network string, at, since time.Time) error
@@ -104,7 +107,7 @@ func (t *Throttle) CheckLogin(ctx context.Context, account, network string) erro
 			}
 		}
 	}
-	return t.checkNetwork(ctx, EventLoginFailure, network, t.policy.NetworkMaxFailures)
+	return t.checkNetwork(ctx, ThrottleLoginFailure, network, t.policy.NetworkMaxFailures)
 }
 
 // LoginFailed records a failed login.
@@ -127,12 +130,12 @@ func (t *Throttle) LoginSucceeded(ctx context.Context, account, network string) 
 // CheckSignup returns a *domain.ThrottledError when network created too
 // many accounts recently.
 func (t *Throttle) CheckSignup(ctx context.Context, network string) error {
-	return t.checkNetwork(ctx, EventSignup, network, t.policy.SignupMaxPerNetwork)
+	return t.checkNetwork(ctx, ThrottleSignup, network, t.policy.SignupMaxPerNetwork)
 }
 
 // SignedUp counts an account created from network.
 func (t *Throttle) SignedUp(ctx context.Context, network string) error {
-	if err := t.store.AddEvent(ctx, EventSignup, network, t.clock.Now()); err != nil {
+	if err := t.store.AddEvent(ctx, ThrottleSignup, network, t.clock.Now()); err != nil {
 		return fmt.Errorf("throttle: record signup: %w", err)
 	}
 	return nil

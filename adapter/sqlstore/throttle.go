@@ -67,7 +67,7 @@ func (s *ThrottleStore) Failures(ctx context.Context, account, network string, s
 }
 
 // RecordFailure counts one failed login for account from network at at,
-// and adds one usecase.EventLoginFailure event for network, in one
+// and adds one usecase.ThrottleLoginFailure event for network, in one
 // transaction. A counter whose last failure is before since starts again
 // from one. An empty account (no valid username was given) adds the event
 // only. The counter's last failure never moves back in time, so failures
@@ -86,7 +86,7 @@ func (s *ThrottleStore) RecordFailure(ctx context.Context, account, network stri
 				return err
 			}
 		}
-		return insertEvent(ctx, tx, usecase.EventLoginFailure, network, at)
+		return insertEvent(ctx, tx, usecase.ThrottleLoginFailure, network, at)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: record login failure from %s: %w", network, translate(err))
