@@ -109,12 +109,14 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 		}
 		return LoginResult{}, errHashingSaturated
 	}
-	account := ""
+	// The throttle counts failures per name given, whether or not an
+	// account has it.
+	canonical := ""
 	if name, err := domain.NewUsername(in.Username); err == nil {
-		account = name.Canonical()
+		canonical = name.Canonical()
 	}
 	network := ClientNetwork(in.Client.IP)
-	if err := a.throttle.CheckLogin(ctx, account, network); err != nil {
+	if err := a.throttle.CheckLogin(ctx, canonical, network); err != nil {
 		if derr := a.spendDecoy(ctx, domain.NormalizePassword(in.Password)); derr != nil {
 			return LoginResult{}, derr
 		}
@@ -124,7 +126,7 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 	u, err := a.check(ctx, in.Username, in.Password)
 	if errors.Is(err, domain.ErrInvalidCredentials) {
 		// Fail closed: a failure that cannot be counted is not forgiven.
-		if terr := a.throttle.LoginFailed(ctx, account, network); terr != nil {
+		if terr := a.throttle.LoginFailed(ctx, canonical, network); terr != nil {
 			return LoginResult{}, terr
 		}
 		if u.ID != 0 {
@@ -139,7 +141,7 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 		a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureDisabled)
 		return LoginResult{}, domain.ErrAccountDisabled
 	}
-	if err := a.throttle.LoginSucceeded(ctx, account, network); err != nil {
+	if err := a.throttle.LoginSucceeded(ctx, canonical, network); err != nil {
 		a.log.WarnContext(ctx, "usecase: reset login failures", "user_id", u.ID, "err", err)
 	}
 	// The session and the event that records the login are one commit.

@@ -19,22 +19,24 @@ const (
 )
 
 // ThrottleStore keeps throttling state in the database, so it survives
-// restarts and holds across instances. Account keys are canonical
-// usernames; network keys come from ClientNetwork.
+// restarts and holds across instances. Failure counters are keyed by a
+// username and a network: the username is the canonical form of the name
+// a login gave, whether or not an account has it ("" when the name is
+// not a valid username), and the network comes from ClientNetwork.
 type ThrottleStore interface {
-	// Failures returns the consecutive failed logins for account from
+	// Failures returns the consecutive failed logins for username from
 	// network whose last failure is at or after since, and that time.
-	Failures(ctx context.Context, account, network string, since time.Time) (count int, last time.Time, err error)
-	// RecordFailure adds one failed login for account from network, and
+	Failures(ctx context.Context, username, network string, since time.Time) (count int, last time.Time, err error)
+	// RecordFailure adds one failed login for username from network, and
 	// one ThrottleLoginFailure event for network, in one transaction. A count
 	// whose last failure is before since is forgotten first: it restarts
-	// at one.
-	RecordFailure(ctx context.Context, account, network string, at, since time.Time) error
-	// ResetFailures forgets the failures of account from network.
-	ResetFailures(ctx context.Context, account, network string) error
-	// ClearAccount forgets the failures of account from every network and
+	// at one. An empty username counts the event alone.
+	RecordFailure(ctx context.Context, username, network string, at, since time.Time) error
+	// ResetFailures forgets the failures of username from network.
+	ResetFailures(ctx context.Context, username, network string) error
+	// ClearAccount forgets the failures of username from every network and
 	// reports how many counters went.
-	ClearAccount(ctx context.Context, account string) (int64, error)
+	ClearAccount(ctx context.Context, username string) (int64, error)
 	// CountEvents returns how many events of kind network had at or after
 	// since, and the earliest of them.
 	CountEvents(ctx context.Context, kind, network string, since time.Time) (count int, earliest time.Time, err error)
@@ -47,7 +49,7 @@ type ThrottleStore interface {
 
 // ThrottlePolicy holds the limits.
 type ThrottlePolicy struct {
-	// MaxFailures consecutive failures of one account from one network
+	// MaxFailures consecutive failures of one username from one network
 	// lock that pair for BaseDelay, doubled per further failure up to
 	// MaxDelay.
 	MaxFailures int
@@ -92,12 +94,13 @@ func ClientNetwork(ip netip.Addr) string {
 	return ip.String()
 }
 
-// CheckLogin returns a *domain.ThrottledError when logins for account from
-// network must wait. account may be "" (no valid username was given).
-func (t *Throttle) CheckLogin(ctx context.Context, account, network string) error {
+// CheckLogin returns a *domain.ThrottledError when logins naming username
+// (canonical) from network must wait. username may be "" (no valid
+// username was given): then only the network's cap applies.
+func (t *Throttle) CheckLogin(ctx context.Context, username, network string) error {
 	now := t.clock.Now()
-	if account != "" {
-		n, last, err := t.store.Failures(ctx, account, network, now.Add(-t.policy.FailureMemory))
+	if username != "" {
+		n, last, err := t.store.Failures(ctx, username, network, now.Add(-t.policy.FailureMemory))
 		if err != nil {
 			return fmt.Errorf("throttle: read failures: %w", err)
 		}
@@ -110,18 +113,19 @@ func (t *Throttle) CheckLogin(ctx context.Context, account, network string) erro
 	return t.checkNetwork(ctx, ThrottleLoginFailure, network, t.policy.NetworkMaxFailures)
 }
 
-// LoginFailed records a failed login.
-func (t *Throttle) LoginFailed(ctx context.Context, account, network string) error {
+// LoginFailed records a failed login naming username (canonical, or "")
+// from network.
+func (t *Throttle) LoginFailed(ctx context.Context, username, network string) error {
 	now := t.clock.Now()
-	if err := t.store.RecordFailure(ctx, account, network, now, now.Add(-t.policy.FailureMemory)); err != nil {
+	if err := t.store.RecordFailure(ctx, username, network, now, now.Add(-t.policy.FailureMemory)); err != nil {
 		return fmt.Errorf("throttle: record failure: %w", err)
 	}
 	return nil
 }
 
-// LoginSucceeded resets the account's failures from network.
-func (t *Throttle) LoginSucceeded(ctx context.Context, account, network string) error {
-	if err := t.store.ResetFailures(ctx, account, network); err != nil {
+// LoginSucceeded resets the failures of username (canonical) from network.
+func (t *Throttle) LoginSucceeded(ctx context.Context, username, network string) error {
+	if err := t.store.ResetFailures(ctx, username, network); err != nil {
 		return fmt.Errorf("throttle: reset failures: %w", err)
 	}
 	return nil
@@ -169,7 +173,7 @@ func (t *Throttle) checkNetwork(ctx context.Context, kind, network string, limit
 	return nil
 }
 
-// lockDelay is how long n consecutive failures lock an account+network:
+// lockDelay is how long n consecutive failures lock a username+network:
 // BaseDelay at MaxFailures, doubling per further failure, at most MaxDelay.
 func (t *Throttle) lockDelay(n int) time.Duration {
 	d := t.policy.BaseDelay
