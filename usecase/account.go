@@ -26,7 +26,7 @@ type Account struct {
 func NewAccount(accounts AccountStore, sessions *SessionManager, passwords *PasswordPolicy, history EventLog, clock Clock, log *slog.Logger) *Account {
 	return &Account{
 		accounts: accounts, sessions: sessions, passwords: passwords, history: history,
-		events: recorder{log: history, clock: clock, logger: log},
+		events: recorder{history: history, clock: clock, logger: log},
 	}
 }
 

@@ -71,7 +71,7 @@ func (a *Authenticator) SetRefusalHold(d time.Duration) { a.refusalHold = d }
 
 // NewAuthenticator returns an Authenticator. It hashes one random decoy
 // password up front, so it fails only if the hasher does.
-func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, events EventLog, tokens TokenSource, clock Clock, log *slog.Logger) (*Authenticator, error) {
+func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, history EventLog, tokens TokenSource, clock Clock, log *slog.Logger) (*Authenticator, error) {
 	seed, err := tokens.NewToken()
 	if err != nil {
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
@@ -82,7 +82,7 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 	}
 	return &Authenticator{
 		users: users, hasher: hasher, sessions: sessions, throttle: throttle,
-		events: recorder{log: events, clock: clock, logger: log}, log: log, decoy: decoy,
+		events: recorder{history: history, clock: clock, logger: log}, log: log, decoy: decoy,
 		refusalHold: DefaultRefusalHold,
 	}, nil
 }
@@ -163,7 +163,7 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 // A history that cannot be read does not fail the login; the session then
 // does not know its previous login and looks it up when asked.
 func (a *Authenticator) lastLogin(ctx context.Context, id domain.UserID) domain.PreviousLogin {
-	list, err := a.events.log.ListByUser(ctx, id, []domain.EventKind{domain.EventLoginSuccess}, 1)
+	list, err := a.events.history.ListByUser(ctx, id, []domain.EventKind{domain.EventLoginSuccess}, 1)
 	if err != nil {
 		a.log.WarnContext(ctx, "usecase: read the previous login", "user_id", id, "err", err)
 		return domain.PreviousLogin{}

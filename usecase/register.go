@@ -51,9 +51,9 @@ type Registrar struct {
 }
 
 // NewRegistrar returns a Registrar that stores users in users.
-func NewRegistrar(users UserCreator, passwords *PasswordPolicy, throttle *Throttle, events EventLog, clock Clock, log *slog.Logger) *Registrar {
+func NewRegistrar(users UserCreator, passwords *PasswordPolicy, throttle *Throttle, history EventLog, clock Clock, log *slog.Logger) *Registrar {
 	return &Registrar{users: users, passwords: passwords, throttle: throttle, clock: clock,
-		events: recorder{log: events, clock: clock, logger: log}, log: log}
+		events: recorder{history: history, clock: clock, logger: log}, log: log}
 }
 
 // Register validates in, hashes the password and stores the account. It
