@@ -166,8 +166,15 @@ func (m *SessionManager) Revoke(ctx context.Context, token domain.Token) error {
 	if err != nil {
 		return fmt.Errorf("revoke session: %w", err)
 	}
-	if err := m.sessions.Delete(ctx, s.ID); err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return fmt.Errorf("revoke session %d: %w", s.ID, err)
+	return m.RevokeByID(ctx, s.ID)
+}
+
+// RevokeByID ends the session with ID id, whoever it belongs to: the
+// caller has checked that it may. A session already gone is not an
+// error: the outcome the caller wants already holds.
+func (m *SessionManager) RevokeByID(ctx context.Context, id domain.SessionID) error {
+	if err := m.sessions.Delete(ctx, id); err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return fmt.Errorf("revoke session %d: %w", id, err)
 	}
 	return nil
 }
