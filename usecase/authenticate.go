@@ -189,19 +189,12 @@ func (a *Authenticator) recordFailure(ctx context.Context, username string, c Cl
 	a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, c, reason)
 }
 
-// Authenticate returns the account whose name and password match. When the
-// stored hash uses outdated parameters it is replaced; a failure to do so
-// is logged and does not fail the login.
-func (a *Authenticator) Authenticate(ctx context.Context, username, password string) (domain.User, error) {
-	u, err := a.check(ctx, username, password)
-	if err != nil {
-		return domain.User{}, err
-	}
-	return u, nil
-}
-
-// check is Authenticate, but it also returns the account a wrong password
-// was tried on (zero when the name matches none), for the history.
+// check returns the account whose name and password match, or an error
+// wrapping domain.ErrInvalidCredentials together with the account a wrong
+// password was tried on (zero when the name matches none), for the
+// history. An unknown or invalid name costs the same verification as a
+// wrong password. When the stored hash uses outdated parameters it is
+// replaced; a failure to do so is logged and does not fail the login.
 func (a *Authenticator) check(ctx context.Context, username, password string) (domain.User, error) {
 	pw := domain.NormalizePassword(password)
 	name, err := domain.NewUsername(username)
