@@ -10,15 +10,6 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 )
 
-// CredentialStore finds accounts by name and replaces outdated hashes.
-// ByUsername compares canonical names and returns domain.ErrNotFound for an
-// unknown one. UpdatePasswordHash replaces the hash and nothing else (it
-// keeps MustChangePassword).
-type CredentialStore interface {
-	ByUsername(ctx context.Context, name domain.Username) (domain.User, error)
-	UpdatePasswordHash(ctx context.Context, id domain.UserID, hash string) error
-}
-
 // errHashingSaturated refuses a login while the hasher has no capacity.
 var errHashingSaturated = fmt.Errorf("login: password hashing at capacity: %w", domain.ErrUnavailable)
 

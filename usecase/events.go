@@ -7,15 +7,6 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 )
 
-// EventLog keeps the security history of accounts.
-type EventLog interface {
-	// Record stores e (its ID is ignored).
-	Record(ctx context.Context, e domain.SecurityEvent) error
-	// ListByUser returns the newest events about user, newest first, at
-	// most limit, only of the given kinds when kinds is not empty.
-	ListByUser(ctx context.Context, user domain.UserID, kinds []domain.EventKind, limit int) ([]domain.SecurityEvent, error)
-}
-
 // recorder writes security events to the accounts' history; a failure to
 // write one is logged to logger and never fails the action it describes,
 // which has already happened.

@@ -18,35 +18,6 @@ const (
 	ThrottleSignup       = "signup"
 )
 
-// ThrottleStore keeps throttling state in the database, so it survives
-// restarts and holds across instances. Failure counters are keyed by a
-// username and a network: the username is the canonical form of the name
-// a login gave, whether or not an account has it ("" when the name is
-// not a valid username), and the network comes from ClientNetwork.
-type ThrottleStore interface {
-	// Failures returns the consecutive failed logins for username from
-	// network whose last failure is at or after since, and that time.
-	Failures(ctx context.Context, username, network string, since time.Time) (count int, last time.Time, err error)
-	// RecordFailure adds one failed login for username from network, and
-	// one ThrottleLoginFailure event for network, in one transaction. A count
-	// whose last failure is before since is forgotten first: it restarts
-	// at one. An empty username counts the event alone.
-	RecordFailure(ctx context.Context, username, network string, at, since time.Time) error
-	// ResetFailures forgets the failures of username from network.
-	ResetFailures(ctx context.Context, username, network string) error
-	// ClearAccount forgets the failures of username from every network and
-	// reports how many counters went.
-	ClearAccount(ctx context.Context, username string) (int64, error)
-	// CountEvents returns how many events of kind network had at or after
-	// since, and the earliest of them.
-	CountEvents(ctx context.Context, kind, network string, since time.Time) (count int, earliest time.Time, err error)
-	// AddEvent records one event of kind for network.
-	AddEvent(ctx context.Context, kind, network string, at time.Time) error
-	// Purge deletes events before eventsBefore and failure counters whose
-	// last failure is before failuresBefore, and reports how many rows went.
-	Purge(ctx context.Context, eventsBefore, failuresBefore time.Time) (int64, error)
-}
-
 // ThrottlePolicy holds the limits.
 type ThrottlePolicy struct {
 	// MaxFailures consecutive failures of one username from one network
