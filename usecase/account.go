@@ -2,7 +2,6 @@ package usecase
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 
@@ -26,7 +25,7 @@ type Account struct {
 func NewAccount(accounts AccountStore, sessions *SessionManager, passwords *PasswordPolicy, history EventLog, clock Clock, log *slog.Logger) *Account {
 	return &Account{
 		accounts: accounts, sessions: sessions, passwords: passwords, history: history,
-		events: recorder{log: history, clock: clock, logger: log},
+		events: recorder{history: history, clock: clock, logger: log},
 	}
 }
 
@@ -81,8 +80,8 @@ func (a *Account) RevokeSession(ctx context.Context, p Principal, id domain.Sess
 	}
 	for _, s := range list {
 		if s.ID == id {
-			if err := a.sessions.sessions.Delete(ctx, id); err != nil && !errors.Is(err, domain.ErrNotFound) {
-				return fmt.Errorf("revoke session %d: %w", id, err)
+			if err := a.sessions.RevokeByID(ctx, id); err != nil {
+				return err
 			}
 			a.events.record(ctx, domain.EventSessionRevoked, p.User.ID, 0, c, fmt.Sprintf("session %d", id))
 			return nil
@@ -104,7 +103,7 @@ func (a *Account) RevokeOtherSessions(ctx context.Context, p Principal, c Client
 
 // Logout ends p's current session.
 func (a *Account) Logout(ctx context.Context, p Principal, c Client) error {
-	if err := a.sessions.sessions.Delete(ctx, p.Session.ID); err != nil && !errors.Is(err, domain.ErrNotFound) {
+	if err := a.sessions.RevokeByID(ctx, p.Session.ID); err != nil {
 		return fmt.Errorf("logout of user %d: %w", p.User.ID, err)
 	}
 	a.events.record(ctx, domain.EventLogout, p.User.ID, 0, c, "")

@@ -46,11 +46,11 @@ type Admin struct {
 }
 
 // NewAdmin returns an Admin.
-func NewAdmin(directory UserDirectory, accounts AccountStore, creator UserCreator, sessions *SessionManager, throttle ThrottleStore, passwords *PasswordPolicy, events EventLog, clock Clock, log *slog.Logger) *Admin {
+func NewAdmin(directory UserDirectory, accounts AccountStore, creator UserCreator, sessions *SessionManager, throttle ThrottleStore, passwords *PasswordPolicy, history EventLog, clock Clock, log *slog.Logger) *Admin {
 	return &Admin{
 		directory: directory, accounts: accounts, creator: creator, sessions: sessions,
 		throttle: throttle, passwords: passwords, clock: clock,
-		events: recorder{log: events, clock: clock, logger: log},
+		events: recorder{history: history, clock: clock, logger: log},
 	}
 }
 

@@ -58,8 +58,8 @@ func TestAdminActions(t *testing.T) {
 	if err := f.admin.Disable(ctx, actor, p.User.ID, home); err != nil {
 		t.Fatalf("Disable() error = %v", err)
 	}
-	if f.sessions.count() != 0 {
-		t.Errorf("sessions after Disable = %d, want 0", f.sessions.count())
+	if n := f.sessions.count(t); n != 0 {
+		t.Errorf("sessions after Disable = %d, want 0", n)
 	}
 	if err := f.admin.Enable(ctx, actor, p.User.ID, home); err != nil {
 		t.Fatal(err)

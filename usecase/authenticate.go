@@ -10,15 +10,6 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 )
 
-// CredentialStore finds accounts by name and replaces outdated hashes.
-// ByUsername compares canonical names and returns domain.ErrNotFound for an
-// unknown one. UpdatePasswordHash replaces the hash and nothing else (it
-// keeps MustChangePassword).
-type CredentialStore interface {
-	ByUsername(ctx context.Context, name domain.Username) (domain.User, error)
-	UpdatePasswordHash(ctx context.Context, id domain.UserID, hash string) error
-}
-
 // errHashingSaturated refuses a login while the hasher has no capacity.
 var errHashingSaturated = fmt.Errorf("login: password hashing at capacity: %w", domain.ErrUnavailable)
 
@@ -71,7 +62,7 @@ func (a *Authenticator) SetRefusalHold(d time.Duration) { a.refusalHold = d }
 
 // NewAuthenticator returns an Authenticator. It hashes one random decoy
 // password up front, so it fails only if the hasher does.
-func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, events EventLog, tokens TokenSource, clock Clock, log *slog.Logger) (*Authenticator, error) {
+func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, history EventLog, tokens TokenSource, clock Clock, log *slog.Logger) (*Authenticator, error) {
 	seed, err := tokens.NewToken()
 	if err != nil {
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
@@ -82,7 +73,7 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 	}
 	return &Authenticator{
 		users: users, hasher: hasher, sessions: sessions, throttle: throttle,
-		events: recorder{log: events, clock: clock, logger: log}, log: log, decoy: decoy,
+		events: recorder{history: history, clock: clock, logger: log}, log: log, decoy: decoy,
 		refusalHold: DefaultRefusalHold,
 	}, nil
 }
@@ -109,12 +100,14 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 		}
 		return LoginResult{}, errHashingSaturated
 	}
-	account := ""
+	// The throttle counts failures per name given, whether or not an
+	// account has it.
+	canonical := ""
 	if name, err := domain.NewUsername(in.Username); err == nil {
-		account = name.Canonical()
+		canonical = name.Canonical()
 	}
 	network := ClientNetwork(in.Client.IP)
-	if err := a.throttle.CheckLogin(ctx, account, network); err != nil {
+	if err := a.throttle.CheckLogin(ctx, canonical, network); err != nil {
 		if derr := a.spendDecoy(ctx, domain.NormalizePassword(in.Password)); derr != nil {
 			return LoginResult{}, derr
 		}
@@ -124,7 +117,7 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 	u, err := a.check(ctx, in.Username, in.Password)
 	if errors.Is(err, domain.ErrInvalidCredentials) {
 		// Fail closed: a failure that cannot be counted is not forgiven.
-		if terr := a.throttle.LoginFailed(ctx, account, network); terr != nil {
+		if terr := a.throttle.LoginFailed(ctx, canonical, network); terr != nil {
 			return LoginResult{}, terr
 		}
 		if u.ID != 0 {
@@ -139,7 +132,7 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 		a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureDisabled)
 		return LoginResult{}, domain.ErrAccountDisabled
 	}
-	if err := a.throttle.LoginSucceeded(ctx, account, network); err != nil {
+	if err := a.throttle.LoginSucceeded(ctx, canonical, network); err != nil {
 		a.log.WarnContext(ctx, "usecase: reset login failures", "user_id", u.ID, "err", err)
 	}
 	// The session and the event that records the login are one commit.
@@ -161,7 +154,7 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 // A history that cannot be read does not fail the login; the session then
 // does not know its previous login and looks it up when asked.
 func (a *Authenticator) lastLogin(ctx context.Context, id domain.UserID) domain.PreviousLogin {
-	list, err := a.events.log.ListByUser(ctx, id, []domain.EventKind{domain.EventLoginSuccess}, 1)
+	list, err := a.events.history.ListByUser(ctx, id, []domain.EventKind{domain.EventLoginSuccess}, 1)
 	if err != nil {
 		a.log.WarnContext(ctx, "usecase: read the previous login", "user_id", id, "err", err)
 		return domain.PreviousLogin{}
@@ -187,19 +180,12 @@ func (a *Authenticator) recordFailure(ctx context.Context, username string, c Cl
 	a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, c, reason)
 }
 
-// Authenticate returns the account whose name and password match. When the
-// stored hash uses outdated parameters it is replaced; a failure to do so
-// is logged and does not fail the login.
-func (a *Authenticator) Authenticate(ctx context.Context, username, password string) (domain.User, error) {
-	u, err := a.check(ctx, username, password)
-	if err != nil {
-		return domain.User{}, err
-	}
-	return u, nil
-}
-
-// check is Authenticate, but it also returns the account a wrong password
-// was tried on (zero when the name matches none), for the history.
+// check returns the account whose name and password match, or an error
+// wrapping domain.ErrInvalidCredentials together with the account a wrong
+// password was tried on (zero when the name matches none), for the
+// history. An unknown or invalid name costs the same verification as a
+// wrong password. When the stored hash uses outdated parameters it is
+// replaced; a failure to do so is logged and does not fail the login.
 func (a *Authenticator) check(ctx context.Context, username, password string) (domain.User, error) {
 	pw := domain.NormalizePassword(password)
 	name, err := domain.NewUsername(username)

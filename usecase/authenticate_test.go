@@ -13,27 +13,22 @@ import (
 
 type authFixture struct {
 	*sessionFixture
-	hasher    *fakeHasher
-	auth      *usecase.Authenticator
-	throttles *fakeThrottleStore
-	events    *fakeEvents
+	hasher *fakeHasher
+	auth   *usecase.Authenticator
 }
 
 func newAuthFixture(t *testing.T) *authFixture {
 	t.Helper()
 	f := newSessionFixture(t)
 	hasher := &fakeHasher{version: "v1"}
-	throttles := newFakeThrottleStore()
-	events := &fakeEvents{}
-	f.sessions.events = events // a login's session and its event are stored together
-	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(throttles, f.clock, testThrottlePolicy), events, &seqTokens{n: 200}, f.clock, discard)
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(f.throttles, f.clock, testThrottlePolicy), f.events, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}
 	if err := f.users.UpdatePasswordHash(context.Background(), f.user.ID, "v1:correct horse battery"); err != nil {
 		t.Fatal(err)
 	}
-	return &authFixture{sessionFixture: f, hasher: hasher, auth: auth, throttles: throttles, events: events}
+	return &authFixture{sessionFixture: f, hasher: hasher, auth: auth}
 }
 
 func TestLogin(t *testing.T) {
@@ -60,8 +55,8 @@ func TestLogin(t *testing.T) {
 				if !errors.Is(err, tt.wantErr) {
 					t.Errorf("Login(%q, %q) error = %v, want %v", tt.username, tt.password, err, tt.wantErr)
 				}
-				if f.sessions.count() != 0 {
-					t.Errorf("Login failed but %d sessions exist, want 0", f.sessions.count())
+				if n := f.sessions.count(t); n != 0 {
+					t.Errorf("Login failed but %d sessions exist, want 0", n)
 				}
 				return
 			}
@@ -146,8 +141,8 @@ func TestLoginRefusedAtOnceWhenHashingIsSaturated(t *testing.T) {
 		if took := time.Since(start); took < hold {
 			t.Errorf("Login(%q) while saturated answered after %v, want held %v", name, took, hold)
 		}
-		if f.hasher.verifies != 0 || f.sessions.count() != 0 {
-			t.Errorf("Login(%q) while saturated ran %d verifications and made %d sessions, want none", name, f.hasher.verifies, f.sessions.count())
+		if n := f.sessions.count(t); f.hasher.verifies != 0 || n != 0 {
+			t.Errorf("Login(%q) while saturated ran %d verifications and made %d sessions, want none", name, f.hasher.verifies, n)
 		}
 	}
 }
@@ -164,7 +159,7 @@ func TestLoginStoresItsEventWithTheSession(t *testing.T) {
 	if want := [][]domain.EventKind{{domain.EventLoginSuccess}}; !slices.EqualFunc(f.sessions.created, want, slices.Equal) {
 		t.Errorf("sessions created with events %v, want %v", f.sessions.created, want)
 	}
-	if n := countKind(f.events, domain.EventLoginSuccess); n != 1 {
+	if n := f.countKind(t, domain.EventLoginSuccess); n != 1 {
 		t.Errorf("%d login_success events, want 1", n)
 	}
 
@@ -172,17 +167,17 @@ func TestLoginStoresItsEventWithTheSession(t *testing.T) {
 	if _, err := f.auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "correct horse battery"}); err == nil {
 		t.Fatal("Login() with a failing session store: error = nil")
 	}
-	if n := countKind(f.events, domain.EventLoginSuccess); n != 1 {
+	if n := f.countKind(t, domain.EventLoginSuccess); n != 1 {
 		t.Errorf("%d login_success events after a login whose session failed, want still 1", n)
 	}
 }
 
-func countKind(e *fakeEvents, kind domain.EventKind) int {
-	e.mu.Lock()
-	defer e.mu.Unlock()
+// countKind returns how many events of kind the history holds about alice.
+func (f *authFixture) countKind(t *testing.T, kind domain.EventKind) int {
+	t.Helper()
 	n := 0
-	for _, ev := range e.events {
-		if ev.Kind == kind {
+	for _, k := range f.events.kinds(t, f.user.ID) {
+		if k == kind {
 			n++
 		}
 	}

@@ -20,18 +20,20 @@ func TestStoredUserAgentIsClean(t *testing.T) {
 		{strings.Repeat("a", 600), strings.Repeat("a", 512)},
 		{strings.Repeat("a", 511) + "é", strings.Repeat("a", 511)}, // a cut through a character drops it
 	}
+	clock := &fakeClock{now: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
+	s := newStores(t)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
 	for i, tt := range tests {
-		clock := &fakeClock{now: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
-		events := &fakeEvents{}
-		r := usecase.NewRegistrar(newFakeUsers(), usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(clock), events, clock, discard)
 		name := "user" + strings.Repeat("x", i)
-		if _, err := r.Register(context.Background(), usecase.RegisterInput{Username: name, Password: "correct horse battery", Client: usecase.Client{UserAgent: tt.in}}); err != nil {
+		u, err := r.Register(context.Background(), usecase.RegisterInput{Username: name, Password: "correct horse battery", Client: usecase.Client{UserAgent: tt.in}})
+		if err != nil {
 			t.Fatalf("Register(%s) error = %v", name, err)
 		}
-		if len(events.events) != 1 {
-			t.Fatalf("Register recorded %d events, want 1", len(events.events))
+		events := s.events.history(t, u.ID)
+		if len(events) != 1 {
+			t.Fatalf("Register recorded %d events, want 1", len(events))
 		}
-		if got := events.events[0].UserAgent; got != tt.want {
+		if got := events[0].UserAgent; got != tt.want {
 			t.Errorf("stored User-Agent for %.20q = %.20q (%d bytes), want %.20q", tt.in, got, len(got), tt.want)
 		}
 	}

@@ -7,26 +7,18 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 )
 
-// EventLog keeps the security history of accounts.
-type EventLog interface {
-	// Record stores e (its ID is ignored).
-	Record(ctx context.Context, e domain.SecurityEvent) error
-	// ListByUser returns the newest events about user, newest first, at
-	// most limit, only of the given kinds when kinds is not empty.
-	ListByUser(ctx context.Context, user domain.UserID, kinds []domain.EventKind, limit int) ([]domain.SecurityEvent, error)
-}
-
-// recorder writes security events; a failure to write one is logged and
-// never fails the action it describes, which has already happened.
+// recorder writes security events to the accounts' history; a failure to
+// write one is logged to logger and never fails the action it describes,
+// which has already happened.
 type recorder struct {
-	log    EventLog
-	clock  Clock
-	logger *slog.Logger
+	history EventLog
+	clock   Clock
+	logger  *slog.Logger
 }
 
 func (r recorder) record(ctx context.Context, kind domain.EventKind, user, actor domain.UserID, c Client, detail string) {
 	e := r.event(kind, user, actor, c, detail)
-	if err := r.log.Record(ctx, e); err != nil {
+	if err := r.history.Record(ctx, e); err != nil {
 		r.logger.WarnContext(ctx, "usecase: record security event", "kind", kind, "user_id", user, "err", err)
 	}
 }

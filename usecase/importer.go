@@ -48,9 +48,9 @@ type Importer struct {
 }
 
 // NewImporter returns an Importer.
-func NewImporter(accounts AccountStore, creator UserCreator, passwords *PasswordPolicy, events EventLog, clock Clock, log *slog.Logger) *Importer {
+func NewImporter(accounts AccountStore, creator UserCreator, passwords *PasswordPolicy, history EventLog, clock Clock, log *slog.Logger) *Importer {
 	return &Importer{accounts: accounts, creator: creator, passwords: passwords, clock: clock,
-		events: recorder{log: events, clock: clock, logger: log}}
+		events: recorder{history: history, clock: clock, logger: log}}
 }
 
 // Import creates the account name with an argon2id hash of password. It

@@ -45,8 +45,8 @@ func TestImport(t *testing.T) {
 	}
 	// The imported users log in with the passwords they had.
 	for _, r := range [][2]string{{"bob", "a long secret phrase"}, {"carol", "password1234"}, {"dave", "short"}} {
-		if _, err := f.auth.Authenticate(ctx, r[0], r[1]); err != nil {
-			t.Errorf("Authenticate(%q) after import error = %v", r[0], err)
+		if _, err := f.auth.Login(ctx, usecase.LoginInput{Username: r[0], Password: r[1]}); err != nil {
+			t.Errorf("Login(%q) after import error = %v", r[0], err)
 		}
 	}
 	// A second run changes nothing.

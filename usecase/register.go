@@ -8,31 +8,6 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 )
 
-// UserCreator stores new accounts. Create assigns the ID and returns
-// domain.ErrUsernameTaken when the canonical username is in use.
-type UserCreator interface {
-	Create(ctx context.Context, u domain.User) (domain.User, error)
-}
-
-// PasswordHasher turns passwords into encoded hashes and checks them.
-// Verify reports whether password matches encoded and, when it does,
-// whether encoded was made with parameters other than the current ones.
-// Both may wait for capacity; when none comes in time they return an
-// error wrapping domain.ErrUnavailable. Saturated reports whether a hash
-// asked for now would be refused at once for want of capacity, so that
-// work bound to be refused can be refused before it costs anything else.
-type PasswordHasher interface {
-	Hash(ctx context.Context, password domain.Password) (string, error)
-	Verify(ctx context.Context, password domain.Password, encoded string) (match, needsRehash bool, err error)
-	Saturated() bool
-}
-
-// PasswordBlocklist knows passwords too common to accept (NIST SP 800-63B
-// 5.1.1.2: compare against values known to be commonly used).
-type PasswordBlocklist interface {
-	Contains(password domain.Password) bool
-}
-
 // RegisterInput is what a visitor submits to sign up, and from where.
 type RegisterInput struct {
 	Username string
@@ -51,9 +26,9 @@ type Registrar struct {
 }
 
 // NewRegistrar returns a Registrar that stores users in users.
-func NewRegistrar(users UserCreator, passwords *PasswordPolicy, throttle *Throttle, events EventLog, clock Clock, log *slog.Logger) *Registrar {
+func NewRegistrar(users UserCreator, passwords *PasswordPolicy, throttle *Throttle, history EventLog, clock Clock, log *slog.Logger) *Registrar {
 	return &Registrar{users: users, passwords: passwords, throttle: throttle, clock: clock,
-		events: recorder{log: events, clock: clock, logger: log}, log: log}
+		events: recorder{history: history, clock: clock, logger: log}, log: log}
 }
 
 // Register validates in, hashes the password and stores the account. It

@@ -13,9 +13,9 @@ import (
 func TestRegister(t *testing.T) {
 	ctx := context.Background()
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	users := newFakeUsers()
+	s := newStores(t)
 	hasher := &fakeHasher{version: "v1"}
-	r := usecase.NewRegistrar(users, usecase.NewPasswordPolicy(hasher, fakeBlocklist{"password1234": true}), newTestThrottle(clock), &fakeEvents{}, clock, discard)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(hasher, fakeBlocklist{"password1234": true}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
 
 	u, err := r.Register(ctx, usecase.RegisterInput{Username: " Alice ", Password: "correct horse battery"})
 	if err != nil {
@@ -64,10 +64,10 @@ func TestRegister(t *testing.T) {
 }
 
 func TestRegisterPropagatesStoreErrors(t *testing.T) {
-	users := newFakeUsers()
-	users.err = domain.ErrUnavailable
+	s := newStores(t)
+	s.users.err = domain.ErrUnavailable
 	clock := &fakeClock{}
-	r := usecase.NewRegistrar(users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(clock), &fakeEvents{}, clock, discard)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
 	_, err := r.Register(context.Background(), usecase.RegisterInput{Username: "carol", Password: "correct horse battery"})
 	if !errors.Is(err, domain.ErrUnavailable) {
 		t.Errorf("Register with a failing store error = %v, want %v", err, domain.ErrUnavailable)

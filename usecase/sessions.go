@@ -10,37 +10,6 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 )
 
-// SessionStore keeps server-side sessions; tokens are stored only as hashes.
-// ByTokenHash returns domain.ErrNotFound for an unknown hash.
-type SessionStore interface {
-	// Create stores s and returns it with its ID. The events, if any, are
-	// stored in the same transaction: both or neither. A login's session
-	// and the event that records it then cost one durable commit, not
-	// two (with SQLite, a commit holds the database's one write lock for
-	// an fsync, and logins queue behind it).
-	Create(ctx context.Context, s domain.Session, events ...domain.SecurityEvent) (domain.Session, error)
-	ByTokenHash(ctx context.Context, h domain.TokenHash) (domain.Session, error)
-	// ByTokenHashWithUser returns the session whose token hashes to h and
-	// the account it belongs to, read together in one round trip, or
-	// domain.ErrNotFound. Expired sessions and disabled accounts come
-	// back too: judging them is Resolve's business.
-	ByTokenHashWithUser(ctx context.Context, h domain.TokenHash) (domain.Session, domain.User, error)
-	Touch(ctx context.Context, id domain.SessionID, lastSeen, expires time.Time) error
-	Delete(ctx context.Context, id domain.SessionID) error
-	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
-	// ListByUser returns user's sessions still active at now, newest
-	// first.
-	ListByUser(ctx context.Context, user domain.UserID, now time.Time) ([]domain.Session, error)
-	// DeleteByUser deletes every session of user except the one with ID
-	// except (zero deletes them all) and reports how many went.
-	DeleteByUser(ctx context.Context, user domain.UserID, except domain.SessionID) (int64, error)
-}
-
-// TokenSource makes new session tokens from a cryptographic random source.
-type TokenSource interface {
-	NewToken() (domain.Token, error)
-}
-
 // SessionPolicy holds the session lifetimes.
 type SessionPolicy struct {
 	// IdleTimeout ends a browser-session login after this long without a
@@ -166,8 +135,15 @@ func (m *SessionManager) Revoke(ctx context.Context, token domain.Token) error {
 	if err != nil {
 		return fmt.Errorf("revoke session: %w", err)
 	}
-	if err := m.sessions.Delete(ctx, s.ID); err != nil && !errors.Is(err, domain.ErrNotFound) {
-		return fmt.Errorf("revoke session %d: %w", s.ID, err)
+	return m.RevokeByID(ctx, s.ID)
+}
+
+// RevokeByID ends the session with ID id, whoever it belongs to: the
+// caller has checked that it may. A session already gone is not an
+// error: the outcome the caller wants already holds.
+func (m *SessionManager) RevokeByID(ctx context.Context, id domain.SessionID) error {
+	if err := m.sessions.Delete(ctx, id); err != nil && !errors.Is(err, domain.ErrNotFound) {
+		return fmt.Errorf("revoke session %d: %w", id, err)
 	}
 	return nil
 }

@@ -21,21 +21,21 @@ var testPolicy = usecase.SessionPolicy{
 
 var discard = slog.New(slog.NewTextHandler(io.Discard, nil))
 
+// sessionFixture is alice's account on the real stores, and a
+// SessionManager on them.
 type sessionFixture struct {
-	clock    *fakeClock
-	users    *fakeUsers
-	sessions *fakeSessions
-	manager  *usecase.SessionManager
-	user     domain.User
+	stores
+	clock   *fakeClock
+	manager *usecase.SessionManager
+	user    domain.User
 }
 
 func newSessionFixture(t *testing.T) *sessionFixture {
 	t.Helper()
 	f := &sessionFixture{
-		clock: &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)},
-		users: newFakeUsers(),
+		stores: newStores(t),
+		clock:  &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)},
 	}
-	f.sessions = newFakeSessions(f.users)
 	f.manager = usecase.NewSessionManager(f.sessions, &seqTokens{}, f.clock, testPolicy, discard)
 	var err error
 	f.user, err = f.users.Create(context.Background(), domain.User{Username: domain.RestoreUsername("alice"), PasswordHash: "v1:x", Role: domain.RoleUser})
@@ -106,7 +106,7 @@ func TestSessionResolveLifetimes(t *testing.T) {
 			if !errors.Is(err, domain.ErrUnauthenticated) {
 				t.Errorf("Resolve() error = %v, want %v", err, domain.ErrUnauthenticated)
 			}
-			if n := f.sessions.count(); n != 0 {
+			if n := f.sessions.count(t); n != 0 {
 				t.Errorf("expired session still stored (%d rows), want it deleted on sight", n)
 			}
 		})
@@ -199,8 +199,8 @@ func TestSessionPurge(t *testing.T) {
 	if err != nil || n != 2 {
 		t.Errorf("Purge() = %d, %v; want 2 idle sessions removed", n, err)
 	}
-	if f.sessions.count() != 1 {
-		t.Errorf("sessions left = %d, want the remembered one", f.sessions.count())
+	if n := f.sessions.count(t); n != 1 {
+		t.Errorf("sessions left = %d, want the remembered one", n)
 	}
 }
 

@@ -9,42 +9,18 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 )
 
-// Event kinds counted per client network for throttling.
+// The kinds of throttle event, counted per client network for the
+// per-network caps (ThrottleStore.AddEvent, CountEvents). They are
+// throttle counters, not security events: domain.EventSignup and
+// domain.EventLoginFailure are the account history's, kept elsewhere.
 const (
-	EventLoginFailure = "login_failure"
-	EventSignup       = "signup"
+	ThrottleLoginFailure = "login_failure"
+	ThrottleSignup       = "signup"
 )
-
-// ThrottleStore keeps throttling state in the database, so it survives
-// restarts and holds across instances. Account keys are canonical
-// usernames; network keys come from ClientNetwork.
-type ThrottleStore interface {
-	// Failures returns the consecutive failed logins for account from
-	// network whose last failure is at or after since, and that time.
-	Failures(ctx context.Context, account, network string, since time.Time) (count int, last time.Time, err error)
-	// RecordFailure adds one failed login for account from network, and
-	// one EventLoginFailure event for network, in one transaction. A count
-	// whose last failure is before since is forgotten first: it restarts
-	// at one.
-	RecordFailure(ctx context.Context, account, network string, at, since time.Time) error
-	// ResetFailures forgets the failures of account from network.
-	ResetFailures(ctx context.Context, account, network string) error
-	// ClearAccount forgets the failures of account from every network and
-	// reports how many counters went.
-	ClearAccount(ctx context.Context, account string) (int64, error)
-	// CountEvents returns how many events of kind network had at or after
-	// since, and the earliest of them.
-	CountEvents(ctx context.Context, kind, network string, since time.Time) (count int, earliest time.Time, err error)
-	// AddEvent records one event of kind for network.
-	AddEvent(ctx context.Context, kind, network string, at time.Time) error
-	// Purge deletes events before eventsBefore and failure counters whose
-	// last failure is before failuresBefore, and reports how many rows went.
-	Purge(ctx context.Context, eventsBefore, failuresBefore time.Time) (int64, error)
-}
 
 // ThrottlePolicy holds the limits.
 type ThrottlePolicy struct {
-	// MaxFailures consecutive failures of one account from one network
+	// MaxFailures consecutive failures of one username from one network
 	// lock that pair for BaseDelay, doubled per further failure up to
 	// MaxDelay.
 	MaxFailures int
@@ -89,12 +65,13 @@ func ClientNetwork(ip netip.Addr) string {
 	return ip.String()
 }
 
-// CheckLogin returns a *domain.ThrottledError when logins for account from
-// network must wait. account may be "" (no valid username was given).
-func (t *Throttle) CheckLogin(ctx context.Context, account, network string) error {
+// CheckLogin returns a *domain.ThrottledError when logins naming username
+// (canonical) from network must wait. username may be "" (no valid
+// username was given): then only the network's cap applies.
+func (t *Throttle) CheckLogin(ctx context.Context, username, network string) error {
 	now := t.clock.Now()
-	if account != "" {
-		n, last, err := t.store.Failures(ctx, account, network, now.Add(-t.policy.FailureMemory))
+	if username != "" {
+		n, last, err := t.store.Failures(ctx, username, network, now.Add(-t.policy.FailureMemory))
 		if err != nil {
 			return fmt.Errorf("throttle: read failures: %w", err)
 		}
@@ -104,21 +81,22 @@ func (t *Throttle) CheckLogin(ctx context.Context, account, network string) erro
 			}
 		}
 	}
-	return t.checkNetwork(ctx, EventLoginFailure, network, t.policy.NetworkMaxFailures)
+	return t.checkNetwork(ctx, ThrottleLoginFailure, network, t.policy.NetworkMaxFailures)
 }
 
-// LoginFailed records a failed login.
-func (t *Throttle) LoginFailed(ctx context.Context, account, network string) error {
+// LoginFailed records a failed login naming username (canonical, or "")
+// from network.
+func (t *Throttle) LoginFailed(ctx context.Context, username, network string) error {
 	now := t.clock.Now()
-	if err := t.store.RecordFailure(ctx, account, network, now, now.Add(-t.policy.FailureMemory)); err != nil {
+	if err := t.store.RecordFailure(ctx, username, network, now, now.Add(-t.policy.FailureMemory)); err != nil {
 		return fmt.Errorf("throttle: record failure: %w", err)
 	}
 	return nil
 }
 
-// LoginSucceeded resets the account's failures from network.
-func (t *Throttle) LoginSucceeded(ctx context.Context, account, network string) error {
-	if err := t.store.ResetFailures(ctx, account, network); err != nil {
+// LoginSucceeded resets the failures of username (canonical) from network.
+func (t *Throttle) LoginSucceeded(ctx context.Context, username, network string) error {
+	if err := t.store.ResetFailures(ctx, username, network); err != nil {
 		return fmt.Errorf("throttle: reset failures: %w", err)
 	}
 	return nil
@@ -127,12 +105,12 @@ func (t *Throttle) LoginSucceeded(ctx context.Context, account, network string) 
 // CheckSignup returns a *domain.ThrottledError when network created too
 // many accounts recently.
 func (t *Throttle) CheckSignup(ctx context.Context, network string) error {
-	return t.checkNetwork(ctx, EventSignup, network, t.policy.SignupMaxPerNetwork)
+	return t.checkNetwork(ctx, ThrottleSignup, network, t.policy.SignupMaxPerNetwork)
 }
 
 // SignedUp counts an account created from network.
 func (t *Throttle) SignedUp(ctx context.Context, network string) error {
-	if err := t.store.AddEvent(ctx, EventSignup, network, t.clock.Now()); err != nil {
+	if err := t.store.AddEvent(ctx, ThrottleSignup, network, t.clock.Now()); err != nil {
 		return fmt.Errorf("throttle: record signup: %w", err)
 	}
 	return nil
@@ -166,7 +144,7 @@ func (t *Throttle) checkNetwork(ctx context.Context, kind, network string, limit
 	return nil
 }
 
-// lockDelay is how long n consecutive failures lock an account+network:
+// lockDelay is how long n consecutive failures lock a username+network:
 // BaseDelay at MaxFailures, doubling per further failure, at most MaxDelay.
 func (t *Throttle) lockDelay(n int) time.Duration {
 	d := t.policy.BaseDelay

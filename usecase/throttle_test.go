@@ -21,8 +21,8 @@ var testThrottlePolicy = usecase.ThrottlePolicy{
 	Window:              time.Hour,
 }
 
-func newTestThrottle(clock usecase.Clock) *usecase.Throttle {
-	return usecase.NewThrottle(newFakeThrottleStore(), clock, testThrottlePolicy)
+func newTestThrottle(store usecase.ThrottleStore, clock usecase.Clock) *usecase.Throttle {
+	return usecase.NewThrottle(store, clock, testThrottlePolicy)
 }
 
 func TestClientNetwork(t *testing.T) {
@@ -141,7 +141,8 @@ func TestLoginNetworkCap(t *testing.T) {
 
 func TestSignupCap(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	r := usecase.NewRegistrar(newFakeUsers(), usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(clock), &fakeEvents{}, clock, discard)
+	s := newStores(t)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
 	ip := netip.MustParseAddr("192.0.2.1")
 	for i := range 20 {
 		clock.Advance(time.Minute)
@@ -160,12 +161,24 @@ func TestSignupCap(t *testing.T) {
 	}
 }
 
+// TestLoginFailsClosedWhenFailuresCannotBeCounted: a throttle store that
+// cannot be read, or that reads but cannot count the failure, refuses the
+// login rather than let an uncounted guess through.
 func TestLoginFailsClosedWhenFailuresCannotBeCounted(t *testing.T) {
-	f := newAuthFixture(t)
-	f.throttles.err = domain.ErrUnavailable
-	err := f.try("198.51.100.1", "wrong password!")
-	if !errors.Is(err, domain.ErrUnavailable) {
-		t.Errorf("login with an unwritable throttle store error = %v, want %v", err, domain.ErrUnavailable)
+	tests := []struct {
+		name string
+		fail func(*throttleStore)
+	}{
+		{"unreadable", func(s *throttleStore) { s.err = domain.ErrUnavailable }},
+		{"unwritable", func(s *throttleStore) { s.recordErr = domain.ErrUnavailable }},
+	}
+	for _, tt := range tests {
+		f := newAuthFixture(t)
+		tt.fail(f.throttles)
+		err := f.try("198.51.100.1", "wrong password!")
+		if !errors.Is(err, domain.ErrUnavailable) {
+			t.Errorf("login with an %s throttle store error = %v, want %v", tt.name, err, domain.ErrUnavailable)
+		}
 	}
 }
 
@@ -182,8 +195,7 @@ func TestLoginHashingUnavailableLooksTheSameForEveryName(t *testing.T) {
 
 func TestThrottlePurge(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
-	store := newFakeThrottleStore()
-	th := usecase.NewThrottle(store, clock, testThrottlePolicy)
+	th := newTestThrottle(newStores(t).throttles, clock)
 	ctx := context.Background()
 	th.LoginFailed(ctx, "alice", "192.0.2.1")
 	th.SignedUp(ctx, "192.0.2.1")

@@ -18,6 +18,8 @@ var _ usecase.ThrottleStore = (*ThrottleStore)(nil)
 type failureRow struct {
 	bun.BaseModel `bun:"table:login_failures,alias:lf"`
 
+	// Account is the canonical username a login named, whether or not an
+	// account has it.
 	Account       string `bun:"account,pk"`
 	Network       string `bun:"network,pk"`
 	Failures      int    `bun:"failures,notnull"`
@@ -35,7 +37,7 @@ type eventRow struct {
 }
 
 // ThrottleStore keeps throttling state in two tables: login_failures, one
-// counter per account and client network, and throttle_events, one row per
+// counter per username and client network (in its account column), and throttle_events, one row per
 // counted event per client network. Times are kept at millisecond
 // precision and returned in UTC.
 type ThrottleStore struct {
@@ -47,13 +49,13 @@ func NewThrottleStore(db *bun.DB) *ThrottleStore {
 	return &ThrottleStore{db: db}
 }
 
-// Failures returns the failed logins counted for account from network and
-// the time of the last one, when that time is at or after since; without
-// such a failure it returns 0 and the zero time.
-func (s *ThrottleStore) Failures(ctx context.Context, account, network string, since time.Time) (int, time.Time, error) {
+// Failures returns the failed logins counted for username from network
+// and the time of the last one, when that time is at or after since;
+// without such a failure it returns 0 and the zero time.
+func (s *ThrottleStore) Failures(ctx context.Context, username, network string, since time.Time) (int, time.Time, error) {
 	var row failureRow
 	err := s.db.NewSelect().Model(&row).
-		Where("account = ?", account).
+		Where("account = ?", username).
 		Where("network = ?", network).
 		Where("last_failure_at >= ?", toMillis(since)).
 		Scan(ctx)
@@ -66,16 +68,16 @@ func (s *ThrottleStore) Failures(ctx context.Context, account, network string, s
 	return row.Failures, fromMillis(row.LastFailureAt), nil
 }
 
-// RecordFailure counts one failed login for account from network at at,
-// and adds one usecase.EventLoginFailure event for network, in one
+// RecordFailure counts one failed login for username from network at at,
+// and adds one usecase.ThrottleLoginFailure event for network, in one
 // transaction. A counter whose last failure is before since starts again
-// from one. An empty account (no valid username was given) adds the event
+// from one. An empty username (no valid username was given) adds the event
 // only. The counter's last failure never moves back in time, so failures
 // recorded out of order keep the latest.
-func (s *ThrottleStore) RecordFailure(ctx context.Context, account, network string, at, since time.Time) error {
+func (s *ThrottleStore) RecordFailure(ctx context.Context, username, network string, at, since time.Time) error {
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-		if account != "" {
-			row := failureRow{Account: account, Network: network, Failures: 1, LastFailureAt: toMillis(at)}
+		if username != "" {
+			row := failureRow{Account: username, Network: network, Failures: 1, LastFailureAt: toMillis(at)}
 			_, err := tx.NewInsert().Model(&row).
 				On("CONFLICT (account, network) DO UPDATE").
 				Set("failures = CASE WHEN ?TableAlias.last_failure_at < ? THEN 1 ELSE ?TableAlias.failures + 1 END", toMillis(since)).
@@ -86,7 +88,7 @@ func (s *ThrottleStore) RecordFailure(ctx context.Context, account, network stri
 				return err
 			}
 		}
-		return insertEvent(ctx, tx, usecase.EventLoginFailure, network, at)
+		return insertEvent(ctx, tx, usecase.ThrottleLoginFailure, network, at)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: record login failure from %s: %w", network, translate(err))
@@ -94,11 +96,11 @@ func (s *ThrottleStore) RecordFailure(ctx context.Context, account, network stri
 	return nil
 }
 
-// ResetFailures deletes the failure counter of account from network; it
+// ResetFailures deletes the failure counter of username from network; it
 // is not an error when there is none.
-func (s *ThrottleStore) ResetFailures(ctx context.Context, account, network string) error {
+func (s *ThrottleStore) ResetFailures(ctx context.Context, username, network string) error {
 	_, err := s.db.NewDelete().Model((*failureRow)(nil)).
-		Where("account = ?", account).
+		Where("account = ?", username).
 		Where("network = ?", network).
 		Exec(ctx)
 	if err != nil {
@@ -107,11 +109,11 @@ func (s *ThrottleStore) ResetFailures(ctx context.Context, account, network stri
 	return nil
 }
 
-// ClearAccount deletes the failure counters of account from every network
-// and reports how many it deleted; none is no error.
-func (s *ThrottleStore) ClearAccount(ctx context.Context, account string) (int64, error) {
+// ClearAccount deletes the failure counters of username from every
+// network and reports how many it deleted; none is no error.
+func (s *ThrottleStore) ClearAccount(ctx context.Context, username string) (int64, error) {
 	n, err := affected(s.db.NewDelete().Model((*failureRow)(nil)).
-		Where("account = ?", account).
+		Where("account = ?", username).
 		Exec(ctx))
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: clear login failures of account: %w", translate(err))

@@ -56,8 +56,8 @@ func TestImportFlaskFromTheSeedApp(t *testing.T) {
 	checkCounts(t, "import of the seed app's users.db", importCounts(t, r.stdout), [5]string{"2", "1", "0", "1", "1"})
 	var auth *usecase.Authenticator
 	startCore(t, env, &auth)
-	if _, err := auth.Authenticate(context.Background(), "Alice", "wonderland-2024"); err != nil {
-		t.Errorf("Authenticate(Alice, her Flask password) error = %v, want nil", err)
+	if _, err := auth.Login(context.Background(), usecase.LoginInput{Username: "Alice", Password: "wonderland-2024"}); err != nil {
+		t.Errorf("Login(Alice, her Flask password) error = %v, want nil", err)
 	}
 }
 

@@ -98,12 +98,12 @@ func TestImportFlask(t *testing.T) {
 	)
 	startCore(t, env, &auth, &adm)
 	for _, u := range [][2]string{flaskUsers[0], flaskUsers[1], flaskUsers[4]} {
-		if _, err := auth.Authenticate(context.Background(), u[0], u[1]); err != nil {
-			t.Errorf("Authenticate(%s, Flask password) error = %v, want nil", u[0], err)
+		if _, err := auth.Login(context.Background(), usecase.LoginInput{Username: u[0], Password: u[1]}); err != nil {
+			t.Errorf("Login(%s, Flask password) error = %v, want nil", u[0], err)
 		}
 	}
-	if _, err := auth.Authenticate(context.Background(), "alice", "other-password-42"); !errors.Is(err, domain.ErrInvalidCredentials) {
-		t.Errorf("Authenticate(alice, the skipped row's password) error = %v, want domain.ErrInvalidCredentials", err)
+	if _, err := auth.Login(context.Background(), usecase.LoginInput{Username: "alice", Password: "other-password-42"}); !errors.Is(err, domain.ErrInvalidCredentials) {
+		t.Errorf("Login(alice, the skipped row's password) error = %v, want domain.ErrInvalidCredentials", err)
 	}
 	for name, want := range map[string]bool{"bob": true, "dave": false, "Alice": false} {
 		u, err := adm.ByName(context.Background(), usecase.Operator, name)

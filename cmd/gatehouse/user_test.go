@@ -63,8 +63,8 @@ func TestUserCreate(t *testing.T) {
 	// The password came from stdin without its line ending.
 	var auth *usecase.Authenticator
 	startCore(t, env, &auth)
-	if _, err := auth.Authenticate(context.Background(), "alice", "wonderland-2024"); err != nil {
-		t.Errorf("Authenticate(alice, the password given to user create) error = %v, want nil", err)
+	if _, err := auth.Login(context.Background(), usecase.LoginInput{Username: "alice", Password: "wonderland-2024"}); err != nil {
+		t.Errorf("Login(alice, the password given to user create) error = %v, want nil", err)
 	}
 }
 
@@ -134,11 +134,11 @@ func TestUserPasswd(t *testing.T) {
 	})
 	var auth *usecase.Authenticator
 	startCore(t, env, &auth)
-	if _, err := auth.Authenticate(context.Background(), "alice", "looking-glass-1871"); err != nil {
-		t.Errorf("Authenticate(alice, new password) error = %v, want nil", err)
+	if _, err := auth.Login(context.Background(), usecase.LoginInput{Username: "alice", Password: "looking-glass-1871"}); err != nil {
+		t.Errorf("Login(alice, new password) error = %v, want nil", err)
 	}
-	if _, err := auth.Authenticate(context.Background(), "alice", "wonderland-2024"); !errors.Is(err, domain.ErrInvalidCredentials) {
-		t.Errorf("Authenticate(alice, old password) error = %v, want domain.ErrInvalidCredentials", err)
+	if _, err := auth.Login(context.Background(), usecase.LoginInput{Username: "alice", Password: "wonderland-2024"}); !errors.Is(err, domain.ErrInvalidCredentials) {
+		t.Errorf("Login(alice, old password) error = %v, want domain.ErrInvalidCredentials", err)
 	}
 }
 

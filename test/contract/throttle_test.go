@@ -109,7 +109,7 @@ func TestThrottleStoreRecordFailureAddsEvent(t *testing.T) {
 		recordFailure(t, s, "alice", netA, t0)
 		recordFailure(t, s, "", netA, t0.Add(time.Second)) // no valid username: event only
 
-		checkEvents(t, s, usecase.EventLoginFailure, netA, time.Time{}, 2, ms(t0))
+		checkEvents(t, s, usecase.ThrottleLoginFailure, netA, time.Time{}, 2, ms(t0))
 		checkFailures(t, s, "alice", netA, time.Time{}, 1, ms(t0))
 		checkFailures(t, s, "", netA, time.Time{}, 0, time.Time{})
 		if n := countRows(t, db, "login_failures"); n != 1 {
@@ -169,18 +169,18 @@ func TestThrottleStoreResetFailures(t *testing.T) {
 		checkFailures(t, s, "alice", netB, time.Time{}, 1, ms(t0))
 		checkFailures(t, s, "bob", netA, time.Time{}, 1, ms(t0))
 		// The per-network cap must not be cleared by one successful login.
-		checkEvents(t, s, usecase.EventLoginFailure, netA, time.Time{}, 3, ms(t0))
+		checkEvents(t, s, usecase.ThrottleLoginFailure, netA, time.Time{}, 3, ms(t0))
 	})
 }
 
 func TestThrottleStoreCountEvents(t *testing.T) {
 	forEachStore(t, func(t *testing.T, b backend) {
 		s := sqlstore.NewThrottleStore(b.newDB(t))
-		addEvent(t, s, usecase.EventSignup, netA, t0.Add(2*time.Minute))
-		addEvent(t, s, usecase.EventSignup, netA, t0.In(jst))
-		addEvent(t, s, usecase.EventSignup, netA, t0.Add(time.Minute))
-		addEvent(t, s, usecase.EventLoginFailure, netA, t0.Add(time.Minute))
-		addEvent(t, s, usecase.EventSignup, netB, t0)
+		addEvent(t, s, usecase.ThrottleSignup, netA, t0.Add(2*time.Minute))
+		addEvent(t, s, usecase.ThrottleSignup, netA, t0.In(jst))
+		addEvent(t, s, usecase.ThrottleSignup, netA, t0.Add(time.Minute))
+		addEvent(t, s, usecase.ThrottleLoginFailure, netA, t0.Add(time.Minute))
+		addEvent(t, s, usecase.ThrottleSignup, netB, t0)
 
 		tests := []struct {
 			kind, network string
@@ -188,15 +188,15 @@ func TestThrottleStoreCountEvents(t *testing.T) {
 			want          int
 			wantEarliest  time.Time
 		}{
-			{usecase.EventSignup, netA, time.Time{}, 3, ms(t0)},
-			{usecase.EventSignup, netA, ms(t0), 3, ms(t0)}, // at since counts
-			{usecase.EventSignup, netA, ms(t0).Add(time.Millisecond), 2, ms(t0.Add(time.Minute))},
-			{usecase.EventSignup, netA, t0.Add(time.Minute).In(jst), 2, ms(t0.Add(time.Minute))},
-			{usecase.EventSignup, netA, t0.Add(3 * time.Minute), 0, time.Time{}},
-			{usecase.EventLoginFailure, netA, time.Time{}, 1, ms(t0.Add(time.Minute))},
-			{usecase.EventSignup, netB, time.Time{}, 1, ms(t0)},
-			{usecase.EventLoginFailure, netB, time.Time{}, 0, time.Time{}},
-			{usecase.EventSignup, "198.51.100.7", time.Time{}, 0, time.Time{}},
+			{usecase.ThrottleSignup, netA, time.Time{}, 3, ms(t0)},
+			{usecase.ThrottleSignup, netA, ms(t0), 3, ms(t0)}, // at since counts
+			{usecase.ThrottleSignup, netA, ms(t0).Add(time.Millisecond), 2, ms(t0.Add(time.Minute))},
+			{usecase.ThrottleSignup, netA, t0.Add(time.Minute).In(jst), 2, ms(t0.Add(time.Minute))},
+			{usecase.ThrottleSignup, netA, t0.Add(3 * time.Minute), 0, time.Time{}},
+			{usecase.ThrottleLoginFailure, netA, time.Time{}, 1, ms(t0.Add(time.Minute))},
+			{usecase.ThrottleSignup, netB, time.Time{}, 1, ms(t0)},
+			{usecase.ThrottleLoginFailure, netB, time.Time{}, 0, time.Time{}},
+			{usecase.ThrottleSignup, "198.51.100.7", time.Time{}, 0, time.Time{}},
 		}
 		for _, tt := range tests {
 			checkEvents(t, s, tt.kind, tt.network, tt.since, tt.want, tt.wantEarliest)
@@ -210,7 +210,7 @@ func TestThrottleStorePurge(t *testing.T) {
 		s := sqlstore.NewThrottleStore(b.newDB(t))
 		recordFailure(t, s, "alice", netA, t0)                  // counter and event at t0
 		recordFailure(t, s, "bob", netA, t0.Add(2*time.Minute)) // counter and event at t0+2m
-		addEvent(t, s, usecase.EventSignup, netB, t0.Add(time.Minute))
+		addEvent(t, s, usecase.ThrottleSignup, netB, t0.Add(time.Minute))
 
 		tests := []struct {
 			eventsBefore, failuresBefore time.Time
@@ -230,8 +230,8 @@ func TestThrottleStorePurge(t *testing.T) {
 			if i == 0 { // what the first purge leaves: everything at or after the cutoffs
 				checkFailures(t, s, "alice", netA, time.Time{}, 0, time.Time{})
 				checkFailures(t, s, "bob", netA, time.Time{}, 1, ms(t0.Add(2*time.Minute)))
-				checkEvents(t, s, usecase.EventLoginFailure, netA, time.Time{}, 1, ms(t0.Add(2*time.Minute)))
-				checkEvents(t, s, usecase.EventSignup, netB, time.Time{}, 1, ms(t0.Add(time.Minute)))
+				checkEvents(t, s, usecase.ThrottleLoginFailure, netA, time.Time{}, 1, ms(t0.Add(2*time.Minute)))
+				checkEvents(t, s, usecase.ThrottleSignup, netB, time.Time{}, 1, ms(t0.Add(time.Minute)))
 			}
 		}
 	})
@@ -256,7 +256,7 @@ func TestThrottleStoreWritesAreAtomic(t *testing.T) {
 		if _, err := s.Purge(ctx, t0.Add(time.Hour), t0.Add(time.Hour)); err == nil {
 			t.Fatalf("Purge() with counters refused: error = nil, want one")
 		}
-		checkEvents(t, s, usecase.EventLoginFailure, netA, time.Time{}, 1, ms(t0))
+		checkEvents(t, s, usecase.ThrottleLoginFailure, netA, time.Time{}, 1, ms(t0))
 	})
 }
 
@@ -303,7 +303,7 @@ func TestThrottleStoreRecordFailureConcurrently(t *testing.T) {
 		}
 		last := ms(t0.Add((n - 1) * time.Millisecond))
 		checkFailures(t, s, "alice", netA, time.Time{}, n, last)
-		checkEvents(t, s, usecase.EventLoginFailure, netA, time.Time{}, n, ms(t0))
+		checkEvents(t, s, usecase.ThrottleLoginFailure, netA, time.Time{}, n, ms(t0))
 	})
 }
 
@@ -335,6 +335,6 @@ func TestThrottleStoreClearAccount(t *testing.T) {
 		checkFailures(t, s, "bob", netA, time.Time{}, 1, ms(t0))
 		// The per-network events stay: clearing an account is no amnesty for
 		// the network that sprayed it.
-		checkEvents(t, s, usecase.EventLoginFailure, netA, time.Time{}, 3, ms(t0))
+		checkEvents(t, s, usecase.ThrottleLoginFailure, netA, time.Time{}, 3, ms(t0))
 	})
 }

@@ -65,7 +65,7 @@ func writes(db *bun.DB, alice domain.User, s domain.Session, round int) []call {
 			return throttle.RecordFailure(ctx, "alice", netA, t0, time.Time{})
 		}},
 		{"ThrottleStore.ResetFailures", func(ctx context.Context) error { return throttle.ResetFailures(ctx, "alice", netA) }},
-		{"ThrottleStore.AddEvent", func(ctx context.Context) error { return throttle.AddEvent(ctx, usecase.EventSignup, netA, t0) }},
+		{"ThrottleStore.AddEvent", func(ctx context.Context) error { return throttle.AddEvent(ctx, usecase.ThrottleSignup, netA, t0) }},
 		{"ThrottleStore.Purge", func(ctx context.Context) error {
 			_, err := throttle.Purge(ctx, t0.Add(time.Hour), t0.Add(time.Hour))
 			return err
@@ -103,7 +103,7 @@ func reads(db *bun.DB, alice domain.User, s domain.Session) []call {
 			return err
 		}},
 		{"ThrottleStore.CountEvents", func(ctx context.Context) error {
-			_, _, err := throttle.CountEvents(ctx, usecase.EventSignup, netA, time.Time{})
+			_, _, err := throttle.CountEvents(ctx, usecase.ThrottleSignup, netA, time.Time{})
 			return err
 		}},
 		{"EventStore.ListByUser", func(ctx context.Context) error { _, err := events.ListByUser(ctx, alice.ID, nil, 10); return err }},

@@ -1,0 +1,194 @@
+package usecase
+
+import (
+	"context"
+	"time"
+
+	"github.com/gatehouse/gatehouse/domain"
+)
+
+// This file holds every driven port of the use cases, grouped by area.
+// Each doc comment says what an implementation must guarantee; the
+// contract suite in test/contract holds the stores to it. Errors wrap the
+// domain sentinels named, so callers test them with errors.Is.
+
+// Accounts. One table, four ports: each is what one kind of use case may
+// do to accounts, so signup cannot delete and login cannot demote.
+
+// UserCreator stores new accounts. Create assigns the ID and returns an
+// error wrapping domain.ErrUsernameTaken when another account has the same
+// canonical username, so that names are unique without regard to case
+// even when two signups race.
+type UserCreator interface {
+	Create(ctx context.Context, u domain.User) (domain.User, error)
+}
+
+// CredentialStore finds accounts by name for a login and replaces
+// outdated hashes. ByUsername compares canonical names and returns
+// domain.ErrNotFound for an unknown one. UpdatePasswordHash replaces the
+// hash and nothing else (it keeps MustChangePassword).
+type CredentialStore interface {
+	ByUsername(ctx context.Context, name domain.Username) (domain.User, error)
+	UpdatePasswordHash(ctx context.Context, id domain.UserID, hash string) error
+}
+
+// AccountStore reads, changes and removes single accounts. The lookups
+// return domain.ErrNotFound for an unknown account, ByUsername comparing
+// canonical names.
+type AccountStore interface {
+	ByID(ctx context.Context, id domain.UserID) (domain.User, error)
+	ByUsername(ctx context.Context, name domain.Username) (domain.User, error)
+	// SetPassword replaces the hash and sets MustChangePassword.
+	SetPassword(ctx context.Context, id domain.UserID, hash string, mustChange bool) error
+	// Delete removes the account and, by cascade, its sessions; the name
+	// becomes free. It returns domain.ErrLastAdmin, changing nothing,
+	// when the account is the only enabled admin; the check and the
+	// delete are one atomic step.
+	Delete(ctx context.Context, id domain.UserID) error
+}
+
+// UserDirectory lists accounts and changes their standing. The guards on
+// the last admin are the store's, each checked and applied atomically, so
+// that two admins demoting or disabling each other at once cannot both
+// succeed.
+type UserDirectory interface {
+	List(ctx context.Context, q UserQuery) (UserPage, error)
+	// SetDisabled returns domain.ErrLastAdmin, changing nothing, when it
+	// would disable the only enabled admin.
+	SetDisabled(ctx context.Context, id domain.UserID, disabled bool) error
+	// SetRole returns domain.ErrLastAdmin, changing nothing, when it would
+	// demote the only enabled admin.
+	SetRole(ctx context.Context, id domain.UserID, role domain.Role) error
+}
+
+// UserQuery selects a page of accounts.
+type UserQuery struct {
+	// Search matches canonical usernames containing it, without regard
+	// to case; "" matches all.
+	Search string
+	Offset int
+	Limit  int
+	// Now decides which sessions count as active.
+	Now time.Time
+}
+
+// UserSummary is one row of the admin's list.
+type UserSummary struct {
+	User           domain.User
+	LastLoginAt    time.Time // zero when never
+	ActiveSessions int
+}
+
+// UserPage is one page of accounts, ordered by username, and how many
+// match in all.
+type UserPage struct {
+	Users []UserSummary
+	Total int
+}
+
+// Passwords.
+
+// PasswordHasher turns passwords into encoded hashes and checks them.
+// Verify reports whether password matches encoded and, when it does,
+// whether encoded was made with parameters other than the current ones.
+// Both may wait for capacity; when none comes in time they return an
+// error wrapping domain.ErrUnavailable. Saturated reports whether a hash
+// asked for now would be refused at once for want of capacity, so that
+// work bound to be refused can be refused before it costs anything else.
+type PasswordHasher interface {
+	Hash(ctx context.Context, password domain.Password) (string, error)
+	Verify(ctx context.Context, password domain.Password, encoded string) (match, needsRehash bool, err error)
+	Saturated() bool
+}
+
+// PasswordBlocklist knows passwords too common to accept (NIST SP 800-63B
+// 5.1.1.2: compare against values known to be commonly used).
+type PasswordBlocklist interface {
+	Contains(password domain.Password) bool
+}
+
+// Sessions.
+
+// SessionStore keeps server-side sessions; tokens are stored only as
+// hashes, so the store never sees a token that would open a session.
+// ByTokenHash returns domain.ErrNotFound for an unknown hash.
+type SessionStore interface {
+	// Create stores s and returns it with its ID. The events, if any, are
+	// stored in the same transaction: both or neither. A login's session
+	// and the event that records it then cost one durable commit, not
+	// two (with SQLite, a commit holds the database's one write lock for
+	// an fsync, and logins queue behind it).
+	Create(ctx context.Context, s domain.Session, events ...domain.SecurityEvent) (domain.Session, error)
+	ByTokenHash(ctx context.Context, h domain.TokenHash) (domain.Session, error)
+	// ByTokenHashWithUser returns the session whose token hashes to h and
+	// the account it belongs to, read together in one round trip, or
+	// domain.ErrNotFound. Expired sessions and disabled accounts come
+	// back too: judging them is Resolve's business.
+	ByTokenHashWithUser(ctx context.Context, h domain.TokenHash) (domain.Session, domain.User, error)
+	// Touch and Delete return domain.ErrNotFound when the session is gone.
+	Touch(ctx context.Context, id domain.SessionID, lastSeen, expires time.Time) error
+	Delete(ctx context.Context, id domain.SessionID) error
+	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
+	// ListByUser returns user's sessions still active at now, newest
+	// first.
+	ListByUser(ctx context.Context, user domain.UserID, now time.Time) ([]domain.Session, error)
+	// DeleteByUser deletes every session of user except the one with ID
+	// except (zero deletes them all) and reports how many went.
+	DeleteByUser(ctx context.Context, user domain.UserID, except domain.SessionID) (int64, error)
+}
+
+// TokenSource makes new session tokens from a cryptographic random
+// source: every token is new and unguessable.
+type TokenSource interface {
+	NewToken() (domain.Token, error)
+}
+
+// Throttling.
+
+// ThrottleStore keeps throttling state in the database, so it survives
+// restarts and holds across instances. Failure counters are keyed by a
+// username and a network: the username is the canonical form of the name
+// a login gave, whether or not an account has it ("" when the name is
+// not a valid username), and the network comes from ClientNetwork.
+type ThrottleStore interface {
+	// Failures returns the consecutive failed logins for username from
+	// network whose last failure is at or after since, and that time.
+	Failures(ctx context.Context, username, network string, since time.Time) (count int, last time.Time, err error)
+	// RecordFailure adds one failed login for username from network, and
+	// one ThrottleLoginFailure event for network, in one transaction. A count
+	// whose last failure is before since is forgotten first: it restarts
+	// at one. An empty username counts the event alone.
+	RecordFailure(ctx context.Context, username, network string, at, since time.Time) error
+	// ResetFailures forgets the failures of username from network.
+	ResetFailures(ctx context.Context, username, network string) error
+	// ClearAccount forgets the failures of username from every network and
+	// reports how many counters went.
+	ClearAccount(ctx context.Context, username string) (int64, error)
+	// CountEvents returns how many events of kind network had at or after
+	// since, and the earliest of them.
+	CountEvents(ctx context.Context, kind, network string, since time.Time) (count int, earliest time.Time, err error)
+	// AddEvent records one event of kind for network.
+	AddEvent(ctx context.Context, kind, network string, at time.Time) error
+	// Purge deletes events before eventsBefore and failure counters whose
+	// last failure is before failuresBefore, and reports how many rows went.
+	Purge(ctx context.Context, eventsBefore, failuresBefore time.Time) (int64, error)
+}
+
+// History.
+
+// EventLog keeps the security history of accounts. It keeps the events
+// of a deleted account, so the history outlives what it describes.
+type EventLog interface {
+	// Record stores e (its ID is ignored).
+	Record(ctx context.Context, e domain.SecurityEvent) error
+	// ListByUser returns the newest events about user, newest first, at
+	// most limit, only of the given kinds when kinds is not empty.
+	ListByUser(ctx context.Context, user domain.UserID, kinds []domain.EventKind, limit int) ([]domain.SecurityEvent, error)
+}
+
+// Time.
+
+// Clock tells the current time; tests supply a fixed or stepping one.
+type Clock interface {
+	Now() time.Time
+}
