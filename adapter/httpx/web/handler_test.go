@@ -337,6 +337,13 @@ func principal(id domain.UserID, name string, role domain.Role) usecase.Principa
 func alice() usecase.Principal { return principal(1, "alice", domain.RoleUser) }
 func root() usecase.Principal  { return principal(2, "root", domain.RoleAdmin) }
 
+// loginAs is a LoginFunc that logs in as p with token.
+func loginAs(p usecase.Principal, token domain.Token) func(usecase.LoginInput) (usecase.LoginResult, error) {
+	return func(usecase.LoginInput) (usecase.LoginResult, error) {
+		return usecase.LoginResult{User: p.User, Session: p.Session, Token: token}, nil
+	}
+}
+
 // callArgs returns the arguments of the only call of method calls got,
 // failing the test when there was not exactly one.
 func callArgs(t *testing.T, calls *httpxtest.Calls, method string) []any {

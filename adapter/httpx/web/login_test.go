@@ -144,9 +144,7 @@ func TestLoginReplacesSession(t *testing.T) {
 	s := newTestSite(t)
 	browser, _ := s.signIn(t, alice())
 	fresh := s.tokens.next()
-	s.auth.LoginFunc = func(usecase.LoginInput) (usecase.LoginResult, error) {
-		return usecase.LoginResult{User: alice().User, Session: alice().Session, Token: fresh}, nil
-	}
+	s.auth.LoginFunc = loginAs(alice(), fresh)
 	r := browser.post(t, "/login", url.Values{"username": {"alice"}, "password": {"pw"}})
 	r.wantRedirect(t, "POST /login (signed in)", "/")
 	r.wantSessionCookie(t, s, "POST /login (signed in)", fresh, 0)
