@@ -3,9 +3,11 @@ package web
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/gatehouse/gatehouse/adapter/httpx/httpxtest"
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/usecase"
 	"github.com/gofiber/fiber/v2"
@@ -96,5 +98,77 @@ func TestErrorPageUnrenderable(t *testing.T) {
 	}
 	if !strings.Contains(s.log.String(), errNoRandom.Error()) {
 		t.Errorf("GET /login (no random) log lacks the cause %q", errNoRandom)
+	}
+}
+
+// TestUseCaseFailures protects that a use case's unknown failure is the
+// 500 page with a request id, on every route that runs one.
+func TestUseCaseFailures(t *testing.T) {
+	t.Parallel()
+	s := newTestSite(t)
+	fail := errors.New("usecase: broken")
+	s.registrar.RegisterFunc = func(usecase.RegisterInput) (domain.User, error) { return domain.User{}, fail }
+	s.auth.LoginFunc = func(usecase.LoginInput) (usecase.LoginResult, error) { return usecase.LoginResult{}, fail }
+	s.sessions.RevokeErr = fail
+	s.account.ChangePasswordFunc = func(usecase.Principal, string, string) (domain.Token, domain.Session, error) {
+		return "", domain.Session{}, fail
+	}
+	s.account.SessionsFunc = func(usecase.Principal) ([]domain.Session, error) { return nil, fail }
+	s.account.RevokeSessionFunc = func(usecase.Principal, domain.SessionID) error { return fail }
+	s.account.RevokeOtherSessionsFunc = func(usecase.Principal) (int64, error) { return 0, fail }
+	s.account.LogoutFunc = func(usecase.Principal) error { return fail }
+	s.account.DeleteFunc = func(usecase.Principal, string) error { return fail }
+	s.account.PreviousLoginFunc = func(usecase.Principal) (domain.PreviousLogin, bool, error) {
+		return domain.PreviousLogin{}, false, fail
+	}
+	s.admin.ListFunc = func(usecase.Actor, string, int) (usecase.UserPage, error) { return usecase.UserPage{}, fail }
+	s.admin.ActionErr = fail
+
+	admin, _ := s.signIn(t, root())
+	stale := s.anonymous(t)
+	stale.cookies = append(stale.cookies, &http.Cookie{Name: s.cookieName(sessionCookieName), Value: s.tokens.next().Reveal()})
+	form := url.Values{"username": {"alice"}, "password": {"pw"}, "current_password": {"a"}, "new_password": {"b"}, "role": {"user"}}
+	tests := []struct {
+		name   string
+		method string
+		req    *http.Request
+	}{
+		{"GET /", "PreviousLogin", admin.request(http.MethodGet, "/", nil)},
+		{"GET /account", "Sessions", admin.request(http.MethodGet, "/account", nil)},
+		{"GET /admin/users", "List", admin.request(http.MethodGet, "/admin/users", nil)},
+		{"POST /signup", "Register", s.anonymous(t).formRequest("/signup", form)},
+		{"POST /login", "Login", s.anonymous(t).formRequest("/login", form)},
+		{"POST /logout", "Logout", admin.formRequest("/logout", nil)},
+		{"POST /logout (stale cookie)", "Revoke", stale.formRequest("/logout", nil)},
+		{"POST /account/password", "ChangePassword", admin.formRequest("/account/password", form)},
+		{"POST /account/sessions/revoke-others", "RevokeOtherSessions", admin.formRequest("/account/sessions/revoke-others", nil)},
+		{"POST /account/sessions/7/revoke", "RevokeSession", admin.formRequest("/account/sessions/7/revoke", nil)},
+		{"POST /account/delete", "Delete", admin.formRequest("/account/delete", form)},
+		{"POST /admin/users/5/disable", "Disable", admin.formRequest("/admin/users/5/disable", form)},
+		{"POST /admin/users/5/role", "SetRole", admin.formRequest("/admin/users/5/role", form)},
+	}
+	for _, tt := range tests {
+		r := s.do(t, tt.req)
+		r.wantPage(t, tt.name+" ("+tt.method+" fails)", http.StatusInternalServerError, "The server could not complete the request. Please try again.")
+		if id := r.header.Get(fiber.HeaderXRequestID); id == "" || r.requestID() != id {
+			t.Errorf("%s (%s fails) shows request id %q, want %q", tt.name, tt.method, r.requestID(), id)
+		}
+		if strings.Contains(r.body, fail.Error()) {
+			t.Errorf("%s (%s fails) page holds the error's text", tt.name, tt.method)
+		}
+	}
+	calls := map[string]int{}
+	for _, fake := range []*httpxtest.Calls{&s.registrar.Calls, &s.auth.Calls, &s.sessions.Calls, &s.account.Calls, &s.admin.Calls} {
+		for _, tt := range tests {
+			calls[tt.method] += fake.Count(tt.method)
+		}
+	}
+	for _, tt := range tests {
+		if calls[tt.method] != 1 {
+			t.Errorf("%s: %s called %d times, want 1", tt.name, tt.method, calls[tt.method])
+		}
+	}
+	if got := len(s.log.lines("httpx: request failed")); got != len(tests) {
+		t.Errorf("%d failures logged %d times, want once each", len(tests), got)
 	}
 }
