@@ -18,7 +18,7 @@ type accountView struct {
 	// current_password and new_password (password change), password
 	// (account deletion).
 	Errors        map[string]string
-	Sessions      []sessionRow
+	Sessions      []sessionView
 	OtherSessions bool
 	Activity      []activityRow
 }
@@ -32,8 +32,9 @@ func (v *accountView) PasswordRules() passwordRulesView {
 	}
 }
 
-// sessionRow is one of the user's active sessions.
-type sessionRow struct {
+// sessionView is one of the user's active sessions as the account page
+// lists it.
+type sessionView struct {
 	ID       domain.SessionID
 	Created  timeView
 	LastSeen timeView
@@ -72,14 +73,14 @@ func (h *Handler) renderAccount(c *fiber.Ctx, status int, notice, alert string, 
 		layoutView:         layoutView{Title: "Your account", Notice: notice, Alert: alert, Wide: true},
 		MustChangePassword: p.User.MustChangePassword,
 		Errors:             fieldErrors,
-		Sessions:           make([]sessionRow, len(sessions)),
+		Sessions:           make([]sessionView, len(sessions)),
 		Activity:           make([]activityRow, len(events)),
 	}
 	if view.MustChangePassword && view.Notice == "" {
 		view.Notice = notices[noticeMustChangePassword]
 	}
 	for i, s := range sessions {
-		view.Sessions[i] = sessionRow{
+		view.Sessions[i] = sessionView{
 			ID:       s.ID,
 			Created:  newTimeView(s.CreatedAt, timeLayout),
 			LastSeen: newTimeView(s.LastSeenAt, timeLayout),

@@ -1,10 +1,15 @@
 package web
 
 import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp"
 )
 
@@ -42,3 +47,75 @@ func FuzzFormDecoding(f *testing.F) {
 		})
 	})
 }
+
+// TestCheckForm protects the form check every POST passes after its CSRF
+// check: only an urlencoded body (415 otherwise), and only clean text in
+// every name and value (422 otherwise); the handler never runs.
+func TestCheckForm(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name        string
+		contentType string
+		body        string // after the csrf_token field
+		wantStatus  int
+		wantMessage string
+	}{
+		{"urlencoded", fiber.MIMEApplicationForm, "&username=alice&password=pw", http.StatusSeeOther, ""},
+		{"urlencoded with a charset", fiber.MIMEApplicationForm + "; charset=UTF-8", "&username=alice&password=pw", http.StatusSeeOther, ""},
+		{"multipart", "multipart/form-data; boundary=B", "", http.StatusUnsupportedMediaType, "Please send the form from this site's pages."},
+		{"NUL in a value", fiber.MIMEApplicationForm, "&username=al%00ice&password=pw", http.StatusUnprocessableEntity, badForm},
+		{"control character in a value", fiber.MIMEApplicationForm, "&username=alice&password=p%1Bw", http.StatusUnprocessableEntity, badForm},
+		{"DEL in a value", fiber.MIMEApplicationForm, "&username=alice%7F&password=pw", http.StatusUnprocessableEntity, badForm},
+		{"C1 control in a value", fiber.MIMEApplicationForm, "&username=alice%C2%85&password=pw", http.StatusUnprocessableEntity, badForm},
+		{"invalid UTF-8 in a value", fiber.MIMEApplicationForm, "&username=alice%FF&password=pw", http.StatusUnprocessableEntity, badForm},
+		{"control character in a name", fiber.MIMEApplicationForm, "&username=alice&password=pw&x%0Ay=1", http.StatusUnprocessableEntity, badForm},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newTestSite(t)
+			s.auth.LoginFunc = loginAs(alice(), s.tokens.next())
+			v := s.anonymous(t)
+			body := csrfField + "=" + url.QueryEscape(v.csrf) + tt.body
+			if strings.HasPrefix(tt.contentType, "multipart/") {
+				body = "--B\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n" + v.csrf +
+					"\r\n--B\r\nContent-Disposition: form-data; name=\"username\"\r\n\r\nalice" +
+					"\r\n--B\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\npw\r\n--B--\r\n"
+			}
+			req := v.request(http.MethodPost, "/login", nil)
+			req.Body = io.NopCloser(strings.NewReader(body))
+			req.ContentLength = int64(len(body))
+			req.Header.Set(fiber.HeaderContentType, tt.contentType)
+			what := "POST /login (" + tt.name + ")"
+			r := s.do(t, req)
+			if r.status != tt.wantStatus {
+				t.Fatalf("%s status = %d, want %d", what, r.status, tt.wantStatus)
+			}
+			if tt.wantStatus == http.StatusSeeOther {
+				callArgs(t, &s.auth.Calls, "Login")
+				return
+			}
+			r.wantPage(t, what, tt.wantStatus, tt.wantMessage)
+			wantNoCall(t, &s.auth.Calls, "Login")
+		})
+	}
+}
+
+// TestCheckFormAfterCSRF protects the order of the checks: a body that is
+// no form carries no token, so it is the CSRF refusal before it is a 415.
+func TestCheckFormAfterCSRF(t *testing.T) {
+	t.Parallel()
+	s := newTestSite(t)
+	v := s.anonymous(t)
+	req := v.request(http.MethodPost, "/login", nil)
+	body := `{"csrf_token":"` + v.csrf + `","username":"alice","password":"pw"}`
+	req.Body = io.NopCloser(strings.NewReader(body))
+	req.ContentLength = int64(len(body))
+	req.Header.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	s.do(t, req).wantFormExpired(t, "POST /login (JSON)")
+	wantNoCall(t, &s.auth.Calls, "Login")
+}
+
+// badForm is the 422 message of a form with characters that are not
+// allowed.
+const badForm = "The form contains characters that are not allowed, or is missing a field. Please check it and try again."
