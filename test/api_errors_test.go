@@ -115,7 +115,9 @@ func rawExchange(t *testing.T, srv *testServer, raw string) (status, header, bod
 // Retry-After, never a 500, and calls that do not hash keep answering.
 func TestAPIHashingFloodGets503(t *testing.T) {
 	limits := argon2id.PoolLimits{Workers: 1, MaxWaiting: 1, MaxWait: 5 * time.Second}
-	srv := startServer(t, withFx(fx.Decorate(func(argon2id.PoolLimits) argon2id.PoolLimits { return limits })))
+	// Hashing at the production cost, so that the flood outlasts the
+	// one worker and its one waiting place.
+	srv := startServer(t, withOWASPArgon2(), withFx(fx.Decorate(func(argon2id.PoolLimits) argon2id.PoolLimits { return limits })))
 	c := srv.newAPIClient()
 	c.signup("alice", alicePassword)
 

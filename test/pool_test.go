@@ -16,7 +16,9 @@ import (
 // and pages that do not hash keep answering meanwhile.
 func TestHashingFloodGets503(t *testing.T) {
 	limits := argon2id.PoolLimits{Workers: 1, MaxWaiting: 1, MaxWait: 5 * time.Second}
-	srv := startServer(t, withFx(fx.Decorate(func(argon2id.PoolLimits) argon2id.PoolLimits { return limits })))
+	// Hashing at the production cost, so that the flood outlasts the
+	// one worker and its one waiting place.
+	srv := startServer(t, withOWASPArgon2(), withFx(fx.Decorate(func(argon2id.PoolLimits) argon2id.PoolLimits { return limits })))
 	srv.newBrowser().signup("alice", alicePassword)
 
 	const flood = 24
