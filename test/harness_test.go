@@ -87,6 +87,7 @@ func startServer(t testing.TB, opts ...option) *testServer {
 		for _, c := range ts.clients {
 			c.CloseIdleConnections()
 		}
+		ts.clients = nil // testing keeps this closure until the parent test ends
 	})
 	return ts
 }
