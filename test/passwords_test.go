@@ -25,6 +25,7 @@ func storedHash(t *testing.T, db *bun.DB, username string) string {
 }
 
 func TestPasswordsAreStoredAsArgon2idPHC(t *testing.T) {
+	t.Parallel()
 	var db *bun.DB
 	srv := startServer(t, withOWASPArgon2(), withFx(fx.Populate(&db)))
 	srv.newBrowser().signup("alice", alicePassword)
@@ -47,6 +48,7 @@ func TestPasswordsAreStoredAsArgon2idPHC(t *testing.T) {
 // database file with stronger argon2 settings: the next login keeps
 // working and replaces the hash with one made with the new parameters.
 func TestLoginRehashesWithNewParameters(t *testing.T) {
+	t.Parallel()
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "users.db")
 	weak := func(c *config.Config) { c.DatabaseURL = dbURL; c.Argon2MemoryKiB = 8192; c.Argon2Time = 1 }
 	strong := func(c *config.Config) { c.DatabaseURL = dbURL }

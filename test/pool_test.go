@@ -15,6 +15,7 @@ import (
 // waiting place: the extra logins get 503 with Retry-After, never a 500,
 // and pages that do not hash keep answering meanwhile.
 func TestHashingFloodGets503(t *testing.T) {
+	t.Parallel()
 	limits := argon2id.PoolLimits{Workers: 1, MaxWaiting: 1, MaxWait: 5 * time.Second}
 	// Hashing at the production cost, so that the flood outlasts the
 	// one worker and its one waiting place.
