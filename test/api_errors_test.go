@@ -121,7 +121,7 @@ func TestAPIHashingFloodGets503(t *testing.T) {
 	limits := argon2id.PoolLimits{Workers: 1, MaxWaiting: 1, MaxWait: 5 * time.Second}
 	// Hashing at the production cost, so that the flood outlasts the
 	// one worker and its one waiting place.
-	srv := startServer(t, withOWASPArgon2(), withFx(fx.Decorate(func(argon2id.PoolLimits) argon2id.PoolLimits { return limits })))
+	srv := startServer(t, withOWASPArgon2(), withShortRefusalHold(), withFx(fx.Decorate(func(argon2id.PoolLimits) argon2id.PoolLimits { return limits })))
 	c := srv.newAPIClient()
 	c.signup("alice", alicePassword)
 
