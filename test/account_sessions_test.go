@@ -13,6 +13,7 @@ import (
 )
 
 func TestAccountListsSessions(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -50,6 +51,7 @@ func TestAccountListsSessions(t *testing.T) {
 }
 
 func TestRevokeSession(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -77,6 +79,7 @@ func TestRevokeSession(t *testing.T) {
 }
 
 func TestRevokeOtherSessions(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -108,6 +111,7 @@ func TestRevokeOtherSessions(t *testing.T) {
 }
 
 func TestRevokeSessionOfAnotherUserIs404(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	alice := srv.newBrowser()
 	alice.signup("alice", alicePassword)
@@ -132,6 +136,7 @@ func TestRevokeSessionOfAnotherUserIs404(t *testing.T) {
 }
 
 func TestRecentActivity(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	srv := startServer(t, withClock(clock))
 	b := srv.newBrowser()
@@ -162,6 +167,7 @@ func TestRecentActivity(t *testing.T) {
 }
 
 func TestRecentActivityShowsAtMost20(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -176,6 +182,7 @@ func TestRecentActivityShowsAtMost20(t *testing.T) {
 var lastLoginLine = regexp.MustCompile(`Last login: <time datetime="([^"]+)">[^<]+</time> from ([^<]+)</p>`)
 
 func TestDashboardShowsThePreviousLogin(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	srv := startServer(t, withClock(clock))
 	b := srv.newBrowser()

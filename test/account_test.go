@@ -14,6 +14,7 @@ import (
 )
 
 func TestAccountPageRequiresLogin(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	res := srv.newBrowser().get("/account")
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login?next=%2Faccount" {
@@ -22,6 +23,7 @@ func TestAccountPageRequiresLogin(t *testing.T) {
 }
 
 func TestAccountPage(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -56,6 +58,7 @@ func TestAccountPage(t *testing.T) {
 }
 
 func TestChangePasswordRejections(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -92,6 +95,7 @@ func TestChangePasswordRejections(t *testing.T) {
 }
 
 func TestChangePassword(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -136,6 +140,7 @@ func TestChangePassword(t *testing.T) {
 // TestChangePasswordKeepsPersistence checks that the new session cookie
 // follows the login's choice: Max-Age only for "remember me".
 func TestChangePasswordKeepsPersistence(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	srv.newBrowser().signup("alice", alicePassword)
 	tests := []struct {
@@ -163,6 +168,7 @@ func TestChangePasswordKeepsPersistence(t *testing.T) {
 }
 
 func TestDeleteAccount(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -203,6 +209,7 @@ func TestDeleteAccount(t *testing.T) {
 }
 
 func TestMustChangePassword(t *testing.T) {
+	t.Parallel()
 	var importer *usecase.Importer
 	srv := startServer(t, withFx(fx.Populate(&importer)))
 	res, err := importer.Import(context.Background(), "legacy", "hunter2")

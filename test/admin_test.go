@@ -16,6 +16,7 @@ import (
 const lastAdminMessage = "The last admin cannot be demoted, disabled or deleted."
 
 func TestAdminUsersAccess(t *testing.T) {
+	t.Parallel()
 	srv := startAdminServer(t)
 
 	anonymous := srv.newBrowser().get("/admin/users?q=x")
@@ -66,6 +67,7 @@ func TestAdminUsersAccess(t *testing.T) {
 }
 
 func TestAdminUsersSearchAndPages(t *testing.T) {
+	t.Parallel()
 	srv := startAdminServer(t)
 	for i := 1; i <= 25; i++ {
 		srv.createUser(t, fmt.Sprintf("user%02d", i), fmt.Sprintf("a fine password number %d", i), domain.RoleUser)
@@ -139,6 +141,7 @@ func TestAdminUsersSearchAndPages(t *testing.T) {
 }
 
 func TestAdminDisableAndEnable(t *testing.T) {
+	t.Parallel()
 	srv := startAdminServer(t)
 	bob := srv.newBrowser()
 	bob.signup("bobby", bobPassword)
@@ -173,6 +176,7 @@ func TestAdminDisableAndEnable(t *testing.T) {
 }
 
 func TestAdminClearThrottle(t *testing.T) {
+	t.Parallel()
 	srv := startAdminServer(t)
 	bob := srv.newBrowser()
 	bob.signup("bobby", bobPassword)
@@ -192,6 +196,7 @@ func TestAdminClearThrottle(t *testing.T) {
 }
 
 func TestAdminRevokeSessions(t *testing.T) {
+	t.Parallel()
 	srv := startAdminServer(t)
 	bob, bobElsewhere := srv.newBrowser(), srv.newBrowser()
 	bob.signup("bobby", bobPassword)
@@ -219,6 +224,7 @@ func TestAdminRevokeSessions(t *testing.T) {
 }
 
 func TestAdminRoles(t *testing.T) {
+	t.Parallel()
 	srv := startAdminServer(t)
 	bob := srv.newBrowser()
 	bob.signup("bobby", bobPassword)
@@ -273,6 +279,7 @@ func TestAdminRoles(t *testing.T) {
 }
 
 func TestAdminPostsRequireCSRF(t *testing.T) {
+	t.Parallel()
 	srv := startAdminServer(t)
 	bob := srv.newBrowser()
 	bob.signup("bobby", bobPassword)

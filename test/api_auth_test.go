@@ -11,6 +11,7 @@ import (
 // challenge, whose error="invalid_token" tells a rejected token from a
 // missing one. A session cookie, even a live one, is no credential here.
 func TestAPIUnauthorized(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	c := srv.newAPIClient()
 	c.signup("alice", alicePassword)
@@ -74,6 +75,7 @@ func TestAPIUnauthorized(t *testing.T) {
 // anonymous visit, and no request can act for a user without the
 // cookie (and its CSRF token) the site expects.
 func TestSiteIgnoresBearerTokens(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	c := srv.newAPIClient()
 	c.signup("alice", alicePassword)

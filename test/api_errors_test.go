@@ -21,6 +21,7 @@ import (
 // several methods: each is the API's JSON 404, never the site's page (the
 // client's checks refuse HTML, a cookie, or the site's headers).
 func TestAPINotFound(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	c := srv.newAPIClient()
 	for _, path := range []string{"/api", "/api/", "/api/v1", "/api/v2/me", "/api/v1/nothing", "/api/v1/sessions/1/extra", "/API/V1/NOPE", "/api/v1/me/password/x"} {
@@ -38,6 +39,7 @@ func TestAPINotFound(t *testing.T) {
 // TestAPIMethodNotAllowed calls endpoints with methods they do not take:
 // a JSON 405 whose Allow lists the ones they do.
 func TestAPIMethodNotAllowed(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	c := srv.newAPIClient()
 	tests := []struct {
@@ -66,6 +68,7 @@ func TestAPIMethodNotAllowed(t *testing.T) {
 // fasthttp resets them before the error handler runs, so their path is
 // lost, and they still get the API's JSON (never the site's page).
 func TestAPIUnreadableRequests(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tests := []struct {
 		name, raw, wantStatus, wantCode string
@@ -114,8 +117,11 @@ func rawExchange(t *testing.T, srv *testServer, raw string) (status, header, bod
 // shares the pool, so the extra logins get 503 unavailable with
 // Retry-After, never a 500, and calls that do not hash keep answering.
 func TestAPIHashingFloodGets503(t *testing.T) {
+	t.Parallel()
 	limits := argon2id.PoolLimits{Workers: 1, MaxWaiting: 1, MaxWait: 5 * time.Second}
-	srv := startServer(t, withFx(fx.Decorate(func(argon2id.PoolLimits) argon2id.PoolLimits { return limits })))
+	// Hashing at the production cost, so that the flood outlasts the
+	// one worker and its one waiting place.
+	srv := startServer(t, withOWASPArgon2(), withShortRefusalHold(), withFx(fx.Decorate(func(argon2id.PoolLimits) argon2id.PoolLimits { return limits })))
 	c := srv.newAPIClient()
 	c.signup("alice", alicePassword)
 
@@ -162,6 +168,7 @@ func TestAPIHashingFloodGets503(t *testing.T) {
 // client gets a 500 internal whose message holds the request id and no
 // internals, and the failure is logged once with the same id.
 func TestAPIServerError(t *testing.T) {
+	t.Parallel()
 	var db *bun.DB
 	srv := startServer(t, withFx(fx.Populate(&db)))
 	c := srv.newAPIClient()

@@ -33,6 +33,7 @@ func bodyEndpoints(t *testing.T, srv *testServer) []bodyEndpoint {
 // one object of its fields: each is a 422 invalid_input, naming the field
 // when there is one, and changes nothing.
 func TestAPIStrictJSON(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	for _, ep := range bodyEndpoints(t, srv) {
 		f0, f1 := ep.fields[0], ep.fields[1]
@@ -82,6 +83,7 @@ func TestAPIStrictJSON(t *testing.T) {
 // 415, before anything is read or done. A form with a CSRF-looking field
 // gets the API's 415, never the site's CSRF or form checks.
 func TestAPIUnsupportedMediaType(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	for _, ep := range bodyEndpoints(t, srv) {
 		tests := []struct {
@@ -118,6 +120,7 @@ func TestAPIUnsupportedMediaType(t *testing.T) {
 // route runs, and the answer is still the API's JSON, under any /api
 // path.
 func TestAPIPayloadTooLarge(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	big := `{"username":"alice","password":"` + strings.Repeat("x", 17<<10) + `"}`
 	c := srv.newAPIClient()

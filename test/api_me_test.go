@@ -37,6 +37,7 @@ func (c *apiClient) me() apiMe {
 // TestAPIMe shows the account and, from the second login on, the login
 // before the latest one, as the site's dashboard does.
 func TestAPIMe(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	srv := startServer(t, withClock(clock))
 	c := srv.newAPIClient()
@@ -60,6 +61,7 @@ func TestAPIMe(t *testing.T) {
 // TestAPIMeMustChangePassword imports an account whose password today's
 // rules refuse: GET /me says so until the password is changed.
 func TestAPIMeMustChangePassword(t *testing.T) {
+	t.Parallel()
 	srv := startAdminServer(t)
 	if res, err := srv.importer.Import(context.Background(), "legacy", "hunter2"); err != nil || res.Outcome != usecase.ImportedWeak {
 		t.Fatalf("Import(legacy) = %v, %v; want a weak import", res, err)
@@ -82,6 +84,7 @@ func TestAPIMeMustChangePassword(t *testing.T) {
 // Gatehouse-Token (a remembered session stays remembered), and only the
 // new password logs in.
 func TestAPIChangePassword(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	srv := startServer(t, withClock(clock))
 	c := srv.newAPIClient()
@@ -123,6 +126,7 @@ func TestAPIChangePassword(t *testing.T) {
 // TestAPIChangePasswordRefusals checks the refusals name the field, as
 // the site's form does, and change nothing: the token still works.
 func TestAPIChangePasswordRefusals(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	c := srv.newAPIClient()
 	c.signup("alice", alicePassword)

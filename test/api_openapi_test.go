@@ -15,6 +15,7 @@ import (
 // bytes of adapter/httpx/api/openapi.json, and a valid OpenAPI 3.1 document by
 // the specification's own schema.
 func TestAPIServesItsDescription(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	res := srv.newAPIClient().call(http.MethodGet, v1+"/openapi.json", nil)
 	if res.StatusCode != http.StatusOK {
@@ -43,6 +44,7 @@ func TestAPIServesItsDescription(t *testing.T) {
 // exchanges that break the document in the ways the server could are
 // refused by the validator every API test goes through.
 func TestAPIValidatorCatchesViolations(t *testing.T) {
+	t.Parallel()
 	loadAPISpec(t)
 	response := func(status int, header map[string]string, body string) *http.Response {
 		res := &http.Response{StatusCode: status, Header: http.Header{}, Body: io.NopCloser(strings.NewReader(body))}

@@ -17,6 +17,7 @@ import (
 // clock: expires_at tells the truth, and the token works exactly until
 // then. Bearer tokens are the site's sessions, with its settings.
 func TestAPILoginLifetimes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name      string
 		remember  bool
@@ -32,6 +33,7 @@ func TestAPILoginLifetimes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case boots its own server
 			clock := newTestClock()
 			srv := startServer(t, withClock(clock), withConfig(func(c *config.Config) { c.RememberMeDuration = 48 * time.Hour }))
 			c := srv.newAPIClient()
@@ -53,6 +55,7 @@ func TestAPILoginLifetimes(t *testing.T) {
 }
 
 func TestAPILogin(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	c := srv.newAPIClient()
 	c.signup("Alice", alicePassword)
@@ -73,6 +76,7 @@ func TestAPILogin(t *testing.T) {
 // TestAPILoginFailuresAreGeneric checks that an unknown user and a wrong
 // password cannot be told apart, as on the site.
 func TestAPILoginFailuresAreGeneric(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	c := srv.newAPIClient()
 	c.signup("alice", alicePassword)
@@ -98,6 +102,7 @@ func TestAPILoginFailuresAreGeneric(t *testing.T) {
 }
 
 func TestAPILoginNeedsBothFields(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	c := srv.newAPIClient()
 	tests := []struct {
@@ -130,6 +135,7 @@ func TestAPILoginNeedsBothFields(t *testing.T) {
 // LOGIN_MAX_FAILURES failures: then the right password is refused as the
 // wrong one is, with 429 and Retry-After, until the delay has passed.
 func TestAPILoginThrottled(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	srv := startServer(t, withClock(clock), withConfig(func(c *config.Config) { c.LoginMaxFailures = 2 }))
 	c := srv.newAPIClient()
@@ -158,6 +164,7 @@ func TestAPILoginThrottled(t *testing.T) {
 // token stops working, and her right password is a 403 forbidden (a
 // wrong one is still the generic 401).
 func TestAPIDisabledAccount(t *testing.T) {
+	t.Parallel()
 	srv := startAdminServer(t)
 	srv.createUser(t, "alice", alicePassword, domain.RoleUser)
 	c := srv.newAPIClient()
@@ -199,6 +206,7 @@ func (c *apiClient) sessions() apiSessionList {
 }
 
 func TestAPIListSessions(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	c := srv.newAPIClient()
 	c.signup("alice", alicePassword)
@@ -239,6 +247,7 @@ func TestAPIListSessions(t *testing.T) {
 // TestAPIRevokeSessions ends sessions one by one: each token is refused
 // from the next call on, and nobody can end another account's session.
 func TestAPIRevokeSessions(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	c := srv.newAPIClient()
 	c.signup("alice", alicePassword)
@@ -307,6 +316,7 @@ func TestAPIRevokeSessions(t *testing.T) {
 // rule: X-Forwarded-For is believed only from a trusted proxy, and then
 // its right-most untrusted entry is the client.
 func TestAPIClientAddress(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		trusted string

@@ -10,6 +10,7 @@ import (
 )
 
 func TestAPISignup(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	srv := startServer(t, withClock(clock))
 	c := srv.newAPIClient()
@@ -31,6 +32,7 @@ func TestAPISignup(t *testing.T) {
 // TestAPISignupRefusals checks that the API applies the site's rules:
 // they come from the same use case, and each refusal names its field.
 func TestAPISignupRefusals(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	c := srv.newAPIClient()
 	c.signup("alice", alicePassword)
@@ -68,6 +70,7 @@ func TestAPISignupRefusals(t *testing.T) {
 }
 
 func TestAPISignupThrottled(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, withConfig(func(c *config.Config) { c.SignupMaxPerIPPerHour = 2 }))
 	c := srv.newAPIClient()
 	c.signup("alice", alicePassword)

@@ -10,6 +10,7 @@ import (
 const csrfExplanation = "Reload the page and try again."
 
 func TestCSRFTokenRequired(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	good := url.Values{"username": {"alice"}, "password": {alicePassword}}
 
@@ -26,6 +27,9 @@ func TestCSRFTokenRequired(t *testing.T) {
 			return string(tok)
 		}},
 	}
+	// The cases run one after another: they share srv, whose browsers
+	// report failures to the parent test, and the check after the loop
+	// needs them all done.
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := srv.newBrowser()
@@ -48,6 +52,7 @@ func TestCSRFTokenRequired(t *testing.T) {
 }
 
 func TestCSRFOriginCheck(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	srv.newBrowser().signup("alice", alicePassword)
 
@@ -66,6 +71,8 @@ func TestCSRFOriginCheck(t *testing.T) {
 		{"same host, other port", map[string]string{"Origin": "http://127.0.0.1:1"}, http.StatusForbidden},
 		{"spoofed forwarded host", map[string]string{"Origin": "http://evil.example", "X-Forwarded-Host": "evil.example"}, http.StatusForbidden},
 	}
+	// The cases run one after another: they share srv, whose browsers
+	// report failures to the parent test.
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			b := srv.newBrowser()
@@ -81,6 +88,7 @@ func TestCSRFOriginCheck(t *testing.T) {
 // TestCSRFTokensRotate checks that the token of the anonymous visitor is
 // worthless once logged in, and the logged-in token once logged out.
 func TestCSRFTokensRotate(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -111,6 +119,7 @@ func TestCSRFTokensRotate(t *testing.T) {
 }
 
 func TestEveryFormCarriesAToken(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	for _, page := range []string{"/login", "/signup"} {

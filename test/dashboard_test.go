@@ -13,6 +13,7 @@ import (
 )
 
 func TestDashboardRequiresLogin(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	res := srv.newBrowser().get("/")
 	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login?next=%2F" {
@@ -23,6 +24,7 @@ func TestDashboardRequiresLogin(t *testing.T) {
 var lastVisitText = regexp.MustCompile(`Your last visit was <time datetime="([^"]+)">`)
 
 func TestDashboardShowsTheLastVisit(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	srv := startServer(t, withFx(fx.Decorate(func(usecase.Clock) usecase.Clock { return clock })))
 	b := srv.newBrowser()
@@ -58,6 +60,7 @@ func TestDashboardShowsTheLastVisit(t *testing.T) {
 }
 
 func TestLastVisitBelongsToItsAccount(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -72,6 +75,7 @@ func TestLastVisitBelongsToItsAccount(t *testing.T) {
 }
 
 func TestLastVisitTamperedIsAbsent(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -93,6 +97,7 @@ func TestLastVisitTamperedIsAbsent(t *testing.T) {
 }
 
 func TestLastVisitMaxAgeFollowsConfig(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, withConfig(func(c *config.Config) { c.LastVisitMaxAge = time.Hour }))
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)

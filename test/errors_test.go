@@ -12,6 +12,7 @@ import (
 )
 
 func TestNotFoundAndMethodNotAllowedPages(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 
@@ -37,6 +38,7 @@ func TestNotFoundAndMethodNotAllowedPages(t *testing.T) {
 // visitor gets a 500 page with a request id and no internals, and the
 // failure is logged once with the same id.
 func TestServerErrorPage(t *testing.T) {
+	t.Parallel()
 	var db *bun.DB
 	srv := startServer(t, withFx(fx.Populate(&db)))
 	b := srv.newBrowser()
@@ -65,6 +67,7 @@ func TestServerErrorPage(t *testing.T) {
 }
 
 func TestSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		secure   bool
 		wantHSTS bool
@@ -108,6 +111,7 @@ func TestSecurityHeaders(t *testing.T) {
 }
 
 func TestVisitorCookieAttributes(t *testing.T) {
+	t.Parallel()
 	for _, secure := range []bool{false, true} {
 		srv := startServer(t, withConfig(func(c *config.Config) { c.CookieSecure = secure }))
 		name := "gatehouse_visitor"

@@ -39,11 +39,28 @@ type option struct {
 func withConfig(f func(*config.Config)) option { return option{config: f} }
 func withFx(opts ...fx.Option) option          { return option{fx: opts} }
 
-// testConfig is the default configuration with an in-memory database and
-// a random loopback port.
+// testConfig is the default configuration with an in-memory database, a
+// random loopback port and the cheapest Argon2id parameters argon2id
+// accepts (8 KiB, one pass, one thread). Hashing at the OWASP parameters
+// costs tens of milliseconds of CPU and 19 MiB a time, and took most of the
+// suite's run; what these tests check of a password (that it is hashed,
+// verified and rehashed through the pool) does not depend on the cost. A
+// test about the cost itself, or one that needs hashing to be slow (a
+// flood), asks for the production parameters with withOWASPArgon2.
 func testConfig(t testing.TB) config.Config {
 	t.Helper()
-	return testserver.Config(t)
+	cfg := testserver.Config(t)
+	cfg.Argon2MemoryKiB, cfg.Argon2Time, cfg.Argon2Threads = 8, 1, 1
+	return cfg
+}
+
+// withOWASPArgon2 restores the default Argon2id parameters, the OWASP
+// recommendation gatehouse ships with.
+func withOWASPArgon2() option {
+	return withConfig(func(c *config.Config) {
+		d := config.Default()
+		c.Argon2MemoryKiB, c.Argon2Time, c.Argon2Threads = d.Argon2MemoryKiB, d.Argon2Time, d.Argon2Threads
+	})
 }
 
 // startServer boots the whole service and stops it when the test ends.
@@ -70,6 +87,7 @@ func startServer(t testing.TB, opts ...option) *testServer {
 		for _, c := range ts.clients {
 			c.CloseIdleConnections()
 		}
+		ts.clients = nil // testing keeps this closure until the parent test ends
 	})
 	return ts
 }

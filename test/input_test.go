@@ -9,6 +9,7 @@ import (
 )
 
 func TestOversizedBodyIs413(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	form := url.Values{"username": {"alice"}, "password": {strings.Repeat("x", 17<<10)}}
@@ -19,6 +20,7 @@ func TestOversizedBodyIs413(t *testing.T) {
 }
 
 func TestDirtyFieldsAre422(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tests := []struct{ name, raw string }{
 		{"NUL in username", "username=ali%00ce&password=correct+horse+battery"},
@@ -44,6 +46,7 @@ func TestDirtyFieldsAre422(t *testing.T) {
 }
 
 func TestFormMustBeURLEncoded(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	req, _ := http.NewRequest(http.MethodPost, srv.base+"/login", strings.NewReader(`{"username":"alice"}`))
@@ -54,6 +57,7 @@ func TestFormMustBeURLEncoded(t *testing.T) {
 }
 
 func TestPasswordPolicyOverHTTP(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	tests := []struct {
 		name, username, password, want string
@@ -76,6 +80,7 @@ func TestPasswordPolicyOverHTTP(t *testing.T) {
 }
 
 func TestUsernameRulesOverHTTP(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	srv.newBrowser().signup("Ｊｏｈｎ", alicePassword) // fullwidth: NFKC makes it John
 	res := srv.newBrowser().post("/signup", url.Values{"username": {"JOHN"}, "password": {bobPassword}})
@@ -90,6 +95,7 @@ func TestUsernameRulesOverHTTP(t *testing.T) {
 }
 
 func TestMalformedCookiesAreIgnored(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	for i, value := range []string{"garbage", strings.Repeat("A", 43), strings.Repeat("%", 43), "x.y.z", strings.Repeat("a", 1500)} {
 		b := srv.newBrowser()

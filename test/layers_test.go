@@ -17,6 +17,7 @@ const module = "github.com/gatehouse/gatehouse"
 // for one edge: the deliveries beneath the HTTP kernel (adapter/httpx/web,
 // adapter/httpx/api) import the kernel (adapter/httpx).
 func TestLayerRule(t *testing.T) {
+	t.Parallel()
 	cmd := exec.Command("go", "list", "-json=ImportPath,Imports", "./...")
 	cmd.Dir = ".."
 	out, err := cmd.StdoutPipe()
@@ -122,6 +123,7 @@ func onKernel(pkg, imp string) bool {
 }
 
 func TestForbiddenCatchesViolations(t *testing.T) {
+	t.Parallel()
 	frameworks := []string{"github.com/gofiber/"}
 	tests := []struct {
 		pkg, imp string

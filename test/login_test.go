@@ -11,6 +11,7 @@ import (
 )
 
 func TestLoginRedirects(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	srv.newBrowser().signup("alice", alicePassword)
 
@@ -44,6 +45,7 @@ func TestLoginRedirects(t *testing.T) {
 }
 
 func TestLoginFailuresAreGeneric(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	srv.newBrowser().signup("alice", alicePassword)
 
@@ -79,6 +81,7 @@ func TestLoginFailuresAreGeneric(t *testing.T) {
 }
 
 func TestLoginWithoutBothFieldsIs422(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	for _, form := range []url.Values{
 		{"username": {"alice"}},
@@ -96,6 +99,7 @@ func TestLoginWithoutBothFieldsIs422(t *testing.T) {
 }
 
 func TestSessionCookieAttributes(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name       string
 		secure     bool
@@ -110,6 +114,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case boots its own server
 			srv := startServer(t, withConfig(func(c *config.Config) { c.CookieSecure = tt.secure }))
 			b := srv.newBrowser()
 			b.signup("alice", alicePassword)
@@ -136,6 +141,7 @@ func TestSessionCookieAttributes(t *testing.T) {
 // TestLoginIssuesANewToken checks that no token seen before a login is
 // authenticated by it, and that logging in again retires the old token.
 func TestLoginIssuesANewToken(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -166,6 +172,7 @@ func TestLoginIssuesANewToken(t *testing.T) {
 }
 
 func TestLoggedInVisitorSkipsTheLoginForm(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -176,6 +183,7 @@ func TestLoggedInVisitorSkipsTheLoginForm(t *testing.T) {
 }
 
 func TestRememberMeCookieFollowsConfig(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, withConfig(func(c *config.Config) { c.RememberMeDuration = 48 * time.Hour }))
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)

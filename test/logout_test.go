@@ -8,6 +8,7 @@ import (
 )
 
 func TestLogout(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -49,6 +50,7 @@ func TestLogout(t *testing.T) {
 }
 
 func TestLogoutWhenAnonymous(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	if res := b.get("/logout"); res.StatusCode != http.StatusSeeOther {

@@ -23,6 +23,7 @@ type notReady struct{}
 func (notReady) Check(context.Context) error { return errors.New("database: ping: gone") }
 
 func TestHealthProbes(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	for _, path := range []string{"/healthz", "/readyz"} {
@@ -44,6 +45,7 @@ func TestHealthProbes(t *testing.T) {
 }
 
 func TestReadyzFailsWhileTheDatabaseDoesNot(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, withFx(fx.Decorate(func(httpserver.ReadinessChecker) httpserver.ReadinessChecker { return notReady{} })))
 	res := srv.newBrowser().get("/readyz")
 	if res.StatusCode != http.StatusServiceUnavailable || res.Header.Get("Retry-After") == "" {
@@ -58,6 +60,7 @@ func TestReadyzFailsWhileTheDatabaseDoesNot(t *testing.T) {
 }
 
 func TestRequestLogLine(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	b.signup("loggeduser", "correct horse battery staple")
@@ -89,6 +92,7 @@ func TestRequestLogLine(t *testing.T) {
 }
 
 func TestMetrics(t *testing.T) {
+	t.Parallel()
 	var ms *metrics.Server
 	srv := startServer(t,
 		withConfig(func(c *config.Config) { c.MetricsAddr = "127.0.0.1:0"; c.LoginMaxFailures = 1 }),
@@ -134,6 +138,7 @@ func TestMetrics(t *testing.T) {
 // TestLogsHoldNoSecrets runs every flow that carries a secret, at Debug
 // level, and looks for each secret in the log.
 func TestLogsHoldNoSecrets(t *testing.T) {
+	t.Parallel()
 	const (
 		pass1 = "canary-pass-7f3a91c2-first"
 		pass2 = "canary-pass-7f3a91c2-second"

@@ -25,8 +25,9 @@ func storedHash(t *testing.T, db *bun.DB, username string) string {
 }
 
 func TestPasswordsAreStoredAsArgon2idPHC(t *testing.T) {
+	t.Parallel()
 	var db *bun.DB
-	srv := startServer(t, withFx(fx.Populate(&db)))
+	srv := startServer(t, withOWASPArgon2(), withFx(fx.Populate(&db)))
 	srv.newBrowser().signup("alice", alicePassword)
 	hash := storedHash(t, db, "alice")
 	if !strings.HasPrefix(hash, "$argon2id$v=19$m=19456,t=2,p=1$") {
@@ -47,6 +48,7 @@ func TestPasswordsAreStoredAsArgon2idPHC(t *testing.T) {
 // database file with stronger argon2 settings: the next login keeps
 // working and replaces the hash with one made with the new parameters.
 func TestLoginRehashesWithNewParameters(t *testing.T) {
+	t.Parallel()
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "users.db")
 	weak := func(c *config.Config) { c.DatabaseURL = dbURL; c.Argon2MemoryKiB = 8192; c.Argon2Time = 1 }
 	strong := func(c *config.Config) { c.DatabaseURL = dbURL }
@@ -59,7 +61,7 @@ func TestLoginRehashesWithNewParameters(t *testing.T) {
 	}
 
 	var db2 *bun.DB
-	second := startServer(t, withConfig(strong), withFx(fx.Populate(&db2)))
+	second := startServer(t, withOWASPArgon2(), withConfig(strong), withFx(fx.Populate(&db2)))
 	b := second.newBrowser()
 	if res := b.post("/login", url.Values{"username": {"alice"}, "password": {"not the password"}}); res.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong password after restart = %d, want 401", res.StatusCode)

@@ -10,6 +10,7 @@ import (
 )
 
 func TestSessionLifetimesOverHTTP(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name     string
 		remember bool
@@ -24,6 +25,7 @@ func TestSessionLifetimesOverHTTP(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel() // each case boots its own server
 			clock := newTestClock()
 			srv := startServer(t, withFx(fx.Decorate(func(usecase.Clock) usecase.Clock { return clock })))
 			b := srv.newBrowser()

@@ -9,6 +9,7 @@ import (
 )
 
 func TestSignupThenLoginPageConfirms(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 
@@ -34,6 +35,7 @@ func TestSignupThenLoginPageConfirms(t *testing.T) {
 }
 
 func TestSignupRejections(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	srv.newBrowser().signup("Alice", alicePassword)
 
@@ -51,6 +53,8 @@ func TestSignupRejections(t *testing.T) {
 		{"password contains username", "bobby", "bobby-is-my-password", http.StatusUnprocessableEntity, []string{"must not contain your username"}},
 		{"missing fields", "", "", http.StatusUnprocessableEntity, []string{"Please choose a username.", "Please choose a password."}},
 	}
+	// The cases run one after another: they share srv, whose browsers
+	// report failures to the parent test.
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			res := srv.newBrowser().post("/signup", url.Values{"username": {tt.username}, "password": {tt.password}})
@@ -73,6 +77,7 @@ func TestSignupRejections(t *testing.T) {
 }
 
 func TestSignupEscapesWhatItEchoes(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	evil := `"><script>alert(1)</script>`
 	res := srv.newBrowser().post("/signup", url.Values{"username": {evil}, "password": {alicePassword}})
@@ -87,6 +92,7 @@ func TestSignupEscapesWhatItEchoes(t *testing.T) {
 // TestSignupRace submits one name 16 times at once: exactly one account,
 // fifteen 409s, no 5xx.
 func TestSignupRace(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	const n = 16
 	statuses := make([]int, n)

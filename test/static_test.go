@@ -41,6 +41,7 @@ func staticLinks(body string) []string {
 // content, served with a year-long immutable Cache-Control, so a browser
 // never asks again and a new version is fetched the moment a page links it.
 func TestPagesLinkHashedStaticFiles(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	links := map[string]bool{}
@@ -117,6 +118,7 @@ func TestPagesLinkHashedStaticFiles(t *testing.T) {
 // offers, with Vary: Accept-Encoding; pages, which carry a CSRF token next
 // to text a visitor controls (BREACH), are never compressed.
 func TestStaticFilesAreCompressed(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t)
 	b := srv.newBrowser()
 	var css string

@@ -29,6 +29,7 @@ func stripVolatile(body string) string {
 }
 
 func TestLoginLockout(t *testing.T) {
+	t.Parallel()
 	clock := newTestClock()
 	srv := startServer(t, withClock(clock))
 	b := srv.newBrowser()
@@ -76,6 +77,7 @@ func TestLoginLockout(t *testing.T) {
 }
 
 func TestLockoutSurvivesRestart(t *testing.T) {
+	t.Parallel()
 	dbURL := "sqlite:" + filepath.Join(t.TempDir(), "users.db")
 	onFile := withConfig(func(c *config.Config) { c.DatabaseURL = dbURL })
 	first := startServer(t, onFile)
@@ -92,6 +94,7 @@ func TestLockoutSurvivesRestart(t *testing.T) {
 }
 
 func TestNetworkFailureCap(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, withConfig(func(c *config.Config) { c.LoginIPMaxFailuresPerHour = 3 }))
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -107,6 +110,7 @@ func TestNetworkFailureCap(t *testing.T) {
 }
 
 func TestSignupCap(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, withConfig(func(c *config.Config) { c.SignupMaxPerIPPerHour = 2 }))
 	b := srv.newBrowser()
 	b.signup("alice", alicePassword)
@@ -124,6 +128,7 @@ func TestSignupCap(t *testing.T) {
 // the right-most X-Forwarded-For entry that is not a trusted proxy, and
 // never one the client wrote itself.
 func TestTrustedProxies(t *testing.T) {
+	t.Parallel()
 	loopback := []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
 	srv := startServer(t, withConfig(func(c *config.Config) {
 		c.TrustedProxies = loopback
@@ -156,6 +161,7 @@ func TestTrustedProxies(t *testing.T) {
 }
 
 func TestUntrustedForwardedForIsIgnored(t *testing.T) {
+	t.Parallel()
 	srv := startServer(t, withConfig(func(c *config.Config) { c.LoginMaxFailures = 2 }))
 	srv.newBrowser().signup("alice", alicePassword)
 	for _, xff := range []string{"203.0.113.1", "203.0.113.2"} {

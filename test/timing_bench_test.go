@@ -15,13 +15,13 @@ import (
 //	go test ./test -run '^$' -bench LoginOutcomes -benchtime 100x -count 5
 func BenchmarkLoginOutcomes(b *testing.B) {
 	clock := newTestClock() // frozen, so the lock never runs out
-	srv := startServer(b, withClock(clock), withConfig(func(c *config.Config) {
+	srv := startServer(b, withOWASPArgon2(), withClock(clock), withConfig(func(c *config.Config) {
 		c.LoginIPMaxFailuresPerHour = 1_000_000
 		c.LoginMaxFailures = 1_000_000
 	}))
 	srv.newBrowser().signup("alice", alicePassword)
 
-	locker := startServer(b, withClock(clock), withConfig(func(c *config.Config) {
+	locker := startServer(b, withOWASPArgon2(), withClock(clock), withConfig(func(c *config.Config) {
 		c.LoginIPMaxFailuresPerHour = 1_000_000
 	}))
 	lb := locker.newBrowser()

@@ -6,6 +6,7 @@ import (
 )
 
 func TestEveryCommandHasHelp(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	for _, cmd := range commands {
 		args := append(strings.Fields(cmd.name), "--help")
@@ -33,6 +34,7 @@ func TestEveryCommandHasHelp(t *testing.T) {
 // TestUsageErrors protects scripts: a command line gatehouse cannot run
 // exits 2 with a message and the usage, having touched nothing.
 func TestUsageErrors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args    []string
 		stdin   string
@@ -72,6 +74,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestCommandsRejectInvalidSettings(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	env["ARGON2_TIME"] = "zero"
 	for _, args := range [][]string{{"user", "list"}, {"migrate"}, {"import-flask", "users.db"}, {"sessions", "revoke", "alice"}} {
@@ -83,6 +86,7 @@ func TestCommandsRejectInvalidSettings(t *testing.T) {
 }
 
 func TestParseTakesFlagsAnywhere(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		args      []string
 		wantPos   []string

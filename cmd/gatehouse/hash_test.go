@@ -8,6 +8,8 @@ import (
 )
 
 func TestHashCalibrate(t *testing.T) {
+	// Serial: it times argon2id on this machine, so it runs alone, before
+	// the parallel tests start.
 	r := gatehouse(t, nil, "", "hash", "calibrate", "--target", "5ms")
 	if r.code != exitOK {
 		t.Fatalf("gatehouse hash calibrate --target 5ms = %d, stderr %q", r.code, r.stderr)
@@ -28,6 +30,7 @@ func TestHashCalibrate(t *testing.T) {
 }
 
 func TestWithCost(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		cost uint64
 		want argon2id.Params

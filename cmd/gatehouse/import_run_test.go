@@ -58,6 +58,7 @@ func manyRows(n int) []flaskdb.Row {
 // account created first in the Flask app keeps its name, however the
 // workers are scheduled.
 func TestRunImportKeepsTheFirstOfClashingNames(t *testing.T) {
+	t.Parallel()
 	rows := manyRows(200)
 	rows = slices.Insert(rows, 50, flaskdb.Row{ID: 1001, Username: "Alice"})
 	rows = slices.Insert(rows, 120, flaskdb.Row{ID: 1002, Username: "ALICE"})
@@ -78,6 +79,7 @@ func TestRunImportKeepsTheFirstOfClashingNames(t *testing.T) {
 }
 
 func TestRunImportReportsProgress(t *testing.T) {
+	t.Parallel()
 	imp := &fakeImporter{taken: map[string]string{}}
 	var seen []int
 	rep, err := runImport(context.Background(), rowsOf(manyRows(2500)), 4, imp.Import, func(done int) { seen = append(seen, done) })
@@ -90,6 +92,7 @@ func TestRunImportReportsProgress(t *testing.T) {
 }
 
 func TestRunImportStops(t *testing.T) {
+	t.Parallel()
 	rows := manyRows(500)
 	imp := &fakeImporter{taken: map[string]string{}, fail: rows[100].Username}
 	rep, err := runImport(context.Background(), rowsOf(rows), 4, imp.Import, func(int) {})

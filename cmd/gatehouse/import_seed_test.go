@@ -15,6 +15,7 @@ import (
 // itself created (../shared/peers/flask_seed), so a change to its schema
 // shows here. It needs python3 with flask and skips without them.
 func TestImportFlaskFromTheSeedApp(t *testing.T) {
+	t.Parallel()
 	// The test runs in cmd/gatehouse; the seed is ../shared/peers/flask_seed
 	// from the module root.
 	moduleRoot := filepath.Join("..", "..")

@@ -75,6 +75,7 @@ func checkCounts(t *testing.T, run string, got map[string]string, want [5]string
 }
 
 func TestImportFlask(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	path := writeFlaskDB(t, flaskUsers)
 	first := gatehouse(t, env, "", "import-flask", path)
@@ -124,6 +125,7 @@ func TestImportFlask(t *testing.T) {
 }
 
 func TestImportFlaskRejectsUnreadableFiles(t *testing.T) {
+	t.Parallel()
 	notSQLite := filepath.Join(t.TempDir(), "users.db")
 	if err := os.WriteFile(notSQLite, []byte("id,username,password\n1,alice,secret\n"), 0o600); err != nil {
 		t.Fatal(err)

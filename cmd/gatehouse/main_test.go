@@ -16,6 +16,7 @@ import (
 )
 
 func TestRunRejectsInvalidSettings(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, value, wantForm string }{
 		{"PORT", "eighty", "TCP port"},
 		{"PORT", "70000", "TCP port"},
@@ -53,6 +54,7 @@ func TestRunRejectsInvalidSettings(t *testing.T) {
 }
 
 func TestRunCommandLine(t *testing.T) {
+	t.Parallel()
 	var stdout, stderr bytes.Buffer
 	none := func(string) (string, bool) { return "", false }
 	if code := run([]string{"frobnicate"}, none, strings.NewReader(""), &stdout, &stderr); code != exitUsage || !strings.Contains(stderr.String(), "Usage") {
@@ -69,6 +71,7 @@ func TestRunCommandLine(t *testing.T) {
 // working directory, serves the login page, warns about the generated
 // SECRET_KEY, and exits 0 on SIGTERM.
 func TestBinaryServesOnTheDefaults(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}
@@ -127,6 +130,7 @@ func TestBinaryServesOnTheDefaults(t *testing.T) {
 }
 
 func TestBinaryFailsOnATakenPort(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds the binary")
 	}

@@ -12,6 +12,7 @@ import (
 )
 
 func TestMigrate(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	first := must(t, env, "", "migrate")
 	applied := regexp.MustCompile(`^applied (\d+) migrations to sqlite:.*users\.db: \d+`).FindStringSubmatch(first)
@@ -31,6 +32,7 @@ func TestMigrate(t *testing.T) {
 }
 
 func TestMigrateFailsClearly(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	env["DATABASE_URL"] = "sqlite:" + filepath.Join(t.TempDir(), "missing-dir", "users.db")
 	r := gatehouse(t, env, "", "migrate")
@@ -43,6 +45,7 @@ func TestMigrateFailsClearly(t *testing.T) {
 // steps apply, the report names the database without its password, and
 // the account commands work on the result.
 func TestMigratePostgres(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	env["DATABASE_URL"] = pgtest.Schema(t)
 	u, err := url.Parse(env["DATABASE_URL"])

@@ -37,6 +37,7 @@ func runSteps(t *testing.T, env map[string]string, steps []step) {
 }
 
 func TestUserCreate(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	runSteps(t, env, []step{
 		{[]string{"user", "create", "root", "--admin", "--password-stdin"}, "correct horse battery\n", exitOK, "created admin root", ""},
@@ -69,6 +70,7 @@ func TestUserCreate(t *testing.T) {
 }
 
 func TestUserAdministration(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	must(t, env, "correct horse battery\n", "user", "create", "root", "--admin", "--password-stdin")
 	must(t, env, "wonderland-2024\n", "user", "create", "alice", "--password-stdin")
@@ -125,6 +127,7 @@ func TestUserAdministration(t *testing.T) {
 }
 
 func TestUserPasswd(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	must(t, env, "wonderland-2024\n", "user", "create", "alice", "--password-stdin")
 	runSteps(t, env, []step{
@@ -143,6 +146,7 @@ func TestUserPasswd(t *testing.T) {
 }
 
 func TestUserListPagesAndSearch(t *testing.T) {
+	t.Parallel()
 	env := testEnv(t)
 	var adm *usecase.Admin
 	startCore(t, env, &adm)
