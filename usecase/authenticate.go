@@ -230,13 +230,24 @@ func (a *Authenticator) spendDecoy(ctx context.Context, pw domain.Password) erro
 	return nil
 }
 
+// rehash replaces u's hash, made with outdated parameters, by one of pw
+// made with the current ones. It replaces only the hash that was verified:
+// when the password changed since (a password change racing this login),
+// the newer password stands and u keeps the hash it had. Neither that nor
+// a failure fails the login.
 func (a *Authenticator) rehash(ctx context.Context, u *domain.User, pw domain.Password) {
 	hash, err := a.hasher.Hash(ctx, pw)
-	if err == nil {
-		err = a.users.UpdatePasswordHash(ctx, u.ID, hash)
-	}
 	if err != nil {
 		a.log.WarnContext(ctx, "usecase: rehash password", "user_id", u.ID, "err", err)
+		return
+	}
+	replaced, err := a.users.UpdatePasswordHash(ctx, u.ID, u.PasswordHash, hash)
+	if err != nil {
+		a.log.WarnContext(ctx, "usecase: rehash password", "user_id", u.ID, "err", err)
+		return
+	}
+	if !replaced {
+		a.log.DebugContext(ctx, "usecase: rehash skipped: the password changed since it was verified", "user_id", u.ID)
 		return
 	}
 	u.PasswordHash = hash
