@@ -182,7 +182,9 @@ type ThrottleStore interface {
 // History.
 
 // EventLog keeps the security history of accounts. It keeps the events
-// of a deleted account, so the history outlives what it describes.
+// of a deleted account, so the history outlives what it describes. An
+// event about no account (UserID zero: a failed login naming none) is
+// stored like any other and is in no account's list.
 type EventLog interface {
 	// Record stores e (its ID is ignored).
 	Record(ctx context.Context, e domain.SecurityEvent) error
