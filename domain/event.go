@@ -33,13 +33,16 @@ const (
 )
 
 // SecurityEvent is one entry of an account's security history. It never
-// holds a password or a token. Failed logins for names that match no
-// account are not recorded against any account (the typed name might be a
-// password typed into the wrong field).
+// holds a password or a token. A failed login for a name that matches no
+// account is recorded about no account (UserID zero) and without the name
+// (the typed name might be a password typed into the wrong field): it
+// costs the same write as a failure for an account, and belongs to no
+// account, not even one created later with that name.
 type SecurityEvent struct {
 	ID   int64
 	Kind EventKind
-	// UserID is the account the event is about.
+	// UserID is the account the event is about; zero for a failed login
+	// naming no account.
 	UserID UserID
 	// ActorID is the admin or operator who acted on UserID, when that is
 	// not the user; zero otherwise (and for the command line).

@@ -3,8 +3,10 @@ package usecase_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -222,14 +224,25 @@ func TestLoginWithAnUnreadableHistory(t *testing.T) {
 	}
 }
 
-func TestLoginRecordsNoEventForUnknownNames(t *testing.T) {
+// TestLoginStoresNoNameForUnknownNames: a failure for a name that matches
+// no account is recorded (the same write as for an account), but about no
+// account (ID 0), never wrongly about alice, the one account there is, and
+// nowhere with the name, which may be a password typed into the wrong
+// field.
+func TestLoginStoresNoNameForUnknownNames(t *testing.T) {
 	f := newAuthFixture(t)
-	f.auth.Login(context.Background(), usecase.LoginInput{Username: "hunter2hunter2", Password: "x"})
-	// An event would be about no account (ID 0), or wrongly about alice,
-	// the one account there is.
-	for _, id := range []domain.UserID{0, f.user.ID} {
-		if kinds := f.events.kinds(t, id); len(kinds) != 0 {
-			t.Errorf("events about user %d after a failure for an unknown name = %v, want none (the name may be a password)", id, kinds)
+	const typed = "hunter2hunter2"
+	f.auth.Login(context.Background(), usecase.LoginInput{Username: typed, Password: "x"})
+	if kinds := f.events.kinds(t, f.user.ID); len(kinds) != 0 {
+		t.Errorf("events about alice after a failure for an unknown name = %v, want none", kinds)
+	}
+	orphans := f.events.history(t, 0)
+	if len(orphans) != 1 || orphans[0].Kind != domain.EventLoginFailure {
+		t.Errorf("events about no account after a failure for an unknown name = %+v, want one %s", orphans, domain.EventLoginFailure)
+	}
+	for _, e := range orphans {
+		if strings.Contains(fmt.Sprintf("%+v", e), typed) {
+			t.Errorf("event %+v holds the name typed, %q (the name may be a password)", e, typed)
 		}
 	}
 }

@@ -33,7 +33,9 @@ func (a Actor) check() error {
 func (a Actor) id() domain.UserID { return a.User.ID }
 
 // Admin manages other accounts. Every method first checks that the actor
-// may: an enabled admin or the operator, else domain.ErrForbidden.
+// may: an enabled admin or the operator, else domain.ErrForbidden. An
+// action on an id that names no account returns domain.ErrNotFound and
+// records nothing.
 type Admin struct {
 	directory UserDirectory
 	accounts  AccountStore
@@ -185,9 +187,16 @@ func (a *Admin) ClearThrottle(ctx context.Context, actor Actor, id domain.UserID
 }
 
 // RevokeSessions ends every session of the account and reports how many.
+// An unknown account is domain.ErrNotFound, and nothing is recorded.
 func (a *Admin) RevokeSessions(ctx context.Context, actor Actor, id domain.UserID, c Client) (int64, error) {
 	if err := actor.check(); err != nil {
 		return 0, err
+	}
+	// Deleting no sessions would succeed for any id; the lookup keeps an
+	// event about an account that does not exist out of the history (the
+	// id may name an account created later).
+	if _, err := a.accounts.ByID(ctx, id); err != nil {
+		return 0, fmt.Errorf("revoke sessions of user %d: %w", id, err)
 	}
 	n, err := a.sessions.RevokeAll(ctx, id, 0)
 	if err != nil {

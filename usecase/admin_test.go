@@ -119,3 +119,52 @@ func TestAdminCreateAppliesThePolicy(t *testing.T) {
 		t.Errorf("Create(password containing the name) error = %v, want a password message", err)
 	}
 }
+
+// TestAdminActionOnAnUnknownAccountIsNotFoundAndRecordsNothing: an admin
+// action on an id that names no account answers domain.ErrNotFound (a 404)
+// and stores no event. An event stored for that id would show up in the
+// history of the account that gets the id later.
+func TestAdminActionOnAnUnknownAccountIsNotFoundAndRecordsNothing(t *testing.T) {
+	actions := []struct {
+		name string
+		do   func(ctx context.Context, a *usecase.Admin, id domain.UserID) error
+	}{
+		{"Disable", func(ctx context.Context, a *usecase.Admin, id domain.UserID) error {
+			return a.Disable(ctx, usecase.Operator, id, home)
+		}},
+		{"Enable", func(ctx context.Context, a *usecase.Admin, id domain.UserID) error {
+			return a.Enable(ctx, usecase.Operator, id, home)
+		}},
+		{"ClearThrottle", func(ctx context.Context, a *usecase.Admin, id domain.UserID) error {
+			return a.ClearThrottle(ctx, usecase.Operator, id, home)
+		}},
+		{"RevokeSessions", func(ctx context.Context, a *usecase.Admin, id domain.UserID) error {
+			_, err := a.RevokeSessions(ctx, usecase.Operator, id, home)
+			return err
+		}},
+		{"SetRole(admin)", func(ctx context.Context, a *usecase.Admin, id domain.UserID) error {
+			return a.SetRole(ctx, usecase.Operator, id, domain.RoleAdmin, home)
+		}},
+		{"SetRole(user)", func(ctx context.Context, a *usecase.Admin, id domain.UserID) error {
+			return a.SetRole(ctx, usecase.Operator, id, domain.RoleUser, home)
+		}},
+		{"Delete", func(ctx context.Context, a *usecase.Admin, id domain.UserID) error {
+			return a.Delete(ctx, usecase.Operator, id, home)
+		}},
+		{"SetPassword", func(ctx context.Context, a *usecase.Admin, id domain.UserID) error {
+			return a.SetPassword(ctx, usecase.Operator, id, "a brand new passphrase", home)
+		}},
+	}
+	for _, tt := range actions {
+		t.Run(tt.name, func(t *testing.T) {
+			f := newAdminFixture(t)
+			unknown := f.user.ID + 1000
+			if err := tt.do(context.Background(), f.admin, unknown); !errors.Is(err, domain.ErrNotFound) {
+				t.Errorf("%s(unknown id %d) error = %v, want %v", tt.name, unknown, err, domain.ErrNotFound)
+			}
+			if got := f.events.kinds(t, unknown); len(got) != 0 {
+				t.Errorf("%s(unknown id %d) stored events %v about that id, want none", tt.name, unknown, got)
+			}
+		})
+	}
+}

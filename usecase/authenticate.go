@@ -83,8 +83,9 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 // authenticated by it. Unknown usernames and wrong passwords both return an
 // error wrapping domain.ErrInvalidCredentials; too many recent failures
 // return a *domain.ThrottledError without looking at the password. All
-// three spend the same hashing work. The right password for a disabled
-// account returns domain.ErrAccountDisabled.
+// three spend the same hashing work, and a failure makes the same store
+// calls whether or not an account has the name. The right password for a
+// disabled account returns domain.ErrAccountDisabled.
 func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	// During a flood the hashing pool refuses most logins; refuse them
 	// before the throttle's and the account's reads, which would
@@ -120,9 +121,10 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 		if terr := a.throttle.LoginFailed(ctx, canonical, network); terr != nil {
 			return LoginResult{}, terr
 		}
-		if u.ID != 0 {
-			a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureBadPassword)
-		}
+		// Recorded whether or not an account has the name (u.ID is zero
+		// when none has): the write is the same either way, so its time
+		// does not tell which names exist.
+		a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureBadPassword)
 		return LoginResult{}, err
 	}
 	if err != nil {
@@ -165,19 +167,25 @@ func (a *Authenticator) lastLogin(ctx context.Context, id domain.UserID) domain.
 	return domain.PreviousLogin{Known: true, At: list[0].At, IP: list[0].IP}
 }
 
-// recordFailure records a throttled login against the account named, when
-// one exists; a failure for a name that matches no account is recorded
-// nowhere, since the name may be a password typed into the wrong field.
+// recordFailure records a throttled login against the account named, or
+// against no account (UserID zero) when the name matches none or is not a
+// valid name, so that both cost the same write. The event never holds the
+// name: it may be a password typed into the wrong field. A store that
+// cannot tell whether the account exists is failing; then nothing is
+// recorded.
 func (a *Authenticator) recordFailure(ctx context.Context, username string, c Client, reason string) {
-	name, err := domain.NewUsername(username)
-	if err != nil {
-		return
+	var id domain.UserID
+	if name, err := domain.NewUsername(username); err == nil {
+		u, err := a.users.ByUsername(ctx, name)
+		switch {
+		case err == nil:
+			id = u.ID
+		case !errors.Is(err, domain.ErrNotFound):
+			a.log.WarnContext(ctx, "usecase: record a throttled login", "err", err)
+			return
+		}
 	}
-	u, err := a.users.ByUsername(ctx, name)
-	if err != nil {
-		return
-	}
-	a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, c, reason)
+	a.events.record(ctx, domain.EventLoginFailure, id, 0, c, reason)
 }
 
 // check returns the account whose name and password match, or an error
@@ -230,13 +238,24 @@ func (a *Authenticator) spendDecoy(ctx context.Context, pw domain.Password) erro
 	return nil
 }
 
+// rehash replaces u's hash, made with outdated parameters, by one of pw
+// made with the current ones. It replaces only the hash that was verified:
+// when the password changed since (a password change racing this login),
+// the newer password stands and u keeps the hash it had. Neither that nor
+// a failure fails the login.
 func (a *Authenticator) rehash(ctx context.Context, u *domain.User, pw domain.Password) {
 	hash, err := a.hasher.Hash(ctx, pw)
-	if err == nil {
-		err = a.users.UpdatePasswordHash(ctx, u.ID, hash)
-	}
 	if err != nil {
 		a.log.WarnContext(ctx, "usecase: rehash password", "user_id", u.ID, "err", err)
+		return
+	}
+	replaced, err := a.users.UpdatePasswordHash(ctx, u.ID, u.PasswordHash, hash)
+	if err != nil {
+		a.log.WarnContext(ctx, "usecase: rehash password", "user_id", u.ID, "err", err)
+		return
+	}
+	if !replaced {
+		a.log.DebugContext(ctx, "usecase: rehash skipped: the password changed since it was verified", "user_id", u.ID)
 		return
 	}
 	u.PasswordHash = hash

@@ -25,7 +25,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}
-	if err := f.users.UpdatePasswordHash(context.Background(), f.user.ID, "v1:correct horse battery"); err != nil {
+	if err := f.users.SetPassword(context.Background(), f.user.ID, "v1:correct horse battery", false); err != nil {
 		t.Fatal(err)
 	}
 	return &authFixture{sessionFixture: f, hasher: hasher, auth: auth}
@@ -108,6 +108,56 @@ func TestLoginRehashesOutdatedHashes(t *testing.T) {
 	}
 	if u2, _ := f.users.ByID(ctx, f.user.ID); u2.PasswordHash != u.PasswordHash {
 		t.Errorf("failed login changed the hash to %q", u2.PasswordHash)
+	}
+}
+
+// racingHasher is a fakeHasher that runs during, once, inside the next
+// Verify: something that happens between a login's check of the password
+// and what the login does next.
+type racingHasher struct {
+	*fakeHasher
+	during func()
+}
+
+func (h *racingHasher) Verify(ctx context.Context, p domain.Password, encoded string) (bool, bool, error) {
+	if during := h.during; during != nil {
+		h.during = nil
+		during()
+	}
+	return h.fakeHasher.Verify(ctx, p, encoded)
+}
+
+// TestLoginRehashKeepsAPasswordChangedDuringTheLogin: a login with the old
+// password verifies the old hash, which needs a rehash (the parameters
+// changed); before it rehashes, the password changes. The rehash must
+// not write the old password back: afterwards the new password works and
+// the old one does not.
+func TestLoginRehashKeepsAPasswordChangedDuringTheLogin(t *testing.T) {
+	f := newAuthFixture(t)
+	ctx := context.Background()
+	f.hasher.version = "v2" // alice's v1 hash is outdated
+	hasher := &racingHasher{fakeHasher: f.hasher}
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(f.throttles, f.clock, testThrottlePolicy), f.events, &seqTokens{n: 200}, f.clock, discard)
+	if err != nil {
+		t.Fatalf("NewAuthenticator() error = %v", err)
+	}
+	const newHash = "v2:a brand new passphrase"
+	hasher.during = func() {
+		if err := f.users.SetPassword(ctx, f.user.ID, newHash, false); err != nil {
+			t.Errorf("SetPassword() during the login error = %v", err)
+		}
+	}
+	if _, err := auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "correct horse battery"}); err != nil {
+		t.Fatalf("Login(old password, verified before the change) error = %v, want nil: a lost rehash is no failure", err)
+	}
+	if u, err := f.users.ByID(ctx, f.user.ID); err != nil || u.PasswordHash != newHash {
+		t.Errorf("hash after the racing login = %q, %v, want the new password's %q", u.PasswordHash, err, newHash)
+	}
+	if _, err := auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "a brand new passphrase"}); err != nil {
+		t.Errorf("Login(new password) after the racing login error = %v, want nil", err)
+	}
+	if _, err := auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "correct horse battery"}); !errors.Is(err, domain.ErrInvalidCredentials) {
+		t.Errorf("Login(old password) after the change error = %v, want %v", err, domain.ErrInvalidCredentials)
 	}
 }
 

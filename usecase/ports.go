@@ -25,11 +25,16 @@ type UserCreator interface {
 
 // CredentialStore finds accounts by name for a login and replaces
 // outdated hashes. ByUsername compares canonical names and returns
-// domain.ErrNotFound for an unknown one. UpdatePasswordHash replaces the
-// hash and nothing else (it keeps MustChangePassword).
+// domain.ErrNotFound for an unknown one.
 type CredentialStore interface {
 	ByUsername(ctx context.Context, name domain.Username) (domain.User, error)
-	UpdatePasswordHash(ctx context.Context, id domain.UserID, hash string) error
+	// UpdatePasswordHash replaces the hash old, the one a login verified,
+	// by hash, and nothing else (it keeps MustChangePassword). It is a
+	// compare-and-swap, one atomic step: when the account's hash is no
+	// longer old (a newer password was set since) it changes nothing and
+	// reports false, so a rehash never overwrites a newer password. It
+	// returns domain.ErrNotFound for an unknown account.
+	UpdatePasswordHash(ctx context.Context, id domain.UserID, old, hash string) (replaced bool, err error)
 }
 
 // AccountStore reads, changes and removes single accounts. The lookups
@@ -177,7 +182,9 @@ type ThrottleStore interface {
 // History.
 
 // EventLog keeps the security history of accounts. It keeps the events
-// of a deleted account, so the history outlives what it describes.
+// of a deleted account, so the history outlives what it describes. An
+// event about no account (UserID zero: a failed login naming none) is
+// stored like any other and is in no account's list.
 type EventLog interface {
 	// Record stores e (its ID is ignored).
 	Record(ctx context.Context, e domain.SecurityEvent) error

@@ -114,18 +114,34 @@ func (s *UserStore) ByID(ctx context.Context, id domain.UserID) (domain.User, er
 	return row.user(), nil
 }
 
-// UpdatePasswordHash replaces the password hash of the account with id. It
-// returns an error wrapping domain.ErrNotFound when there is no such
+// UpdatePasswordHash replaces the password hash of the account with id by
+// hash, provided it is still old, in one compare-and-swap statement, and
+// reports whether it did. When the account has another hash by then (a
+// newer password was set meanwhile) it changes nothing and reports false.
+// It returns an error wrapping domain.ErrNotFound when there is no such
 // account.
-func (s *UserStore) UpdatePasswordHash(ctx context.Context, id domain.UserID, hash string) error {
-	res, err := s.db.NewUpdate().Model((*userRow)(nil)).
+func (s *UserStore) UpdatePasswordHash(ctx context.Context, id domain.UserID, old, hash string) (bool, error) {
+	n, err := affected(s.db.NewUpdate().Model((*userRow)(nil)).
 		Set("password_hash = ?", hash).
 		Where("id = ?", int64(id)).
-		Exec(ctx)
-	if err := affectedOne(res, err); err != nil {
-		return fmt.Errorf("sqlstore: update password hash of user %d: %w", id, err)
+		Where("password_hash = ?", old).
+		Exec(ctx))
+	if err != nil {
+		return false, fmt.Errorf("sqlstore: update password hash of user %d: %w", id, translate(err))
 	}
-	return nil
+	if n > 0 {
+		return true, nil
+	}
+	// No row matched: the hash moved on, or the account is gone. Only
+	// this rare path pays for the read that tells which.
+	exists, err := s.db.NewSelect().Model((*userRow)(nil)).Where("id = ?", int64(id)).Exists(ctx)
+	switch {
+	case err != nil:
+		return false, fmt.Errorf("sqlstore: update password hash of user %d: %w", id, translate(err))
+	case !exists:
+		return false, fmt.Errorf("sqlstore: update password hash of user %d: %w", id, domain.ErrNotFound)
+	}
+	return false, nil
 }
 
 // SetPassword replaces the password hash of the account with id and sets

@@ -99,3 +99,24 @@ func TestEventStoreListByUser(t *testing.T) {
 		}
 	})
 }
+
+// TestEventStoreEventsAboutNoAccount: an event with UserID zero (a failed
+// login for a name that matches no account) is stored, and it is in the
+// history of no account, not even of one created afterwards.
+func TestEventStoreEventsAboutNoAccount(t *testing.T) {
+	forEachStore(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := b.newDB(t)
+		events := sqlstore.NewEventStore(db)
+		in := domain.SecurityEvent{Kind: domain.EventLoginFailure, IP: "192.0.2.1", Detail: domain.FailureBadPassword, At: t0}
+		record(t, events, in)
+		got, err := events.ListByUser(ctx, 0, nil, 10)
+		if err != nil || len(got) != 1 || got[0].Kind != in.Kind || got[0].UserID != 0 {
+			t.Fatalf("ListByUser(0) = %+v, %v, want the one event about no account", got, err)
+		}
+		alice := createUser(t, sqlstore.NewUserStore(db), "alice")
+		if got, err := events.ListByUser(ctx, alice.ID, nil, 10); err != nil || len(got) != 0 {
+			t.Errorf("ListByUser(%d), an account created after it, = %+v, %v, want none", alice.ID, got, err)
+		}
+	})
+}

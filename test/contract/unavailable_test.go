@@ -43,7 +43,10 @@ func writes(db *bun.DB, alice domain.User, s domain.Session, round int) []call {
 			_, err := users.Create(ctx, domain.User{Username: bob, PasswordHash: "h", CreatedAt: t0})
 			return err
 		}},
-		{"UserStore.UpdatePasswordHash", func(ctx context.Context) error { return users.UpdatePasswordHash(ctx, alice.ID, "h2") }},
+		{"UserStore.UpdatePasswordHash", func(ctx context.Context) error {
+			_, err := users.UpdatePasswordHash(ctx, alice.ID, alice.PasswordHash, "h2")
+			return err
+		}},
 		{"UserStore.SetPassword", func(ctx context.Context) error { return users.SetPassword(ctx, alice.ID, "h2", true) }},
 		{"UserStore.SetDisabled", func(ctx context.Context) error { return users.SetDisabled(ctx, alice.ID, true) }},
 		{"UserStore.SetRole", func(ctx context.Context) error { return users.SetRole(ctx, alice.ID, domain.RoleUser) }},

@@ -224,8 +224,8 @@ func TestUserStoreUpdatePasswordHash(t *testing.T) {
 		users := sqlstore.NewUserStore(b.newDB(t))
 		alice := createUser(t, users, "alice")
 		bob := createUser(t, users, "bob")
-		if err := users.UpdatePasswordHash(ctx, alice.ID, "new-hash"); err != nil {
-			t.Fatalf("UpdatePasswordHash(%d) error = %v", alice.ID, err)
+		if replaced, err := users.UpdatePasswordHash(ctx, alice.ID, alice.PasswordHash, "new-hash"); err != nil || !replaced {
+			t.Fatalf("UpdatePasswordHash(%d, current hash) = %v, %v, want true, nil", alice.ID, replaced, err)
 		}
 		if got, err := users.ByID(ctx, alice.ID); err != nil || got.PasswordHash != "new-hash" {
 			t.Errorf("after UpdatePasswordHash(%d), PasswordHash = %q, %v, want %q", alice.ID, got.PasswordHash, err, "new-hash")
@@ -233,8 +233,31 @@ func TestUserStoreUpdatePasswordHash(t *testing.T) {
 		if got, err := users.ByID(ctx, bob.ID); err != nil || got != bob {
 			t.Errorf("after UpdatePasswordHash(%d), ByID(%d) = %+v, %v, want %+v unchanged", alice.ID, bob.ID, got, err, bob)
 		}
-		if err := users.UpdatePasswordHash(ctx, 404, "h"); !errors.Is(err, domain.ErrNotFound) {
+		if _, err := users.UpdatePasswordHash(ctx, 404, "h", "h2"); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("UpdatePasswordHash(404) error = %v, want %v", err, domain.ErrNotFound)
+		}
+	})
+}
+
+// TestUserStoreUpdatePasswordHashKeepsANewerPassword is the rehash at
+// login racing a password change: the rehash names the hash the login
+// verified, the change has replaced it since, and the rehash must change
+// nothing and say so, not overwrite the newer password with the old one.
+func TestUserStoreUpdatePasswordHashKeepsANewerPassword(t *testing.T) {
+	forEachStore(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		users := sqlstore.NewUserStore(b.newDB(t))
+		alice := createUser(t, users, "alice")
+		verified := alice.PasswordHash
+		if err := users.SetPassword(ctx, alice.ID, "newer-password-hash", false); err != nil {
+			t.Fatalf("SetPassword(%d) error = %v", alice.ID, err)
+		}
+		replaced, err := users.UpdatePasswordHash(ctx, alice.ID, verified, "rehash-of-the-old-password")
+		if err != nil || replaced {
+			t.Errorf("UpdatePasswordHash(%d, stale hash) = %v, %v, want false, nil: a newer password won", alice.ID, replaced, err)
+		}
+		if got, err := users.ByID(ctx, alice.ID); err != nil || got.PasswordHash != "newer-password-hash" {
+			t.Errorf("after UpdatePasswordHash(%d, stale hash), PasswordHash = %q, %v, want the newer %q kept", alice.ID, got.PasswordHash, err, "newer-password-hash")
 		}
 	})
 }
@@ -264,8 +287,8 @@ func TestUserStoreSetPassword(t *testing.T) {
 			}
 		}
 		// UpdatePasswordHash (a rehash at login) keeps the flag.
-		if err := users.UpdatePasswordHash(ctx, alice.ID, "rehashed"); err != nil {
-			t.Fatalf("UpdatePasswordHash(%d) error = %v", alice.ID, err)
+		if replaced, err := users.UpdatePasswordHash(ctx, alice.ID, "hash-3", "rehashed"); err != nil || !replaced {
+			t.Fatalf("UpdatePasswordHash(%d) = %v, %v, want true, nil", alice.ID, replaced, err)
 		}
 		if got, err := users.ByID(ctx, alice.ID); err != nil || !got.MustChangePassword {
 			t.Errorf("after UpdatePasswordHash(%d), MustChangePassword = %v, %v, want true kept", alice.ID, got.MustChangePassword, err)
