@@ -50,8 +50,9 @@ func (h *Handler) App() *fiber.App {
 }
 
 // prepare gives every API response its security headers and a request
-// id of the server's making (httpx.AssignRequestID). Fiber matches a mounted app's middleware by bare prefix, so /apix
-// reaches here too: such paths are the site's, and pass untouched.
+// id of the server's making (httpx.AssignRequestID). Fiber matches a
+// mounted app's middleware by bare prefix, so /apix reaches here too:
+// such paths are the site's, and pass untouched.
 func (h *Handler) prepare(c *fiber.Ctx) error {
 	if !httpx.IsAPIPath(c.Path()) {
 		return c.Next()

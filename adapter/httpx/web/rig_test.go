@@ -39,7 +39,8 @@ var (
 	rigToken   = domain.NewToken([domain.TokenBytes]byte{1, 2, 3})
 )
 
-// rigUser is a signed-in user; rigAdmin an admin.
+// rigPrincipal is the signed-in user alice, of role, in the session of
+// rigToken.
 func rigPrincipal(role domain.Role) usecase.Principal {
 	name, err := domain.NewUsername("alice")
 	if err != nil {
