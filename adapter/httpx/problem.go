@@ -33,20 +33,21 @@ type Problem struct {
 
 // The codes of the API's error body. openapi.json lists the same set.
 const (
-	CodeInvalidInput         = "invalid_input"
-	CodeUsernameTaken        = "username_taken"
-	CodeInvalidCredentials   = "invalid_credentials"
-	CodeThrottled            = "throttled"
-	CodeUnauthorized         = "unauthorized"
-	CodeForbidden            = "forbidden"
-	CodeLastAdmin            = "last_admin"
-	CodeNotFound             = "not_found"
-	CodeMethodNotAllowed     = "method_not_allowed"
-	CodePayloadTooLarge      = "payload_too_large"
-	CodeUnsupportedMediaType = "unsupported_media_type"
-	CodeUnavailable          = "unavailable"
-	CodeBadRequest           = "bad_request"
-	CodeInternal             = "internal"
+	CodeInvalidInput           = "invalid_input"
+	CodeUsernameTaken          = "username_taken"
+	CodeInvalidCredentials     = "invalid_credentials"
+	CodeThrottled              = "throttled"
+	CodeUnauthorized           = "unauthorized"
+	CodeForbidden              = "forbidden"
+	CodePasswordChangeRequired = "password_change_required"
+	CodeLastAdmin              = "last_admin"
+	CodeNotFound               = "not_found"
+	CodeMethodNotAllowed       = "method_not_allowed"
+	CodePayloadTooLarge        = "payload_too_large"
+	CodeUnsupportedMediaType   = "unsupported_media_type"
+	CodeUnavailable            = "unavailable"
+	CodeBadRequest             = "bad_request"
+	CodeInternal               = "internal"
 )
 
 // The deliveries' own refusals, described by the table below like the
@@ -69,6 +70,10 @@ var (
 	// ErrBadBearerToken answers a bearer token that is malformed,
 	// unknown, expired or revoked.
 	ErrBadBearerToken = fmt.Errorf("httpx: bearer token rejected: %w", domain.ErrUnauthenticated)
+	// ErrPasswordChangeRequired answers a user who must change their
+	// password (domain.User.MustChangePassword) and asks for anything but
+	// what changing it takes.
+	ErrPasswordChangeRequired = fmt.Errorf("httpx: password change required: %w", domain.ErrForbidden)
 )
 
 // InputError is a request a delivery could not read as its handler's
@@ -84,7 +89,8 @@ func (e *InputError) Error() string { return "httpx: invalid request: " + e.Mess
 // errorTable is the one table that turns errors into problems, for the
 // site and the API alike. Order matters only for errors that wrap several
 // of these: the two bearer-token errors come before the
-// ErrUnauthenticated they wrap.
+// ErrUnauthenticated they wrap, ErrPasswordChangeRequired before the
+// ErrForbidden it wraps.
 var errorTable = []struct {
 	target error
 	Problem
@@ -107,6 +113,8 @@ var errorTable = []struct {
 		Message: "Invalid username or password."}},
 	{domain.ErrAccountDisabled, Problem{Status: http.StatusForbidden, Code: CodeForbidden, Title: "Account disabled",
 		Message: "This account has been disabled."}},
+	{ErrPasswordChangeRequired, Problem{Status: http.StatusForbidden, Code: CodePasswordChangeRequired, Title: "Password change required",
+		Message: "The password of this account must be changed first (PUT /api/v1/me/password)."}},
 	{domain.ErrForbidden, Problem{Status: http.StatusForbidden, Code: CodeForbidden, Title: "Access denied",
 		Message: "You do not have access to this page."}},
 	{domain.ErrLastAdmin, Problem{Status: http.StatusConflict, Code: CodeLastAdmin, Title: "Last admin",

@@ -34,6 +34,7 @@ func TestDescribe(t *testing.T) {
 		{domain.ErrUnauthenticated, http.StatusUnauthorized, CodeUnauthorized, 0},
 		{domain.ErrAccountDisabled, http.StatusForbidden, CodeForbidden, 0},
 		{domain.ErrForbidden, http.StatusForbidden, CodeForbidden, 0},
+		{fmt.Errorf("list sessions: %w", ErrPasswordChangeRequired), http.StatusForbidden, CodePasswordChangeRequired, 0},
 		{ErrFormExpired, http.StatusForbidden, CodeForbidden, 0},
 		{fmt.Errorf("set role of user 1: %w", domain.ErrLastAdmin), http.StatusConflict, CodeLastAdmin, 0},
 		{fmt.Errorf("revoke session 7: %w", domain.ErrNotFound), http.StatusNotFound, CodeNotFound, 0},

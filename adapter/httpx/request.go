@@ -4,17 +4,15 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/usecase"
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/utils"
 )
 
 // The Locals keys this package owns. Typed keys: no other package can
 // write them by accident, as a string key could be.
 type (
 	principalKey struct{}
+	requestIDKey struct{}
 )
-
-// requestIDKey is where Fiber's requestid middleware keeps the id it made
-// (its default ContextKey).
-const requestIDKey = "requestid"
 
 // SetPrincipal keeps p as the request's signed-in user, for the handlers
 // after the one that resolved it and for the request log.
@@ -35,10 +33,28 @@ func UserID(c *fiber.Ctx) (domain.UserID, bool) {
 	return p.User.ID, ok
 }
 
-// RequestID is the id the requestid middleware gave this request, or ""
-// for errors raised before routing.
+// AssignRequestID is the one request id middleware of both deliveries:
+// it gives the request an id of the server's making, which RequestID
+// returns, and sends it as X-Request-ID. An X-Request-ID the client sent
+// is ignored (Fiber's requestid middleware would keep it, up to the
+// header limit): the id the log, a 500 page and the API's 500 message
+// carry names one request of ours, so a client can neither choose it
+// nor make it collide with another's. A request that already has an id
+// keeps it.
+func AssignRequestID(c *fiber.Ctx) error {
+	id := RequestID(c)
+	if id == "" {
+		id = utils.UUID()
+		c.Locals(requestIDKey{}, id)
+	}
+	c.Set(fiber.HeaderXRequestID, id)
+	return c.Next()
+}
+
+// RequestID is the id AssignRequestID gave this request, or "" for errors
+// raised before routing.
 func RequestID(c *fiber.Ctx) string {
-	id, _ := c.Locals(requestIDKey).(string)
+	id, _ := c.Locals(requestIDKey{}).(string)
 	return id
 }
 

@@ -36,6 +36,19 @@ func (h *Handler) requireToken(c *fiber.Ctx) error {
 	return c.Next()
 }
 
+// requirePasswordChanged refuses, with a 403 password_change_required, a
+// caller who must change their password (an imported one that today's
+// rules refuse), as the site sends such a user to the account page from
+// every other page. It runs after requireToken, on every endpoint but
+// those a caller needs to change the password: GET /me, PUT /me/password
+// and DELETE /sessions/current.
+func (h *Handler) requirePasswordChanged(c *fiber.Ctx) error {
+	if principal(c).User.MustChangePassword {
+		return httpx.ErrPasswordChangeRequired
+	}
+	return c.Next()
+}
+
 // bearer returns the credentials of an Authorization header of the Bearer
 // scheme (named without regard to case, RFC 9110 11.1); ok is false for
 // an empty header or another scheme.

@@ -6,7 +6,6 @@ import (
 	"github.com/gatehouse/gatehouse/adapter/httpx"
 	"github.com/gatehouse/gatehouse/usecase"
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/requestid"
 )
 
 // Handler serves the JSON API.
@@ -17,7 +16,6 @@ type Handler struct {
 	account   httpx.Account
 	cfg       Config
 	log       *slog.Logger
-	requestID fiber.Handler
 }
 
 // NewHandler returns a Handler that runs the given use cases.
@@ -29,7 +27,6 @@ func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions ht
 		account:   account,
 		cfg:       cfg,
 		log:       log,
-		requestID: requestid.New(),
 	}
 }
 
@@ -53,14 +50,15 @@ func (h *Handler) App() *fiber.App {
 }
 
 // prepare gives every API response its security headers and a request
-// id. Fiber matches a mounted app's middleware by bare prefix, so /apix
-// reaches here too: such paths are the site's, and pass untouched.
+// id of the server's making (httpx.AssignRequestID). Fiber matches a
+// mounted app's middleware by bare prefix, so /apix reaches here too:
+// such paths are the site's, and pass untouched.
 func (h *Handler) prepare(c *fiber.Ctx) error {
 	if !httpx.IsAPIPath(c.Path()) {
 		return c.Next()
 	}
 	setSecurityHeaders(c)
-	return h.requestID(c)
+	return httpx.AssignRequestID(c)
 }
 
 // setSecurityHeaders sets the headers every API response carries, errors

@@ -20,15 +20,24 @@ type route struct {
 // routes lists every endpoint, in matching order: /sessions/current
 // before /sessions/:id.
 func (h *Handler) routes() []route {
-	auth := h.requireToken
+	// signedIn is an endpoint for callers with a token whose password need
+	// not be changed first; untilChanged one of the few that also answer
+	// a caller who must change it: what it takes to change it, to see
+	// that it must be changed, and to log out.
+	signedIn := func(handler fiber.Handler) []fiber.Handler {
+		return []fiber.Handler{h.requireToken, h.requirePasswordChanged, handler}
+	}
+	untilChanged := func(handler fiber.Handler) []fiber.Handler {
+		return []fiber.Handler{h.requireToken, handler}
+	}
 	return []route{
 		{fiber.MethodPost, "/v1/users", []fiber.Handler{h.createUser}},
 		{fiber.MethodPost, "/v1/sessions", []fiber.Handler{h.createSession}},
-		{fiber.MethodGet, "/v1/sessions", []fiber.Handler{auth, h.listSessions}},
-		{fiber.MethodDelete, "/v1/sessions/current", []fiber.Handler{auth, h.deleteCurrentSession}},
-		{fiber.MethodDelete, "/v1/sessions/:id", []fiber.Handler{auth, h.deleteSession}},
-		{fiber.MethodGet, "/v1/me", []fiber.Handler{auth, h.me}},
-		{fiber.MethodPut, "/v1/me/password", []fiber.Handler{auth, h.changePassword}},
+		{fiber.MethodGet, "/v1/sessions", signedIn(h.listSessions)},
+		{fiber.MethodDelete, "/v1/sessions/current", untilChanged(h.deleteCurrentSession)},
+		{fiber.MethodDelete, "/v1/sessions/:id", signedIn(h.deleteSession)},
+		{fiber.MethodGet, "/v1/me", untilChanged(h.me)},
+		{fiber.MethodPut, "/v1/me/password", untilChanged(h.changePassword)},
 		{fiber.MethodGet, "/v1/openapi.json", []fiber.Handler{h.openAPI}},
 	}
 }

@@ -13,7 +13,7 @@ import (
 func (h *Handler) changePassword(c *fiber.Ctx) error {
 	p, client := h.actingUser(c)
 	token, s, err := h.account.ChangePassword(c.UserContext(), p,
-		c.FormValue(fieldCurrentPassword), c.FormValue(fieldNewPassword), client)
+		formValue(c, fieldCurrentPassword), formValue(c, fieldNewPassword), client)
 	if err != nil {
 		return h.accountFailed(c, err)
 	}
@@ -48,7 +48,7 @@ func (h *Handler) revokeOtherSessions(c *fiber.Ctx) error {
 // the browser's cookies and says so on the login page.
 func (h *Handler) deleteAccount(c *fiber.Ctx) error {
 	p, client := h.actingUser(c)
-	if err := h.account.Delete(c.UserContext(), p, c.FormValue(fieldPassword), client); err != nil {
+	if err := h.account.Delete(c.UserContext(), p, formValue(c, fieldPassword), client); err != nil {
 		return h.accountFailed(c, err)
 	}
 	h.clearCookies(c)

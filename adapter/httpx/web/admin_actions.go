@@ -35,13 +35,13 @@ func (h *Handler) adminAction(action userAction) fiber.Handler {
 			return err
 		}
 		p, client := h.actingUser(c)
-		back := newListQuery(c.FormValue("q"), c.FormValue("page"))
+		back := newListQuery(formValue(c, "q"), formValue(c, "page"))
 		notice, err := action(h.admin, adminRequest{
 			ctx:    c.UserContext(),
 			actor:  usecase.Actor{User: p.User},
 			id:     domain.UserID(id),
 			client: client,
-			form:   func(key string) string { return c.FormValue(key) },
+			form:   func(key string) string { return formValue(c, key) },
 		})
 		if errors.Is(err, domain.ErrLastAdmin) {
 			return h.renderUsers(c, http.StatusConflict, back, "", describe(err).Message)

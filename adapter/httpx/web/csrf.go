@@ -92,7 +92,7 @@ func (h *Handler) csrfProtect(c *fiber.Ctx) error {
 	if !h.sameOrigin(c) {
 		return httpx.ErrFormExpired
 	}
-	if !h.csrf.valid(h.csrfBinding(c), c.FormValue(csrfField)) {
+	if !h.csrf.valid(h.csrfBinding(c), formValue(c, csrfField)) {
 		return httpx.ErrFormExpired
 	}
 	return c.Next()

@@ -31,10 +31,13 @@ func describe(err error) httpx.Problem { return httpx.Describe(err, formFields) 
 
 // ErrorHandler renders every error of the site's paths as a page in the
 // site's layout: the kernel's description (httpx.Describe) of it, the
-// page's rendering. Server errors are logged once, with the request id
-// the page shows; their text never reaches the client.
+// page's rendering, with the site's security headers, also for what the
+// server refuses before any middleware runs (a 413). Server errors are
+// logged once, with the request id the page shows; their text never
+// reaches the client.
 func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 	p := describe(err)
+	h.setSecurityHeaders(c)
 	httpx.Prepare(c, h.log, p, err)
 	if p.Status == http.StatusMethodNotAllowed {
 		c.Set(fiber.HeaderAllow, allowedMethods(c))

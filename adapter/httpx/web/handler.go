@@ -11,7 +11,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
-	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/medama-io/go-useragent"
 )
 
@@ -79,7 +78,7 @@ func (h *Handler) Register(app *fiber.App) error {
 	if h.assets, h.pages, err = loadSite(templates.FS); err != nil {
 		return err
 	}
-	app.Use(requestid.New())
+	app.Use(httpx.AssignRequestID)
 	app.Use(h.securityHeaders)
 	// Only static files are compressed: a page holds a secret (the CSRF
 	// token) next to text a visitor can inject, which is what BREACH

@@ -29,10 +29,10 @@ func (h *Handler) loginForm(c *fiber.Ctx) error {
 // are a 429 with Retry-After, whatever the password. The right password
 // of a disabled account is a 403 that says so.
 func (h *Handler) login(c *fiber.Ctx) error {
-	username := c.FormValue("username")
-	password := c.FormValue("password")
-	remember := c.FormValue("remember") != ""
-	next := safeNext(c.FormValue("next", c.Query("next")))
+	username := formValue(c, "username")
+	password := formValue(c, "password")
+	remember := formValue(c, "remember") != ""
+	next := safeNext(formValue(c, "next"))
 	view := &loginView{
 		layoutView: layoutView{Title: "Log in"},
 		Username:   username,

@@ -16,9 +16,19 @@ import (
 const contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; " +
 	"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'"
 
-// securityHeaders sets the headers every response carries. Pages are
-// never cached (they show account data); /static overrides that.
+// securityHeaders gives every response of the site's routes the
+// security headers (setSecurityHeaders).
 func (h *Handler) securityHeaders(c *fiber.Ctx) error {
+	h.setSecurityHeaders(c)
+	return c.Next()
+}
+
+// setSecurityHeaders sets the headers every response of the site carries,
+// its error pages included: ErrorHandler sets them too, since a request
+// the server refuses before routing (a body over the limit) reaches no
+// middleware. Pages are never cached (they show account data); /static
+// overrides that.
+func (h *Handler) setSecurityHeaders(c *fiber.Ctx) {
 	c.Set(fiber.HeaderContentSecurityPolicy, contentSecurityPolicy)
 	c.Set(fiber.HeaderXContentTypeOptions, "nosniff")
 	c.Set(fiber.HeaderReferrerPolicy, "same-origin")
@@ -31,7 +41,6 @@ func (h *Handler) securityHeaders(c *fiber.Ctx) error {
 	if !strings.HasPrefix(c.Path(), "/static/") {
 		c.Set(fiber.HeaderCacheControl, "no-store")
 	}
-	return c.Next()
 }
 
 // loadPrincipal resolves the session cookie, if any, and stores the

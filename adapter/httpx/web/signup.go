@@ -22,10 +22,10 @@ func (h *Handler) signupForm(c *fiber.Ctx) error {
 // network (429) re-render the form with a message next to each field; the
 // username is kept, the password never.
 func (h *Handler) signup(c *fiber.Ctx) error {
-	username := c.FormValue(fieldUsername)
+	username := formValue(c, fieldUsername)
 	_, err := h.registrar.Register(c.UserContext(), usecase.RegisterInput{
 		Username: username,
-		Password: c.FormValue(fieldPassword),
+		Password: formValue(c, fieldPassword),
 		Client:   h.client(c),
 	})
 	if err == nil {
