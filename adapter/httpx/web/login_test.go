@@ -96,7 +96,9 @@ func TestLogin(t *testing.T) {
 		{"plain", "/login", url.Values{"username": {"alice"}, "password": {"pw"}}, false, false, 0, "/"},
 		{"remember me", "/login", url.Values{"username": {"alice"}, "password": {"pw"}, "remember": {"on"}}, false, true, 30 * 24 * 3600, "/"},
 		{"next in the form", "/login", url.Values{"username": {"alice"}, "password": {"pw"}, "next": {"/account?x=1"}}, false, false, 0, "/account?x=1"},
-		{"next in the query", "/login?next=%2Faccount", url.Values{"username": {"alice"}, "password": {"pw"}}, false, false, 0, "/account"},
+		// A POST reads its fields from the body only: next in the URL is ignored.
+		{"next in the query is ignored", "/login?next=%2Faccount", url.Values{"username": {"alice"}, "password": {"pw"}}, false, false, 0, "/"},
+		{"next in the body wins over the query", "/login?next=%2Fadmin%2Fusers", url.Values{"username": {"alice"}, "password": {"pw"}, "next": {"/account"}}, false, false, 0, "/account"},
 		{"next to another site", "/login", url.Values{"username": {"alice"}, "password": {"pw"}, "next": {"//evil.example/"}}, false, false, 0, "/"},
 		{"next with a scheme", "/login", url.Values{"username": {"alice"}, "password": {"pw"}, "next": {"https://evil.example/"}}, false, false, 0, "/"},
 		{"must change password", "/login", url.Values{"username": {"alice"}, "password": {"pw"}, "next": {"/admin/users"}}, true, false, 0, "/account?notice=must-change-password"},
