@@ -60,32 +60,9 @@ func (h *Handler) noRoute(c *fiber.Ctx) error {
 func allowedMethods(routes []route, path string) string {
 	var allowed []string
 	for _, r := range routes {
-		if matchPath(httpx.APIPrefix+r.path, path) && !slices.Contains(allowed, r.method) {
+		if httpx.MatchesRoute(httpx.APIPrefix+r.path, path) && !slices.Contains(allowed, r.method) {
 			allowed = append(allowed, r.method)
 		}
 	}
 	return strings.Join(allowed, ", ")
-}
-
-// matchPath reports whether path matches pattern as Fiber's default
-// routing does: without regard to case or trailing slashes, a :param
-// taking one non-empty segment.
-func matchPath(pattern, path string) bool {
-	want := strings.Split(pattern, "/")
-	got := strings.Split(strings.TrimRight(strings.ToLower(path), "/"), "/")
-	if len(want) != len(got) {
-		return false
-	}
-	for i := range want {
-		if strings.HasPrefix(want[i], ":") {
-			if got[i] == "" {
-				return false
-			}
-			continue
-		}
-		if want[i] != got[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/gatehouse/gatehouse/adapter/httpx"
 	"github.com/gatehouse/gatehouse/usecase"
@@ -59,17 +61,15 @@ func (h *Handler) ErrorHandler(c *fiber.Ctx, err error) error {
 	return nil
 }
 
-// allowedMethods lists the methods the app serves for the request's path.
+// allowedMethods lists the methods the app serves for the request's path,
+// parameters, case and a trailing slash matched as Fiber routes them.
 func allowedMethods(c *fiber.Ctx) string {
-	allowed := ""
+	var allowed []string
 	for _, r := range c.App().GetRoutes(true) {
-		if r.Path != c.Path() || r.Method == fiber.MethodHead {
+		if r.Method == fiber.MethodHead || !httpx.MatchesRoute(r.Path, c.Path()) || slices.Contains(allowed, r.Method) {
 			continue
 		}
-		if allowed != "" {
-			allowed += ", "
-		}
-		allowed += r.Method
+		allowed = append(allowed, r.Method)
 	}
-	return allowed
+	return strings.Join(allowed, ", ")
 }

@@ -189,6 +189,12 @@ func TestMethodNotAllowed(t *testing.T) {
 		{browser.request(http.MethodGet, "/account/delete", nil), "POST"},
 		{browser.formRequest("/account", nil), "GET"},
 		{browser.formRequest("/admin/users", nil), "GET"},
+		// Paths with a parameter, another case or a trailing slash are
+		// matched as Fiber routes them, so their Allow is not empty.
+		{browser.request(http.MethodGet, "/account/sessions/7/revoke", nil), "POST"},
+		{browser.request(http.MethodGet, "/admin/users/5/disable", nil), "POST"},
+		{browser.request(http.MethodPut, "/LOGIN", nil), "GET, POST"},
+		{browser.request(http.MethodPut, "/login/", nil), "GET, POST"},
 	}
 	for _, tt := range tests {
 		what := tt.req.Method + " " + tt.req.URL.Path
