@@ -141,11 +141,11 @@ func TestServerErrorOverHTTP(t *testing.T) {
 					t.Errorf("%s body = %s, want nothing of the error (%q)", what, res.body, leak)
 				}
 			}
-			lines := api.logs.linesWith(id)
+			lines := api.logs.Lines(id)
 			if len(lines) != 1 || !strings.Contains(lines[0], secret) {
 				t.Errorf("%s: log lines with request id %s = %q, want exactly one, with the error; log:\n%s", what, id, lines, api.logs)
 			}
-			if n := len(api.logs.linesWith(secret)); n != 1 {
+			if n := len(api.logs.Lines(secret)); n != 1 {
 				t.Errorf("%s: the error is in %d log lines, want 1; log:\n%s", what, n, api.logs)
 			}
 		})

@@ -94,7 +94,7 @@ type apiTest struct {
 	auth      *httpxtest.Authenticator
 	sessions  *httpxtest.Sessions
 	account   *httpxtest.Account
-	logs      *syncBuffer
+	logs      *httpxtest.LogBuffer
 }
 
 // newAPITest builds the API with cfg over fresh fakes, in which alice's
@@ -106,7 +106,7 @@ func newAPITest(t *testing.T, cfg Config) *apiTest {
 		auth:      &httpxtest.Authenticator{},
 		sessions:  &httpxtest.Sessions{Principals: map[domain.Token]usecase.Principal{aliceToken: alice}},
 		account:   &httpxtest.Account{},
-		logs:      &syncBuffer{},
+		logs:      &httpxtest.LogBuffer{},
 	}
 	h := NewHandler(a.registrar, a.auth, a.sessions, a.account, cfg, slog.New(slog.NewTextHandler(a.logs, nil)))
 	site := func(c *fiber.Ctx, err error) error {
@@ -425,33 +425,4 @@ func wantDocumented(t *testing.T, what string, obj any, schema string) {
 	if !slices.Equal(keys, documented) || !slices.Equal(keys, required) {
 		t.Errorf("%s: a %s with keys %v, want the documented %v, all required (%v)", what, schema, keys, documented, required)
 	}
-}
-
-// syncBuffer is a log destination safe for the handler's goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// linesWith returns the lines of the log that contain s.
-func (b *syncBuffer) linesWith(s string) []string {
-	var out []string
-	for _, line := range strings.Split(b.String(), "\n") {
-		if strings.Contains(line, s) {
-			out = append(out, line)
-		}
-	}
-	return out
 }

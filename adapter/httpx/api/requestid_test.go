@@ -43,10 +43,10 @@ func TestRequestIDIgnoresInboundHeader(t *testing.T) {
 			t.Errorf("%s: 500 body = %s, want the server's id %q", what, res.body, id)
 		}
 	}
-	if lines := api.logs.linesWith(inbound); len(lines) != 0 {
+	if lines := api.logs.Lines(inbound); len(lines) != 0 {
 		t.Errorf("the client's X-Request-Id %q is in the log: %q", inbound, lines)
 	}
-	if lines := api.logs.linesWith("request_id="); len(lines) != 1 {
+	if lines := api.logs.Lines("request_id="); len(lines) != 1 {
 		t.Errorf("log lines with a request id = %q, want the one of the 500", lines)
 	}
 }

@@ -41,7 +41,7 @@ func TestServerErrorPage(t *testing.T) {
 	if got := r.header.Get(fiber.HeaderCacheControl); got != "no-store" {
 		t.Errorf("GET /account (500) Cache-Control = %q, want no-store", got)
 	}
-	lines := s.log.lines("request failed")
+	lines := s.log.Lines("request failed")
 	if len(lines) != 1 {
 		t.Fatalf("GET /account (500) logged %d lines, want 1:\n%s", len(lines), s.log.String())
 	}
@@ -93,7 +93,7 @@ func TestErrorPageUnrenderable(t *testing.T) {
 	if got := r.header.Get(fiber.HeaderContentType); got != fiber.MIMETextPlainCharsetUTF8 {
 		t.Errorf("GET /login (no random) Content-Type = %q, want %q", got, fiber.MIMETextPlainCharsetUTF8)
 	}
-	if n, m := len(s.log.lines("httpx: request failed")), len(s.log.lines("web: render error page")); n != 1 || m != 1 {
+	if n, m := len(s.log.Lines("httpx: request failed")), len(s.log.Lines("web: render error page")); n != 1 || m != 1 {
 		t.Errorf("GET /login (no random) logged %d request failures and %d render failures, want 1 and 1:\n%s", n, m, s.log.String())
 	}
 	if !strings.Contains(s.log.String(), errNoRandom.Error()) {
@@ -168,7 +168,7 @@ func TestUseCaseFailures(t *testing.T) {
 			t.Errorf("%s: %s called %d times, want 1", tt.name, tt.method, calls[tt.method])
 		}
 	}
-	if got := len(s.log.lines("httpx: request failed")); got != len(tests) {
+	if got := len(s.log.Lines("httpx: request failed")); got != len(tests) {
 		t.Errorf("%d failures logged %d times, want once each", len(tests), got)
 	}
 }

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"bytes"
 	"encoding/base64"
 	"errors"
 	"html"
@@ -44,7 +43,7 @@ type testSite struct {
 	account   *httpxtest.Account
 	admin     *httpxtest.Admin
 	tokens    *testTokens
-	log       *syncBuffer
+	log       *httpxtest.LogBuffer
 }
 
 // newTestSite builds the site the way the server does: the handler's
@@ -68,7 +67,7 @@ func newTestSite(t *testing.T, opts ...func(*Config)) *testSite {
 		account:   &httpxtest.Account{},
 		admin:     &httpxtest.Admin{},
 		tokens:    &testTokens{},
-		log:       &syncBuffer{},
+		log:       &httpxtest.LogBuffer{},
 	}
 	logger := slog.New(slog.NewTextHandler(s.log, nil))
 	s.h = NewHandler(s.registrar, s.auth, s.sessions, s.account, s.admin, fixedClock{testNow}, s.tokens, cfg, logger)
@@ -398,34 +397,4 @@ func (s *testTokens) next() domain.Token {
 	var b [domain.TokenBytes]byte
 	b[0], b[1] = s.n, 0xee // never one NewToken gives
 	return domain.NewToken(b)
-}
-
-// syncBuffer is a log sink the server's goroutine writes and the test
-// reads.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
-// lines returns the log lines that contain msg.
-func (b *syncBuffer) lines(msg string) []string {
-	var out []string
-	for _, line := range strings.Split(b.String(), "\n") {
-		if strings.Contains(line, msg) {
-			out = append(out, line)
-		}
-	}
-	return out
 }

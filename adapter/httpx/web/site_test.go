@@ -167,7 +167,7 @@ func TestNotFound(t *testing.T) {
 	}
 	browser, _ := s.signIn(t, alice())
 	browser.get(t, "/admin/nope").wantPage(t, "GET /admin/nope (signed in)", http.StatusNotFound, "Signed in as alice")
-	if lines := s.log.lines("request failed"); len(lines) != 0 {
+	if lines := s.log.Lines("request failed"); len(lines) != 0 {
 		t.Errorf("a 404 was logged: %q", lines)
 	}
 }
