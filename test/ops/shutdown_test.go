@@ -103,9 +103,19 @@ func TestSignalDuringStartStopsCleanly(t *testing.T) {
 	unlock := lockDatabase(t, path)
 
 	p := launch(t, path, cheapHashing...)
-	// The graph is built in a few milliseconds with cheap hashing; the
+	// The signal is sent once the start hooks run (fx logs each at debug
+	// level), not after a fixed pause: on a loaded machine the graph may
+	// take longer than any pause to build, and a signal before serve
+	// catches signals would end the process, proving nothing. The
 	// migration then waits for the lock (up to the 5 s busy timeout).
-	time.Sleep(500 * time.Millisecond)
+	deadline := time.Now().Add(30 * time.Second)
+	for !strings.Contains(p.stderr.String(), "OnStart hook executing") {
+		if time.Now().After(deadline) {
+			t.Fatalf("no start hook ran 30 s after launch\n%s", p.stderr.String())
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond)
 	if strings.Contains(p.stderr.String(), "database ready") {
 		t.Fatal("the migration did not wait for the lock; the test proves nothing")
 	}
