@@ -59,7 +59,7 @@ func TestAPILoginRacingAPasswordChangeGetsNoSession(t *testing.T) {
 	c.signup("alice", alicePassword)
 	phone, _ := c.login("alice", alicePassword, true)
 
-	var renewed string
+	renewedCh := make(chan string, 1)
 	race.set(func() {
 		// Sent from the server's goroutine: no t.Fatal here.
 		body, _ := json.Marshal(map[string]string{"current_password": alicePassword, "new_password": newPassword})
@@ -80,7 +80,7 @@ func TestAPILoginRacingAPasswordChangeGetsNoSession(t *testing.T) {
 		if res.StatusCode != http.StatusNoContent {
 			t.Errorf("PUT /me/password during the login = %d, want 204", res.StatusCode)
 		}
-		renewed = res.Header.Get("Gatehouse-Token")
+		renewedCh <- res.Header.Get("Gatehouse-Token")
 	})
 
 	res := c.call(http.MethodPost, v1+"/sessions", map[string]any{"username": "alice", "password": alicePassword, "remember": true})
@@ -91,7 +91,10 @@ func TestAPILoginRacingAPasswordChangeGetsNoSession(t *testing.T) {
 		t.Fatalf("POST /sessions with the old password, racing the change = 201, and GET /me with its token = %d; want 401 and no session", got)
 	}
 	res.wantError(t, "login with the old password racing the change", http.StatusUnauthorized, "invalid_credentials")
-	if renewed == "" {
+	var renewed string
+	select {
+	case renewed = <-renewedCh:
+	default:
 		t.Fatal("the password change did not run during the login")
 	}
 	if list := phone.withToken(renewed).sessions().Sessions; len(list) != 1 || !list[0].Current {
