@@ -19,6 +19,11 @@ var (
 	// ErrAccountDisabled reports a login with the right password to an
 	// account an admin disabled.
 	ErrAccountDisabled = errors.New("domain: account disabled")
+	// ErrCredentialsChanged reports that a session was to be started under
+	// an account's credentials that have changed since they were checked
+	// (a login that verified the old password while the password
+	// changed); the session is not stored.
+	ErrCredentialsChanged = errors.New("domain: credentials changed")
 	// ErrForbidden reports an action the principal may not take.
 	ErrForbidden = errors.New("domain: forbidden")
 	// ErrLastAdmin reports an attempt to demote, disable or delete the

@@ -30,6 +30,9 @@ const (
 	FailureBadPassword = "bad_password"
 	FailureThrottled   = "throttled"
 	FailureDisabled    = "disabled"
+	// FailureCredentialsChanged is a login whose password was right when
+	// checked but changed before its session was stored.
+	FailureCredentialsChanged = "credentials_changed"
 )
 
 // SecurityEvent is one entry of an account's security history. It never

@@ -72,6 +72,10 @@ type Session struct {
 	// that started this session, taken when the session started, so that
 	// it stays the same for the session's whole life.
 	PreviousLogin PreviousLogin
+	// CredentialVersion is the account's credential version the session
+	// was started under (User.CredentialVersion). Once the account's has
+	// moved on, the session no longer authenticates anyone.
+	CredentialVersion int64
 }
 
 // PreviousLogin is when and from where an account logged in before a
@@ -89,3 +93,7 @@ func (p PreviousLogin) Exists() bool { return !p.At.IsZero() }
 
 // Active reports whether the session is still valid at now.
 func (s Session) Active(now time.Time) bool { return now.Before(s.ExpiresAt) }
+
+// Current reports whether the session was started under u's present
+// credentials: false once u's password has changed since it started.
+func (s Session) Current(u User) bool { return s.CredentialVersion == u.CredentialVersion }

@@ -18,7 +18,17 @@ type User struct {
 	// MustChangePassword asks the user for a new password at the next
 	// login (set for imported passwords the policy would now refuse).
 	MustChangePassword bool
+	// CredentialVersion counts the account's credential changes: it is 1
+	// for a new account and goes up by one with every new password (the
+	// owner's change, an admin's or the operator's reset), never with a
+	// rehash of the same password. A session keeps the version it was
+	// started under and counts only while the account still has it, so
+	// no session started before a credential change outlives it.
+	CredentialVersion int64
 }
+
+// FirstCredentialVersion is the credential version of a new account.
+const FirstCredentialVersion = 1
 
 // IsAdmin reports whether u may manage other accounts.
 func (u User) IsAdmin() bool { return u.Role == RoleAdmin && !u.Disabled }

@@ -2,6 +2,7 @@ package usecase
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -33,8 +34,14 @@ func NewAccount(accounts AccountStore, sessions *SessionManager, passwords *Pass
 const wrongCurrentPassword = "Your current password is not correct."
 
 // ChangePassword replaces p's password after checking the current one and
-// the policy. Every other session ends, and the current one is replaced by
-// a new session with a new token, which it returns.
+// the policy. The change moves the account's credential version on, so
+// every session started before it stops counting, including one whose
+// login checked the old password while the change ran. Every other
+// session ends, and the current one is replaced by a new session under
+// the new version, with a new token, which it returns. When the password
+// changes once more before that session is stored (an admin's reset
+// racing this change), the error wraps domain.ErrUnauthenticated: the
+// caller has to log in with the newest password.
 func (a *Account) ChangePassword(ctx context.Context, p Principal, current, next string, c Client) (domain.Token, domain.Session, error) {
 	if err := a.reauthenticate(ctx, p.User, current, InputCurrentPassword); err != nil {
 		return "", domain.Session{}, err
@@ -47,19 +54,26 @@ func (a *Account) ChangePassword(ctx context.Context, p Principal, current, next
 	if err != nil {
 		return "", domain.Session{}, fmt.Errorf("change password of user %d: %w", p.User.ID, err)
 	}
-	if err := a.accounts.SetPassword(ctx, p.User.ID, hash, false); err != nil {
+	version, err := a.accounts.SetPassword(ctx, p.User.ID, hash, false)
+	if err != nil {
 		return "", domain.Session{}, fmt.Errorf("change password of user %d: %w", p.User.ID, err)
 	}
+	// The password has changed whatever happens next: the history says so.
+	a.events.record(ctx, domain.EventPasswordChange, p.User.ID, 0, c, "")
 	if _, err := a.sessions.RevokeAll(ctx, p.User.ID, 0); err != nil {
 		return "", domain.Session{}, err
 	}
 	// The new session stands for the same login, so it shows the same
-	// previous login.
-	token, s, err := a.sessions.Start(ctx, p.User.ID, p.Session.Persistent, c, p.Session.PreviousLogin)
+	// previous login; it holds the credentials just set.
+	u := p.User
+	u.PasswordHash, u.MustChangePassword, u.CredentialVersion = hash, false, version
+	token, s, err := a.sessions.Start(ctx, u, p.Session.Persistent, c, p.Session.PreviousLogin)
+	if errors.Is(err, domain.ErrCredentialsChanged) {
+		return "", domain.Session{}, fmt.Errorf("change password of user %d: changed again since: %w", p.User.ID, domain.ErrUnauthenticated)
+	}
 	if err != nil {
 		return "", domain.Session{}, err
 	}
-	a.events.record(ctx, domain.EventPasswordChange, p.User.ID, 0, c, "")
 	return token, s, nil
 }
 

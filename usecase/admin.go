@@ -116,7 +116,9 @@ func (a *Admin) Create(ctx context.Context, actor Actor, name, password string, 
 }
 
 // SetPassword gives the account a new password (the policy applies) and
-// ends its sessions.
+// ends its sessions. The change moves the account's credential version
+// on, so a login that checked the old password while it ran gets no
+// session either.
 func (a *Admin) SetPassword(ctx context.Context, actor Actor, id domain.UserID, password string, c Client) error {
 	if err := actor.check(); err != nil {
 		return err
@@ -133,7 +135,7 @@ func (a *Admin) SetPassword(ctx context.Context, actor Actor, id domain.UserID, 
 	if err != nil {
 		return fmt.Errorf("set password of user %d: %w", id, err)
 	}
-	if err := a.accounts.SetPassword(ctx, id, hash, false); err != nil {
+	if _, err := a.accounts.SetPassword(ctx, id, hash, false); err != nil {
 		return fmt.Errorf("set password of user %d: %w", id, err)
 	}
 	if _, err := a.sessions.RevokeAll(ctx, id, 0); err != nil {

@@ -138,8 +138,18 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 		a.log.WarnContext(ctx, "usecase: reset login failures", "user_id", u.ID, "err", err)
 	}
 	// The session and the event that records the login are one commit.
+	// The session takes the credential version of the row whose password
+	// was verified, not a fresh read: when the password changed since,
+	// the store refuses it.
 	success := a.events.event(domain.EventLoginSuccess, u.ID, 0, in.Client, "")
-	token, s, err := a.sessions.Start(ctx, u.ID, in.Remember, in.Client, a.lastLogin(ctx, u.ID), success)
+	token, s, err := a.sessions.Start(ctx, u, in.Remember, in.Client, a.lastLogin(ctx, u.ID), success)
+	if errors.Is(err, domain.ErrCredentialsChanged) {
+		// The password given was right when checked and is wrong now:
+		// the answer is a wrong password's, which tells the client
+		// nothing it would not learn by trying again.
+		a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureCredentialsChanged)
+		return LoginResult{}, fmt.Errorf("login %q: %w: %w", u.Username, domain.ErrInvalidCredentials, err)
+	}
 	if err != nil {
 		return LoginResult{}, fmt.Errorf("login %q: %w", u.Username, err)
 	}

@@ -29,7 +29,8 @@ type UserCreator interface {
 type CredentialStore interface {
 	ByUsername(ctx context.Context, name domain.Username) (domain.User, error)
 	// UpdatePasswordHash replaces the hash old, the one a login verified,
-	// by hash, and nothing else (it keeps MustChangePassword). It is a
+	// by hash, and nothing else (it keeps MustChangePassword and the
+	// credential version: the password is the same). It is a
 	// compare-and-swap, one atomic step: when the account's hash is no
 	// longer old (a newer password was set since) it changes nothing and
 	// reports false, so a rehash never overwrites a newer password. It
@@ -43,8 +44,11 @@ type CredentialStore interface {
 type AccountStore interface {
 	ByID(ctx context.Context, id domain.UserID) (domain.User, error)
 	ByUsername(ctx context.Context, name domain.Username) (domain.User, error)
-	// SetPassword replaces the hash and sets MustChangePassword.
-	SetPassword(ctx context.Context, id domain.UserID, hash string, mustChange bool) error
+	// SetPassword replaces the hash, sets MustChangePassword and moves
+	// the credential version on by one, in one atomic step, and returns
+	// the new version. It is the only way to set a new password, so every
+	// new password ends the sessions started before it (SessionStore).
+	SetPassword(ctx context.Context, id domain.UserID, hash string, mustChange bool) (version int64, err error)
 	// Delete removes the account and, by cascade, its sessions; the name
 	// becomes free. It returns domain.ErrLastAdmin, changing nothing,
 	// when the account is the only enabled admin; the check and the
@@ -118,7 +122,11 @@ type PasswordBlocklist interface {
 // hashes, so the store never sees a token that would open a session.
 // ByTokenHash returns domain.ErrNotFound for an unknown hash.
 type SessionStore interface {
-	// Create stores s and returns it with its ID. The events, if any, are
+	// Create stores s and returns it with its ID. It stores nothing and
+	// returns an error wrapping domain.ErrCredentialsChanged when the
+	// account's credential version is no longer s.CredentialVersion,
+	// checked atomically with the insert, so that a session is never
+	// stored under credentials already replaced. The events, if any, are
 	// stored in the same transaction: both or neither. A login's session
 	// and the event that records it then cost one durable commit, not
 	// two (with SQLite, a commit holds the database's one write lock for

@@ -52,23 +52,28 @@ func (m *SessionManager) Policy() SessionPolicy { return m.policy }
 // Start creates a session for user with a fresh token. A persistent session
 // lasts RememberFor; any other ends after IdleTimeout without activity or
 // AbsoluteTimeout after its start. The session keeps previous, the
-// account's login before the one that starts it, for its whole life.
-// The events are stored with the session, in one transaction.
-func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persistent bool, c Client, previous domain.PreviousLogin, events ...domain.SecurityEvent) (domain.Token, domain.Session, error) {
+// account's login before the one that starts it, for its whole life, and
+// user's CredentialVersion: that of the account row whose password the
+// caller checked. When the account's version has moved on since (the
+// password changed meanwhile) no session is stored and the error wraps
+// domain.ErrCredentialsChanged. The events are stored with the session,
+// in one transaction.
+func (m *SessionManager) Start(ctx context.Context, user domain.User, persistent bool, c Client, previous domain.PreviousLogin, events ...domain.SecurityEvent) (domain.Token, domain.Session, error) {
 	token, err := m.tokens.NewToken()
 	if err != nil {
-		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user, err)
+		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user.ID, err)
 	}
 	now := m.clock.Now().UTC()
 	s := domain.Session{
-		TokenHash:     token.Hash(),
-		UserID:        user,
-		Persistent:    persistent,
-		CreatedAt:     now,
-		LastSeenAt:    now,
-		IP:            c.ipText(),
-		UserAgent:     c.userAgent(),
-		PreviousLogin: previous,
+		TokenHash:         token.Hash(),
+		UserID:            user.ID,
+		Persistent:        persistent,
+		CreatedAt:         now,
+		LastSeenAt:        now,
+		IP:                c.ipText(),
+		UserAgent:         c.userAgent(),
+		PreviousLogin:     previous,
+		CredentialVersion: user.CredentialVersion,
 	}
 	if persistent {
 		s.AbsoluteExpiresAt = now.Add(m.policy.RememberFor)
@@ -78,14 +83,16 @@ func (m *SessionManager) Start(ctx context.Context, user domain.UserID, persiste
 	s.ExpiresAt = m.nextExpiry(s, now)
 	s, err = m.sessions.Create(ctx, s, events...)
 	if err != nil {
-		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user, err)
+		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user.ID, err)
 	}
 	return token, s, nil
 }
 
 // Resolve returns the principal behind token, or an error wrapping
 // domain.ErrUnauthenticated when the token is unknown, expired or revoked,
-// or its account disabled. It reads the session and its account in one
+// its account disabled, or the account's password changed since the
+// session started (its credential version is no longer the session's;
+// the session is then deleted). It reads the session and its account in one
 // round trip, and nothing is cached: a revocation on any instance counts
 // at once. It moves an idle deadline forward, writing at most once per
 // TouchInterval; a failed write is logged and does not fail the request,
@@ -100,9 +107,14 @@ func (m *SessionManager) Resolve(ctx context.Context, token domain.Token) (Princ
 	}
 	now := m.clock.Now().UTC()
 	if !s.Active(now) {
-		if err := m.sessions.Delete(ctx, s.ID); err != nil && !errors.Is(err, domain.ErrNotFound) {
-			m.log.WarnContext(ctx, "usecase: delete expired session", "session_id", s.ID, "err", err)
-		}
+		m.discard(ctx, s, "expired")
+		return Principal{}, domain.ErrUnauthenticated
+	}
+	if !s.Current(u) {
+		// Started before a credential change: a password change revokes
+		// the sessions it knows of, and this covers one whose login
+		// raced it.
+		m.discard(ctx, s, "credentials changed")
 		return Principal{}, domain.ErrUnauthenticated
 	}
 	if u.Disabled {
@@ -123,6 +135,14 @@ func (m *SessionManager) Resolve(ctx context.Context, token domain.Token) (Princ
 		}
 	}
 	return Principal{User: u, Session: s}, nil
+}
+
+// discard deletes s, which Resolve refused for reason. A failure is
+// logged: the session is refused all the same.
+func (m *SessionManager) discard(ctx context.Context, s domain.Session, reason string) {
+	if err := m.sessions.Delete(ctx, s.ID); err != nil && !errors.Is(err, domain.ErrNotFound) {
+		m.log.WarnContext(ctx, "usecase: delete refused session", "session_id", s.ID, "reason", reason, "err", err)
+	}
 }
 
 // Revoke ends the session behind token. An unknown token is not an error:

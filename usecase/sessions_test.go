@@ -47,7 +47,7 @@ func newSessionFixture(t *testing.T) *sessionFixture {
 
 func TestSessionStartStoresOnlyTheHash(t *testing.T) {
 	f := newSessionFixture(t)
-	token, s, err := f.manager.Start(context.Background(), f.user.ID, false, usecase.Client{}, domain.PreviousLogin{})
+	token, s, err := f.manager.Start(context.Background(), f.user, false, usecase.Client{}, domain.PreviousLogin{})
 	if err != nil {
 		t.Fatalf("Start() error = %v", err)
 	}
@@ -60,7 +60,7 @@ func TestSessionStartStoresOnlyTheHash(t *testing.T) {
 	if want := f.clock.now.Add(testPolicy.AbsoluteTimeout); !s.AbsoluteExpiresAt.Equal(want) {
 		t.Errorf("browser session AbsoluteExpiresAt = %v, want now+absolute %v", s.AbsoluteExpiresAt, want)
 	}
-	_, remembered, err := f.manager.Start(context.Background(), f.user.ID, true, usecase.Client{}, domain.PreviousLogin{})
+	_, remembered, err := f.manager.Start(context.Background(), f.user, true, usecase.Client{}, domain.PreviousLogin{})
 	if err != nil {
 		t.Fatalf("Start(remember) error = %v", err)
 	}
@@ -88,7 +88,7 @@ func TestSessionResolveLifetimes(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			f := newSessionFixture(t)
 			ctx := context.Background()
-			token, _, err := f.manager.Start(ctx, f.user.ID, tt.persistent, usecase.Client{}, domain.PreviousLogin{})
+			token, _, err := f.manager.Start(ctx, f.user, tt.persistent, usecase.Client{}, domain.PreviousLogin{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -124,7 +124,7 @@ func repeat(d time.Duration, n int) []time.Duration {
 func TestSessionResolveWritesAtMostOncePerInterval(t *testing.T) {
 	f := newSessionFixture(t)
 	ctx := context.Background()
-	token, _, err := f.manager.Start(ctx, f.user.ID, false, usecase.Client{}, domain.PreviousLogin{})
+	token, _, err := f.manager.Start(ctx, f.user, false, usecase.Client{}, domain.PreviousLogin{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,7 +159,7 @@ func TestSessionResolveUnknownAndRevoked(t *testing.T) {
 	if _, err := f.manager.Resolve(ctx, domain.NewToken(other)); !errors.Is(err, domain.ErrUnauthenticated) {
 		t.Errorf("Resolve(unknown) error = %v, want %v", err, domain.ErrUnauthenticated)
 	}
-	token, _, err := f.manager.Start(ctx, f.user.ID, true, usecase.Client{}, domain.PreviousLogin{})
+	token, _, err := f.manager.Start(ctx, f.user, true, usecase.Client{}, domain.PreviousLogin{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -176,7 +176,7 @@ func TestSessionResolveUnknownAndRevoked(t *testing.T) {
 
 func TestSessionResolveStoreFailure(t *testing.T) {
 	f := newSessionFixture(t)
-	token, _, err := f.manager.Start(context.Background(), f.user.ID, false, usecase.Client{}, domain.PreviousLogin{})
+	token, _, err := f.manager.Start(context.Background(), f.user, false, usecase.Client{}, domain.PreviousLogin{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -190,7 +190,7 @@ func TestSessionPurge(t *testing.T) {
 	f := newSessionFixture(t)
 	ctx := context.Background()
 	for _, persistent := range []bool{false, false, true} {
-		if _, _, err := f.manager.Start(ctx, f.user.ID, persistent, usecase.Client{}, domain.PreviousLogin{}); err != nil {
+		if _, _, err := f.manager.Start(ctx, f.user, persistent, usecase.Client{}, domain.PreviousLogin{}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -215,7 +215,7 @@ func TestSessionResolveTouchFailures(t *testing.T) {
 	for _, tt := range tests {
 		f := newSessionFixture(t)
 		ctx := context.Background()
-		token, _, err := f.manager.Start(ctx, f.user.ID, false, usecase.Client{}, domain.PreviousLogin{})
+		token, _, err := f.manager.Start(ctx, f.user, false, usecase.Client{}, domain.PreviousLogin{})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,7 +45,7 @@ func TestMigrateAccountsKeepsData(t *testing.T) {
 	if err := sqlstore.Migrate(ctx, db); err != nil {
 		t.Fatalf("Migrate() over an older schema error = %v", err)
 	}
-	want := domain.User{ID: 1, Username: username(t, "Alice"), PasswordHash: "h", CreatedAt: ms(t0), Role: domain.RoleUser}
+	want := domain.User{ID: 1, Username: username(t, "Alice"), PasswordHash: "h", CreatedAt: ms(t0), Role: domain.RoleUser, CredentialVersion: domain.FirstCredentialVersion}
 	if got, err := sqlstore.NewUserStore(db).ByID(ctx, 1); err != nil || got != want {
 		t.Errorf("ByID(1) after Migrate = %+v, %v, want %+v: an existing account is an enabled user", got, err, want)
 	}

@@ -52,7 +52,7 @@ func TestMigratePreviousLoginKeepsSessions(t *testing.T) {
 	if err := all.Discover(os.DirFS("migrations/sqlite")); err != nil {
 		t.Fatalf("Discover(migrations/sqlite) error = %v", err)
 	}
-	if _, err := migrate.NewMigrator(db, all).Rollback(ctx); err != nil { // the last group: previousLoginStep only
+	if _, err := migrate.NewMigrator(db, all).Rollback(ctx); err != nil { // the last group: previousLoginStep and the steps after it
 		t.Fatalf("Rollback(%s) error = %v", previousLoginStep, err)
 	}
 	var cols, rows int

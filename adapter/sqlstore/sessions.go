@@ -34,6 +34,7 @@ type sessionRow struct {
 	PreviousLoginKnown bool          `bun:"previous_login_known,notnull"`
 	PreviousLoginAt    sql.NullInt64 `bun:"previous_login_at"`
 	PreviousLoginIP    string        `bun:"previous_login_ip,notnull"`
+	CredentialVersion  int64         `bun:"credential_version,notnull"`
 }
 
 // newSessionRow converts s to a row.
@@ -52,6 +53,7 @@ func newSessionRow(s domain.Session) sessionRow {
 		PreviousLoginKnown: s.PreviousLogin.Known,
 		PreviousLoginAt:    sql.NullInt64{Int64: toMillis(s.PreviousLogin.At), Valid: s.PreviousLogin.Known && s.PreviousLogin.Exists()},
 		PreviousLoginIP:    s.PreviousLogin.IP,
+		CredentialVersion:  s.CredentialVersion,
 	}
 }
 
@@ -75,6 +77,7 @@ func (r sessionRow) session() (domain.Session, error) {
 		IP:                r.IP,
 		UserAgent:         r.UserAgent,
 		PreviousLogin:     r.previousLogin(),
+		CredentialVersion: r.CredentialVersion,
 	}, nil
 }
 
@@ -106,32 +109,32 @@ func NewSessionStore(db *bun.DB) *SessionStore {
 
 // Create stores s under a new ID and returns it as stored, with times at
 // millisecond precision in UTC. s.ID is ignored. It returns an error
-// wrapping domain.ErrNotFound when s.UserID names no account. The events
-// are inserted with the session in one transaction, so that both or
-// neither are stored.
+// wrapping domain.ErrNotFound when s.UserID names no account, and one
+// wrapping domain.ErrCredentialsChanged, storing nothing, when the
+// account's credential version is no longer s.CredentialVersion. The
+// check and the insert are one transaction, which holds the account's
+// version until it ends (see lockCredentials), so a password change
+// lands either before it (and the session is refused) or after it (and
+// the session, already stored, stops counting). The events are inserted
+// with the session in the same transaction, so that both or neither are
+// stored.
 func (s *SessionStore) Create(ctx context.Context, sess domain.Session, events ...domain.SecurityEvent) (domain.Session, error) {
 	row := newSessionRow(sess)
 	row.ID = 0
-	insert := func(ctx context.Context, db bun.IDB) error {
-		_, err := db.NewInsert().Model(&row).Returning("id").Exec(ctx)
-		return err
-	}
-	var err error
-	if len(events) == 0 {
-		err = insert(ctx, s.db)
-	} else {
-		err = s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
-			if err := insert(ctx, tx); err != nil {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		if err := lockCredentials(ctx, tx, sess.UserID, sess.CredentialVersion); err != nil {
+			return err
+		}
+		if _, err := tx.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
+			return err
+		}
+		for _, e := range events {
+			if err := recordEvent(ctx, tx, e); err != nil {
 				return err
 			}
-			for _, e := range events {
-				if err := recordEvent(ctx, tx, e); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}
+		}
+		return nil
+	})
 	if err != nil {
 		if isForeignKeyViolation(err) {
 			err = domain.ErrNotFound
@@ -139,6 +142,32 @@ func (s *SessionStore) Create(ctx context.Context, sess domain.Session, events .
 		return domain.Session{}, fmt.Errorf("sqlstore: create session for user %d: %w", sess.UserID, translate(err))
 	}
 	return row.session()
+}
+
+// lockCredentials checks, inside tx, that the account with id still has
+// credential version want, and keeps it so until tx ends: it returns
+// domain.ErrCredentialsChanged when the version has moved on and
+// domain.ErrNotFound when there is no such account. On PostgreSQL the
+// account's row is locked FOR SHARE, so a password change (an UPDATE of
+// the row) waits for tx, and a change that committed first is seen: READ
+// COMMITTED reads the row again after the wait. SQLite needs no lock: tx
+// began holding the database's write lock (_txlock=immediate).
+func lockCredentials(ctx context.Context, tx bun.Tx, id domain.UserID, want int64) error {
+	var versions []int64
+	q := tx.NewSelect().Model((*userRow)(nil)).Column("credential_version").Where("id = ?", int64(id))
+	if tx.Dialect().Name() == dialect.PG {
+		q = q.For("SHARE")
+	}
+	if err := q.Scan(ctx, &versions); err != nil {
+		return err
+	}
+	switch {
+	case len(versions) == 0:
+		return domain.ErrNotFound
+	case versions[0] != want:
+		return fmt.Errorf("account's credential version is %d, the session's %d: %w", versions[0], want, domain.ErrCredentialsChanged)
+	}
+	return nil
 }
 
 // ByTokenHash returns the session whose token hashes to h, or an error

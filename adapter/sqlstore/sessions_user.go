@@ -13,8 +13,8 @@ import (
 // reads one row of each through their indexes.
 const sessionWithUserQuery = `SELECT
  s.id, s.token_hash, s.user_id, s.persistent, s.created_at, s.last_seen_at, s.expires_at, s.absolute_expires_at,
- s.ip, s.user_agent, s.previous_login_known, s.previous_login_at, s.previous_login_ip,
- u.username, u.password_hash, u.created_at, u.role, u.disabled, u.must_change_password
+ s.ip, s.user_agent, s.previous_login_known, s.previous_login_at, s.previous_login_ip, s.credential_version,
+ u.username, u.password_hash, u.created_at, u.role, u.disabled, u.must_change_password, u.credential_version
 FROM sessions AS s JOIN users AS u ON u.id = s.user_id
 WHERE s.token_hash = `
 
@@ -41,8 +41,9 @@ func sessionWithUserParam(pg bool) string {
 // ByTokenHashWithUser returns the session whose token hashes to h and
 // the account it belongs to, read in one round trip on a prepared
 // statement, or an error wrapping domain.ErrNotFound. Like ByTokenHash it
-// returns expired sessions, and disabled accounts too: judging them is
-// the caller's business. Nothing is cached: every call reads the rows as
+// returns expired sessions, disabled accounts, and sessions whose
+// credential version the account no longer has: judging them is the
+// caller's business. Nothing is cached: every call reads the rows as
 // they are now.
 func (s *SessionStore) ByTokenHashWithUser(ctx context.Context, h domain.TokenHash) (domain.Session, domain.User, error) {
 	var (
@@ -53,8 +54,8 @@ func (s *SessionStore) ByTokenHashWithUser(ctx context.Context, h domain.TokenHa
 	if err == nil {
 		err = row.Scan(
 			&sr.ID, &sr.TokenHash, &sr.UserID, &sr.Persistent, &sr.CreatedAt, &sr.LastSeenAt, &sr.ExpiresAt, &sr.AbsoluteExpiresAt,
-			&sr.IP, &sr.UserAgent, &sr.PreviousLoginKnown, &sr.PreviousLoginAt, &sr.PreviousLoginIP,
-			&ur.Username, &ur.PasswordHash, &ur.CreatedAt, &ur.Role, &ur.Disabled, &ur.MustChangePassword)
+			&sr.IP, &sr.UserAgent, &sr.PreviousLoginKnown, &sr.PreviousLoginAt, &sr.PreviousLoginIP, &sr.CredentialVersion,
+			&ur.Username, &ur.PasswordHash, &ur.CreatedAt, &ur.Role, &ur.Disabled, &ur.MustChangePassword, &ur.CredentialVersion)
 	}
 	if err != nil {
 		return domain.Session{}, domain.User{}, fmt.Errorf("sqlstore: session and user by token hash: %w", translate(err))

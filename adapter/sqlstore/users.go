@@ -29,6 +29,7 @@ type userRow struct {
 	Role               string `bun:"role,notnull"`
 	Disabled           bool   `bun:"disabled,notnull"`
 	MustChangePassword bool   `bun:"must_change_password,notnull"`
+	CredentialVersion  int64  `bun:"credential_version,notnull"`
 }
 
 // newUserRow converts u to a row; the username goes in both forms.
@@ -42,6 +43,7 @@ func newUserRow(u domain.User) userRow {
 		Role:               string(u.Role),
 		Disabled:           u.Disabled,
 		MustChangePassword: u.MustChangePassword,
+		CredentialVersion:  u.CredentialVersion,
 	}
 }
 
@@ -55,6 +57,7 @@ func (r userRow) user() domain.User {
 		Role:               domain.Role(r.Role),
 		Disabled:           r.Disabled,
 		MustChangePassword: r.MustChangePassword,
+		CredentialVersion:  r.CredentialVersion,
 	}
 }
 
@@ -69,8 +72,9 @@ func NewUserStore(db *bun.DB) *UserStore {
 }
 
 // Create stores u under a new ID and returns it as stored, with CreatedAt
-// at millisecond precision in UTC and an empty Role stored as
-// domain.RoleUser. u.ID is ignored. It returns an error wrapping
+// at millisecond precision in UTC, an empty Role stored as
+// domain.RoleUser, and domain.FirstCredentialVersion. u.ID and
+// u.CredentialVersion are ignored. It returns an error wrapping
 // domain.ErrUsernameTaken when another account has the same canonical
 // username, and an error for a Role that is neither user nor admin.
 func (s *UserStore) Create(ctx context.Context, u domain.User) (domain.User, error) {
@@ -82,6 +86,7 @@ func (s *UserStore) Create(ctx context.Context, u domain.User) (domain.User, err
 	}
 	row := newUserRow(u)
 	row.ID = 0
+	row.CredentialVersion = domain.FirstCredentialVersion
 	if _, err := s.db.NewInsert().Model(&row).Returning("id").Exec(ctx); err != nil {
 		if isUsernameTaken(err) {
 			return domain.User{}, fmt.Errorf("sqlstore: create user %q: %w", u.Username, domain.ErrUsernameTaken)
@@ -118,6 +123,8 @@ func (s *UserStore) ByID(ctx context.Context, id domain.UserID) (domain.User, er
 // hash, provided it is still old, in one compare-and-swap statement, and
 // reports whether it did. When the account has another hash by then (a
 // newer password was set meanwhile) it changes nothing and reports false.
+// It keeps the credential version: the password is the same, so the
+// account's sessions stay valid.
 // It returns an error wrapping domain.ErrNotFound when there is no such
 // account.
 func (s *UserStore) UpdatePasswordHash(ctx context.Context, id domain.UserID, old, hash string) (bool, error) {
@@ -144,17 +151,26 @@ func (s *UserStore) UpdatePasswordHash(ctx context.Context, id domain.UserID, ol
 	return false, nil
 }
 
-// SetPassword replaces the password hash of the account with id and sets
-// its MustChangePassword flag to mustChange. It returns an error wrapping
-// domain.ErrNotFound when there is no such account.
-func (s *UserStore) SetPassword(ctx context.Context, id domain.UserID, hash string, mustChange bool) error {
-	res, err := s.db.NewUpdate().Model((*userRow)(nil)).
+// SetPassword replaces the password hash of the account with id, sets
+// its MustChangePassword flag to mustChange and moves its credential
+// version on by one, in one UPDATE, and returns the new version: every
+// session started under an older version stops counting, and none can be
+// started under one. It returns an error wrapping domain.ErrNotFound when
+// there is no such account.
+func (s *UserStore) SetPassword(ctx context.Context, id domain.UserID, hash string, mustChange bool) (int64, error) {
+	var version []int64
+	err := s.db.NewUpdate().Model((*userRow)(nil)).
 		Set("password_hash = ?", hash).
 		Set("must_change_password = ?", mustChange).
+		Set("credential_version = credential_version + 1").
 		Where("id = ?", int64(id)).
-		Exec(ctx)
-	if err := affectedOne(res, err); err != nil {
-		return fmt.Errorf("sqlstore: set password of user %d: %w", id, err)
+		Returning("credential_version").
+		Scan(ctx, &version)
+	switch {
+	case err != nil:
+		return 0, fmt.Errorf("sqlstore: set password of user %d: %w", id, translate(err))
+	case len(version) == 0:
+		return 0, fmt.Errorf("sqlstore: set password of user %d: %w", id, domain.ErrNotFound)
 	}
-	return nil
+	return version[0], nil
 }

@@ -13,7 +13,8 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 )
 
-// session returns an unstored session for user that expires at expires.
+// session returns an unstored session for user that expires at expires,
+// under the credential version of a new account.
 func session(user domain.UserID, seed byte, expires time.Time) domain.Session {
 	return domain.Session{
 		TokenHash:         hashOf(seed),
@@ -22,6 +23,7 @@ func session(user domain.UserID, seed byte, expires time.Time) domain.Session {
 		LastSeenAt:        t0,
 		ExpiresAt:         expires,
 		AbsoluteExpiresAt: expires.Add(time.Hour),
+		CredentialVersion: domain.FirstCredentialVersion,
 	}
 }
 
@@ -63,6 +65,7 @@ func TestSessionStoreCreateAndLookup(t *testing.T) {
 				IP:                "2001:db8::1",
 				UserAgent:         "Mozilla/5.0 (X11; Linux x86_64)",
 				PreviousLogin:     tt.previous,
+				CredentialVersion: alice.CredentialVersion,
 			}
 			got, err := sessions.Create(ctx, in)
 			if err != nil {
@@ -131,7 +134,8 @@ func TestSessionStoreByTokenHashWithUser(t *testing.T) {
 		check("another account's", bobs, bob)
 		checkGone("unknown hash", domain.Session{TokenHash: hashOf(9)})
 
-		if err := users.SetPassword(ctx, alice.ID, "new hash", true); err != nil {
+		version, err := users.SetPassword(ctx, alice.ID, "new hash", true)
+		if err != nil {
 			t.Fatal(err)
 		}
 		if err := users.SetDisabled(ctx, alice.ID, true); err != nil {
@@ -139,7 +143,8 @@ func TestSessionStoreByTokenHashWithUser(t *testing.T) {
 		}
 		changed := alice
 		changed.PasswordHash, changed.MustChangePassword, changed.Disabled = "new hash", true, true
-		check("after changes to the account", live, changed)
+		changed.CredentialVersion = version
+		check("after changes to the account", live, changed) // the session keeps its older version
 
 		if err := sessions.Delete(ctx, live.ID); err != nil {
 			t.Fatal(err)

@@ -47,11 +47,22 @@ func writes(db *bun.DB, alice domain.User, s domain.Session, round int) []call {
 			_, err := users.UpdatePasswordHash(ctx, alice.ID, alice.PasswordHash, "h2")
 			return err
 		}},
-		{"UserStore.SetPassword", func(ctx context.Context) error { return users.SetPassword(ctx, alice.ID, "h2", true) }},
+		{"UserStore.SetPassword", func(ctx context.Context) error {
+			_, err := users.SetPassword(ctx, alice.ID, "h2", true)
+			return err
+		}},
 		{"UserStore.SetDisabled", func(ctx context.Context) error { return users.SetDisabled(ctx, alice.ID, true) }},
 		{"UserStore.SetRole", func(ctx context.Context) error { return users.SetRole(ctx, alice.ID, domain.RoleUser) }},
 		{"SessionStore.Create", func(ctx context.Context) error {
-			_, err := sessions.Create(ctx, session(alice.ID, byte(2+10*round), t0.Add(time.Hour)))
+			// Under alice's credentials as they are now: SetPassword
+			// moved them on.
+			u, err := users.ByID(ctx, alice.ID)
+			if err != nil {
+				return err
+			}
+			sess := session(alice.ID, byte(2+10*round), t0.Add(time.Hour))
+			sess.CredentialVersion = u.CredentialVersion
+			_, err = sessions.Create(ctx, sess)
 			return err
 		}},
 		{"SessionStore.Touch", func(ctx context.Context) error { return sessions.Touch(ctx, s.ID, t0, t0.Add(time.Hour)) }},

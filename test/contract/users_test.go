@@ -16,16 +16,17 @@ func TestUserStoreCreate(t *testing.T) {
 		ctx := context.Background()
 		users := sqlstore.NewUserStore(b.newDB(t))
 		in := domain.User{
-			ID:           99, // ignored: the store assigns IDs
-			Username:     username(t, "Alice"),
-			PasswordHash: "hash-a",
-			CreatedAt:    t0.In(jst),
+			ID:                99, // ignored: the store assigns IDs
+			Username:          username(t, "Alice"),
+			PasswordHash:      "hash-a",
+			CreatedAt:         t0.In(jst),
+			CredentialVersion: 7, // ignored: a new account starts at 1
 		}
 		got, err := users.Create(ctx, in)
 		if err != nil {
 			t.Fatalf("Create(%q) error = %v", in.Username, err)
 		}
-		want := domain.User{ID: 1, Username: in.Username, PasswordHash: "hash-a", CreatedAt: ms(t0), Role: domain.RoleUser}
+		want := domain.User{ID: 1, Username: in.Username, PasswordHash: "hash-a", CreatedAt: ms(t0), Role: domain.RoleUser, CredentialVersion: domain.FirstCredentialVersion}
 		if got != want {
 			t.Errorf("Create(%q) = %+v, want %+v", in.Username, got, want)
 		}
@@ -72,6 +73,7 @@ func TestUserStoreCreateKeepsStanding(t *testing.T) {
 			}
 			want := in
 			want.ID, want.CreatedAt, want.Role = got.ID, ms(t0), tt.wantRole
+			want.CredentialVersion = domain.FirstCredentialVersion
 			if got != want {
 				t.Errorf("Create(%q, role %q) = %+v, want %+v", tt.name, tt.role, got, want)
 			}
@@ -249,7 +251,7 @@ func TestUserStoreUpdatePasswordHashKeepsANewerPassword(t *testing.T) {
 		users := sqlstore.NewUserStore(b.newDB(t))
 		alice := createUser(t, users, "alice")
 		verified := alice.PasswordHash
-		if err := users.SetPassword(ctx, alice.ID, "newer-password-hash", false); err != nil {
+		if _, err := users.SetPassword(ctx, alice.ID, "newer-password-hash", false); err != nil {
 			t.Fatalf("SetPassword(%d) error = %v", alice.ID, err)
 		}
 		replaced, err := users.UpdatePasswordHash(ctx, alice.ID, verified, "rehash-of-the-old-password")
@@ -262,6 +264,10 @@ func TestUserStoreUpdatePasswordHashKeepsANewerPassword(t *testing.T) {
 	})
 }
 
+// TestUserStoreSetPassword: a new password replaces the hash and the flag
+// and moves the credential version on by one, in the same UPDATE, and
+// SetPassword returns the new version; a rehash of the same password
+// (UpdatePasswordHash) keeps both the flag and the version.
 func TestUserStoreSetPassword(t *testing.T) {
 	forEachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
@@ -269,34 +275,37 @@ func TestUserStoreSetPassword(t *testing.T) {
 		alice := createUser(t, users, "alice")
 		bob := createUser(t, users, "bob")
 		tests := []struct {
-			hash       string
-			mustChange bool
+			hash        string
+			mustChange  bool
+			wantVersion int64
 		}{
-			{"hash-1", true},
-			{"hash-2", false},
-			{"hash-3", true},
+			{"hash-1", true, 2},
+			{"hash-2", false, 3},
+			{"hash-3", true, 4},
 		}
 		for _, tt := range tests {
-			if err := users.SetPassword(ctx, alice.ID, tt.hash, tt.mustChange); err != nil {
-				t.Fatalf("SetPassword(%d, %q, %v) error = %v", alice.ID, tt.hash, tt.mustChange, err)
+			version, err := users.SetPassword(ctx, alice.ID, tt.hash, tt.mustChange)
+			if err != nil || version != tt.wantVersion {
+				t.Fatalf("SetPassword(%d, %q, %v) = %d, %v, want %d, nil", alice.ID, tt.hash, tt.mustChange, version, err, tt.wantVersion)
 			}
 			want := alice
-			want.PasswordHash, want.MustChangePassword = tt.hash, tt.mustChange
+			want.PasswordHash, want.MustChangePassword, want.CredentialVersion = tt.hash, tt.mustChange, tt.wantVersion
 			if got, err := users.ByID(ctx, alice.ID); err != nil || got != want {
 				t.Errorf("after SetPassword(%d, %q, %v), ByID = %+v, %v, want %+v", alice.ID, tt.hash, tt.mustChange, got, err, want)
 			}
 		}
-		// UpdatePasswordHash (a rehash at login) keeps the flag.
+		// UpdatePasswordHash (a rehash at login) keeps the flag and the
+		// version: the password is the same, its sessions stay valid.
 		if replaced, err := users.UpdatePasswordHash(ctx, alice.ID, "hash-3", "rehashed"); err != nil || !replaced {
 			t.Fatalf("UpdatePasswordHash(%d) = %v, %v, want true, nil", alice.ID, replaced, err)
 		}
-		if got, err := users.ByID(ctx, alice.ID); err != nil || !got.MustChangePassword {
-			t.Errorf("after UpdatePasswordHash(%d), MustChangePassword = %v, %v, want true kept", alice.ID, got.MustChangePassword, err)
+		if got, err := users.ByID(ctx, alice.ID); err != nil || !got.MustChangePassword || got.CredentialVersion != 4 {
+			t.Errorf("after UpdatePasswordHash(%d), MustChangePassword = %v, CredentialVersion = %d, %v; want true and 4 kept", alice.ID, got.MustChangePassword, got.CredentialVersion, err)
 		}
 		if got, err := users.ByID(ctx, bob.ID); err != nil || got != bob {
 			t.Errorf("after SetPassword(%d), ByID(%d) = %+v, %v, want %+v unchanged", alice.ID, bob.ID, got, err, bob)
 		}
-		if err := users.SetPassword(ctx, 404, "h", false); !errors.Is(err, domain.ErrNotFound) {
+		if _, err := users.SetPassword(ctx, 404, "h", false); !errors.Is(err, domain.ErrNotFound) {
 			t.Errorf("SetPassword(404) error = %v, want %v", err, domain.ErrNotFound)
 		}
 	})

@@ -167,5 +167,6 @@ func newSession(user domain.UserID, token domain.Token, started time.Time, previ
 		IP:                "192.0.2.3",
 		UserAgent:         "Mozilla/5.0 (X11; Linux x86_64)",
 		PreviousLogin:     previous,
+		CredentialVersion: domain.FirstCredentialVersion,
 	}
 }

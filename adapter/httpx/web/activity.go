@@ -25,9 +25,10 @@ var eventTexts = map[domain.EventKind]string{
 
 // failureTexts say why a login failed, by SecurityEvent.Detail.
 var failureTexts = map[string]string{
-	domain.FailureBadPassword: "Failed login: wrong password",
-	domain.FailureThrottled:   "Failed login: too many attempts, refused without checking",
-	domain.FailureDisabled:    "Refused login: the account is disabled",
+	domain.FailureBadPassword:        "Failed login: wrong password",
+	domain.FailureThrottled:          "Failed login: too many attempts, refused without checking",
+	domain.FailureDisabled:           "Refused login: the account is disabled",
+	domain.FailureCredentialsChanged: "Refused login: the password changed while it was being checked",
 }
 
 // roleTexts say what an admin made the account, by SecurityEvent.Detail.
