@@ -162,22 +162,17 @@ func TestSignupCap(t *testing.T) {
 }
 
 // TestLoginFailsClosedWhenFailuresCannotBeCounted: a throttle store that
-// cannot be read, or that reads but cannot count the failure, refuses the
-// login rather than let an uncounted guess through.
+// cannot reserve the attempt refuses the login, without verifying the
+// password, rather than let an uncounted guess through.
 func TestLoginFailsClosedWhenFailuresCannotBeCounted(t *testing.T) {
-	tests := []struct {
-		name string
-		fail func(*throttleStore)
-	}{
-		{"unreadable", func(s *throttleStore) { s.err = domain.ErrUnavailable }},
-		{"unwritable", func(s *throttleStore) { s.recordErr = domain.ErrUnavailable }},
-	}
-	for _, tt := range tests {
+	for _, password := range []string{"wrong password!", "correct horse battery"} {
 		f := newAuthFixture(t)
-		tt.fail(f.throttles)
-		err := f.try("198.51.100.1", "wrong password!")
-		if !errors.Is(err, domain.ErrUnavailable) {
-			t.Errorf("login with an %s throttle store error = %v, want %v", tt.name, err, domain.ErrUnavailable)
+		f.throttles.err = domain.ErrUnavailable
+		if err := f.try("198.51.100.1", password); !errors.Is(err, domain.ErrUnavailable) {
+			t.Errorf("Login(%q) with a failing throttle store error = %v, want %v", password, err, domain.ErrUnavailable)
+		}
+		if n := f.sessions.count(t); n != 0 {
+			t.Errorf("Login(%q) with a failing throttle store started %d sessions, want 0", password, n)
 		}
 	}
 }
@@ -197,8 +192,13 @@ func TestThrottlePurge(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	th := newTestThrottle(newStores(t).throttles, clock)
 	ctx := context.Background()
-	th.LoginFailed(ctx, "alice", "192.0.2.1")
-	th.SignedUp(ctx, "192.0.2.1")
+	ip := netip.MustParseAddr("192.0.2.1")
+	if _, err := th.ReserveLogin(ctx, usecase.LoginAttempt{Account: "alice", Client: ip}); err != nil {
+		t.Fatalf("ReserveLogin() error = %v", err)
+	}
+	if _, err := th.ReserveSignup(ctx, ip); err != nil {
+		t.Fatalf("ReserveSignup() error = %v", err)
+	}
 	clock.Advance(2 * time.Hour)
 	if n, err := th.Purge(ctx); err != nil || n != 2 {
 		t.Errorf("Purge after 2h = %d, %v; want 2 events gone", n, err)

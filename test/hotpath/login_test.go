@@ -29,8 +29,8 @@ func (instantHasher) Verify(context.Context, domain.Password, string) (bool, boo
 func (instantHasher) Saturated() bool { return false }
 
 // BenchmarkLoginWithoutHash times a successful login's own work on the
-// real stores: the throttle's checks, the account read, resetting the
-// failures, the previous login, the new session and the security event.
+// real stores: the account read, the throttle's reservation and its
+// release, the previous login, the new session and the security event.
 // In test/bench row (c) this is what a login costs beyond the hash.
 func BenchmarkLoginWithoutHash(b *testing.B) {
 	db := seedFile(b)
