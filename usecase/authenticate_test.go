@@ -13,22 +13,24 @@ import (
 
 type authFixture struct {
 	*sessionFixture
-	hasher *fakeHasher
-	auth   *usecase.Authenticator
+	hasher   *fakeHasher
+	throttle *usecase.Throttle
+	auth     *usecase.Authenticator
 }
 
 func newAuthFixture(t *testing.T) *authFixture {
 	t.Helper()
 	f := newSessionFixture(t)
 	hasher := &fakeHasher{version: "v1"}
-	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(f.throttles, f.clock, testThrottlePolicy), f.events, &seqTokens{n: 200}, f.clock, discard)
+	throttle := newTestThrottle(f.throttles, f.clock)
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, f.events, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}
 	if err := f.users.SetPassword(context.Background(), f.user.ID, "v1:correct horse battery", false); err != nil {
 		t.Fatal(err)
 	}
-	return &authFixture{sessionFixture: f, hasher: hasher, auth: auth}
+	return &authFixture{sessionFixture: f, hasher: hasher, throttle: throttle, auth: auth}
 }
 
 func TestLogin(t *testing.T) {
@@ -137,7 +139,8 @@ func TestLoginRehashKeepsAPasswordChangedDuringTheLogin(t *testing.T) {
 	ctx := context.Background()
 	f.hasher.version = "v2" // alice's v1 hash is outdated
 	hasher := &racingHasher{fakeHasher: f.hasher}
-	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(f.throttles, f.clock, testThrottlePolicy), f.events, &seqTokens{n: 200}, f.clock, discard)
+	throttle := newTestThrottle(f.throttles, f.clock)
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, f.events, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}
