@@ -22,6 +22,9 @@ type LoginInput struct {
 	Remember bool
 	Previous domain.Token
 	Client   Client
+	// Device is the device proof the client presented (DeviceProofs), if
+	// any: opaque here, checked by the Authenticator.
+	Device string
 }
 
 // LoginResult is a successful login: the account and its new session.
@@ -29,6 +32,9 @@ type LoginResult struct {
 	User    domain.User
 	Session domain.Session
 	Token   domain.Token
+	// Device is a new device proof for the account, for the client to
+	// present at its next login.
+	Device string
 }
 
 // Authenticator checks credentials and starts sessions.
@@ -37,6 +43,7 @@ type Authenticator struct {
 	hasher   PasswordHasher
 	sessions *SessionManager
 	throttle *Throttle
+	devices  *DeviceProofs
 	events   recorder
 	log      *slog.Logger
 	// decoy is a hash of a random password made with the current
@@ -62,7 +69,7 @@ func (a *Authenticator) SetRefusalHold(d time.Duration) { a.refusalHold = d }
 
 // NewAuthenticator returns an Authenticator. It hashes one random decoy
 // password up front, so it fails only if the hasher does.
-func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, history EventLog, tokens TokenSource, clock Clock, log *slog.Logger) (*Authenticator, error) {
+func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, devices *DeviceProofs, history EventLog, tokens TokenSource, clock Clock, log *slog.Logger) (*Authenticator, error) {
 	seed, err := tokens.NewToken()
 	if err != nil {
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
@@ -72,7 +79,7 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
 	}
 	return &Authenticator{
-		users: users, hasher: hasher, sessions: sessions, throttle: throttle,
+		users: users, hasher: hasher, sessions: sessions, throttle: throttle, devices: devices,
 		events: recorder{history: history, clock: clock, logger: log}, log: log, decoy: decoy,
 		refusalHold: DefaultRefusalHold,
 	}, nil
@@ -85,7 +92,8 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 // return a *domain.ThrottledError without looking at the password. All
 // three spend the same hashing work, and a failure makes the same store
 // calls whether or not an account has the name. The right password for a
-// disabled account returns domain.ErrAccountDisabled.
+// disabled account returns domain.ErrAccountDisabled. A successful login
+// returns a new device proof for the client to present next time.
 func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	// During a flood the hashing pool refuses most logins; refuse them
 	// before the throttle's and the account's reads, which would
@@ -111,8 +119,12 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 	// The attempt is counted as a failure before the password is looked
 	// at, atomically, so that however many arrive at once no more are
 	// verified than the limits allow; a right password gives it back.
-	// Fail closed: an attempt that cannot be counted is not verified.
-	ticket, err := a.throttle.ReserveLogin(ctx, LoginAttempt{Account: canonical, Client: in.Client.IP})
+	// Fail closed: an attempt that cannot be counted is not verified. A
+	// device that proves it logged in to this account before is judged
+	// by its own failures; any other client by the account's budget for
+	// unknown devices too.
+	device, _ := a.devices.Verify(in.Device, u.ID)
+	ticket, err := a.throttle.ReserveLogin(ctx, LoginAttempt{Account: canonical, Client: in.Client.IP, Device: device})
 	if err != nil {
 		if derr := a.spendDecoy(ctx, pw); derr != nil {
 			return LoginResult{}, derr
@@ -153,7 +165,7 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 			a.log.WarnContext(ctx, "usecase: revoke previous session at login", "user_id", u.ID, "err", err)
 		}
 	}
-	return LoginResult{User: u, Session: s, Token: token}, nil
+	return LoginResult{User: u, Session: s, Token: token, Device: a.devices.Issue(u.ID)}, nil
 }
 
 // lastLogin returns the account's latest successful login, read before

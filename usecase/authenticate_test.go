@@ -23,7 +23,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 	f := newSessionFixture(t)
 	hasher := &fakeHasher{version: "v1"}
 	throttle := newTestThrottle(f.throttles, f.clock)
-	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, f.events, &seqTokens{n: 200}, f.clock, discard)
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, testDevices, f.events, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}
@@ -140,7 +140,7 @@ func TestLoginRehashKeepsAPasswordChangedDuringTheLogin(t *testing.T) {
 	f.hasher.version = "v2" // alice's v1 hash is outdated
 	hasher := &racingHasher{fakeHasher: f.hasher}
 	throttle := newTestThrottle(f.throttles, f.clock)
-	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, f.events, &seqTokens{n: 200}, f.clock, discard)
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, testDevices, f.events, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}

@@ -13,17 +13,21 @@ import (
 // throttle counters, not security events: domain.EventSignup and
 // domain.EventLoginFailure are the account history's, kept elsewhere.
 const (
-	// ThrottleLoginFailure counts failed logins per ClientNetwork,
+	// ThrottleLoginFailure counts failed logins per ClientAllocation,
 	// across all accounts (password spraying).
 	ThrottleLoginFailure = "login_failure"
-	// ThrottleSignup counts signups per ClientNetwork.
+	// ThrottleSignup counts signups per ClientAllocation.
 	ThrottleSignup = "signup"
+	// ThrottleAccountFailure counts, per account (canonical username),
+	// the failed logins of clients without a device proof for it, from
+	// every network.
+	ThrottleAccountFailure = "account_failure"
 )
 
 // ThrottlePolicy holds the limits.
 type ThrottlePolicy struct {
-	// MaxFailures consecutive failures of one username from one network
-	// lock that pair for BaseDelay,
+	// MaxFailures consecutive failures of one username from one network,
+	// or from one device (DeviceProofs), lock that pair for BaseDelay,
 	// doubled per further failure up to MaxDelay.
 	MaxFailures int
 	BaseDelay   time.Duration
@@ -34,9 +38,15 @@ type ThrottlePolicy struct {
 	// NetworkMaxFailures caps failed logins per network per Window across
 	// all accounts (password spraying).
 	NetworkMaxFailures int
+	// AccountMaxFailures caps the failed logins per account per Window of
+	// every client without a device proof for it, whatever its network:
+	// rotating addresses gives no more guesses. A device that logged in
+	// to the account before is judged by its own counter instead, so the
+	// owner is not locked out by it.
+	AccountMaxFailures int
 	// SignupMaxPerNetwork caps accounts created per network per Window.
 	SignupMaxPerNetwork int
-	// Window is the span of the per-network caps.
+	// Window is the span of the per-network and per-account caps.
 	Window time.Duration
 }
 
@@ -63,6 +73,14 @@ func ClientNetwork(ip netip.Addr) string {
 	return clientPrefix(ip, 64)
 }
 
+// ClientAllocation is the key of a client for the caps over all accounts
+// (failed logins, signups): its IPv4 address, or the /48 an IPv6 address
+// belongs to. A site is commonly given a /48 (RFC 6177), 65536 /64s: per
+// /64, one subscriber could spray or sign up 65536 times as much.
+func ClientAllocation(ip netip.Addr) string {
+	return clientPrefix(ip, 48)
+}
+
 func clientPrefix(ip netip.Addr, bits int) string {
 	ip = ip.Unmap()
 	if !ip.IsValid() {
@@ -75,25 +93,40 @@ func clientPrefix(ip netip.Addr, bits int) string {
 	return ip.String()
 }
 
+// deviceKey is the failure counter key of the device with nonce; no
+// client network is written like it.
+func deviceKey(nonce string) string { return "device:" + nonce }
+
 // LoginAttempt is what a login or a re-authentication is throttled by.
 type LoginAttempt struct {
 	// Account is the canonical username given, or "" when the name is not
 	// a valid username: then only the network's cap applies.
 	Account string
 	Client  netip.Addr
+	// Device is the nonce of a device proof valid for the account, or ""
+	// when the client presented none.
+	Device string
 }
 
 // ReserveLogin reserves one failed attempt of a: it returns a
 // *domain.ThrottledError, counting nothing, when a must wait, and
 // otherwise the ticket that ReleaseLogin takes when the password proves
-// right. An attempt is judged by the failures of the account from the
-// client's network and by the network's cap.
+// right. An attempt is judged by its device's failures when a.Device is
+// set, else by the failures of the account from the client's network and
+// by the account's budget for unknown devices; and by the network's cap
+// either way.
 func (t *Throttle) ReserveLogin(ctx context.Context, a LoginAttempt) (ThrottleTicket, error) {
 	now := t.clock.Now()
-	r := ThrottleReservation{At: now, Windows: []WindowCount{t.window(ThrottleLoginFailure, ClientNetwork(a.Client), t.policy.NetworkMaxFailures)}}
+	r := ThrottleReservation{At: now, Windows: []WindowCount{t.window(ThrottleLoginFailure, ClientAllocation(a.Client), t.policy.NetworkMaxFailures)}}
 	if a.Account != "" {
+		key := ClientNetwork(a.Client)
+		if a.Device != "" {
+			key = deviceKey(a.Device)
+		} else {
+			r.Windows = append(r.Windows, t.window(ThrottleAccountFailure, a.Account, t.policy.AccountMaxFailures))
+		}
 		r.Counter = FailureCounter{
-			Account: a.Account, Key: ClientNetwork(a.Client), Since: now.Add(-t.policy.FailureMemory),
+			Account: a.Account, Key: key, Since: now.Add(-t.policy.FailureMemory),
 			Lock: LockRule{Max: t.policy.MaxFailures, Base: t.policy.BaseDelay, Cap: t.policy.MaxDelay},
 		}
 	}
@@ -114,7 +147,7 @@ func (t *Throttle) ReleaseLogin(ctx context.Context, ticket ThrottleTicket) erro
 // *domain.ThrottledError when client's network created too many accounts
 // recently.
 func (t *Throttle) ReserveSignup(ctx context.Context, client netip.Addr) (ThrottleTicket, error) {
-	r := ThrottleReservation{At: t.clock.Now(), Windows: []WindowCount{t.window(ThrottleSignup, ClientNetwork(client), t.policy.SignupMaxPerNetwork)}}
+	r := ThrottleReservation{At: t.clock.Now(), Windows: []WindowCount{t.window(ThrottleSignup, ClientAllocation(client), t.policy.SignupMaxPerNetwork)}}
 	return t.reserve(ctx, r, "signup")
 }
 

@@ -28,6 +28,8 @@ type failureRow struct {
 
 // eventRow is a row of the throttle_events table. Its network column
 // holds the key of the count: a client network, or an account for
+// usecase.ThrottleAccountFailure. Its network column
+// holds the key of the count: a client network, or an account for
 // usecase.ThrottleAccountFailure.
 type eventRow struct {
 	bun.BaseModel `bun:"table:throttle_events,alias:te"`
@@ -73,11 +75,24 @@ func (s *ThrottleStore) Failures(ctx context.Context, username, network string, 
 }
 
 // ClearAccount deletes the failure counters of username from every
-// network and reports how many it deleted; none is no error.
+// network and device, and its usecase.ThrottleAccountFailure events, in one
+// transaction, and reports how many counters it deleted; none is no error.
 func (s *ThrottleStore) ClearAccount(ctx context.Context, username string) (int64, error) {
-	n, err := affected(s.db.NewDelete().Model((*failureRow)(nil)).
-		Where("account = ?", username).
-		Exec(ctx))
+	var n int64
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		var err error
+		n, err = affected(tx.NewDelete().Model((*failureRow)(nil)).
+			Where("account = ?", username).
+			Exec(ctx))
+		if err != nil {
+			return err
+		}
+		_, err = tx.NewDelete().Model((*eventRow)(nil)).
+			Where("kind = ?", usecase.ThrottleAccountFailure).
+			Where("network = ?", username).
+			Exec(ctx)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: clear login failures of account: %w", translate(err))
 	}

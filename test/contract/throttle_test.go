@@ -2,6 +2,7 @@ package contract
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -234,10 +235,12 @@ func TestThrottleStoreReserveRefuses(t *testing.T) {
 	})
 }
 
-// TestThrottleStoreReserveConcurrently fires 25 reservations of one
-// failure counter (locked at 5) and 30 of one window (20 places) at once,
-// each burst on its own: exactly 5 and 20 are accepted, however the
-// database interleaves them, and the state counts exactly those.
+// TestThrottleStoreReserveConcurrently fires bursts of reservations at
+// once, each burst on its own: 25 of one failure counter (locked at 5),
+// 30 of one window (20 places), and 25 logins as a login reserves them,
+// each from its own network, against one account's window (20 places).
+// Exactly 5, 20 and 20 are accepted, however the database interleaves
+// them, and the state counts exactly those.
 func TestThrottleStoreReserveConcurrently(t *testing.T) {
 	forEachConcurrentStore(t, func(t *testing.T, b backend) {
 		s := sqlstore.NewThrottleStore(b.newDB(t))
@@ -245,10 +248,25 @@ func TestThrottleStoreReserveConcurrently(t *testing.T) {
 		bursts := []struct {
 			name    string
 			n, want int
-			r       usecase.ThrottleReservation
+			r       func(i int) usecase.ThrottleReservation
 		}{
-			{"failures", 25, 5, usecase.ThrottleReservation{At: t0, Counter: usecase.FailureCounter{Account: "alice", Key: netA, Lock: lock}}},
-			{"signups", 30, 20, usecase.ThrottleReservation{At: t0, Windows: []usecase.WindowCount{{Kind: usecase.ThrottleSignup, Key: netB, Max: 20, Window: time.Hour}}}},
+			{"failures", 25, 5, func(int) usecase.ThrottleReservation {
+				return usecase.ThrottleReservation{At: t0, Counter: usecase.FailureCounter{Account: "alice", Key: netA, Lock: lock}}
+			}},
+			{"signups", 30, 20, func(int) usecase.ThrottleReservation {
+				return usecase.ThrottleReservation{At: t0, Windows: []usecase.WindowCount{{Kind: usecase.ThrottleSignup, Key: netB, Max: 20, Window: time.Hour}}}
+			}},
+			{"rotating networks", 25, 20, func(i int) usecase.ThrottleReservation {
+				network := fmt.Sprintf("198.18.0.%d", i+1)
+				return usecase.ThrottleReservation{
+					At:      t0,
+					Counter: usecase.FailureCounter{Account: "bob", Key: network, Lock: lock},
+					Windows: []usecase.WindowCount{
+						{Kind: usecase.ThrottleLoginFailure, Key: network, Max: 100, Window: time.Hour},
+						{Kind: usecase.ThrottleAccountFailure, Key: "bob", Max: 20, Window: time.Hour},
+					},
+				}
+			}},
 		}
 		for _, burst := range bursts {
 			accepted := make([]bool, burst.n)
@@ -259,7 +277,7 @@ func TestThrottleStoreReserveConcurrently(t *testing.T) {
 				wg.Go(func() {
 					<-start
 					var until time.Time
-					_, until, errs[i] = s.Reserve(context.Background(), burst.r)
+					_, until, errs[i] = s.Reserve(context.Background(), burst.r(i))
 					accepted[i] = errs[i] == nil && until.IsZero()
 				})
 			}
@@ -280,6 +298,7 @@ func TestThrottleStoreReserveConcurrently(t *testing.T) {
 		}
 		checkFailures(t, s, "alice", netA, time.Time{}, 5, ms(t0))
 		checkEvents(t, s, usecase.ThrottleSignup, netB, time.Time{}, 20, ms(t0))
+		checkEvents(t, s, usecase.ThrottleAccountFailure, "bob", time.Time{}, 20, ms(t0))
 	})
 }
 
@@ -398,6 +417,8 @@ func TestThrottleStoreClearAccount(t *testing.T) {
 		recordFailure(t, s, "alice", netA, t0)
 		recordFailure(t, s, "alice", netB, t0)
 		recordFailure(t, s, "bob", netA, t0)
+		addEvent(t, s, usecase.ThrottleAccountFailure, "alice", t0)
+		addEvent(t, s, usecase.ThrottleAccountFailure, "bob", t0)
 
 		tests := []struct {
 			account string
@@ -415,6 +436,10 @@ func TestThrottleStoreClearAccount(t *testing.T) {
 		checkFailures(t, s, "alice", netA, time.Time{}, 0, time.Time{})
 		checkFailures(t, s, "alice", netB, time.Time{}, 0, time.Time{})
 		checkFailures(t, s, "bob", netA, time.Time{}, 1, ms(t0))
+		// The account's budget for unknown devices is whole again; another
+		// account's is not.
+		checkEvents(t, s, usecase.ThrottleAccountFailure, "alice", time.Time{}, 0, time.Time{})
+		checkEvents(t, s, usecase.ThrottleAccountFailure, "bob", time.Time{}, 1, ms(t0))
 		// The per-network events stay: clearing an account is no amnesty for
 		// the network that sprayed it.
 		checkEvents(t, s, usecase.ThrottleLoginFailure, netA, time.Time{}, 3, ms(t0))

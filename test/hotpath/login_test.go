@@ -38,10 +38,10 @@ func BenchmarkLoginWithoutHash(b *testing.B) {
 	throttles := sqlstore.NewThrottleStore(db.db)
 	limits := usecase.ThrottlePolicy{
 		MaxFailures: 5, BaseDelay: 30 * time.Second, MaxDelay: 15 * time.Minute, FailureMemory: 24 * time.Hour,
-		NetworkMaxFailures: 1 << 30, SignupMaxPerNetwork: 20, Window: time.Hour,
+		NetworkMaxFailures: 1 << 30, AccountMaxFailures: 1 << 30, SignupMaxPerNetwork: 20, Window: time.Hour,
 	}
 	auth, err := usecase.NewAuthenticator(sqlstore.NewUserStore(db.db), instantHasher{}, manager,
-		usecase.NewThrottle(throttles, fixedClock{}, limits), sqlstore.NewEventStore(db.db), system.NewTokens(), fixedClock{}, discard)
+		usecase.NewThrottle(throttles, fixedClock{}, limits), usecase.NewDeviceProofs(usecase.DeviceKey("hotpath")), sqlstore.NewEventStore(db.db), system.NewTokens(), fixedClock{}, discard)
 	if err != nil {
 		b.Fatal(err)
 	}
