@@ -154,8 +154,9 @@ type TokenSource interface {
 // restarts and holds across instances. Failure counters are keyed by an
 // account, the canonical form of the name a login gave whether or not an
 // account has it, and a key: a client network from ClientNetwork, or a
-// device (DeviceKey). Windowed counts are keyed by a kind and a key (a
-// client network from ClientAllocation, or an account).
+// device that logged in before (DeviceProofs). Windowed counts are keyed
+// by a kind and a key: a client network from ClientAllocation, or an
+// account.
 type ThrottleStore interface {
 	// Reserve checks every limit of r and, when none refuses, counts r in
 	// all of them, as one atomic step: however many reservations run at
