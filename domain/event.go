@@ -7,9 +7,12 @@ type EventKind string
 
 // The security events recorded for every account.
 const (
-	EventSignup          EventKind = "signup"
-	EventLoginSuccess    EventKind = "login_success"
-	EventLoginFailure    EventKind = "login_failure"
+	EventSignup       EventKind = "signup"
+	EventLoginSuccess EventKind = "login_success"
+	EventLoginFailure EventKind = "login_failure"
+	// EventReauthFailure is a wrong current password given by a
+	// signed-in session to change the password or delete the account.
+	EventReauthFailure   EventKind = "reauth_failure"
 	EventLogout          EventKind = "logout"
 	EventPasswordChange  EventKind = "password_change"
 	EventSessionRevoked  EventKind = "session_revoked"

@@ -333,6 +333,7 @@ type apiSession struct {
 		Username  string    `json:"username"`
 		CreatedAt time.Time `json:"created_at"`
 	} `json:"user"`
+	DeviceToken string `json:"device_token"`
 }
 
 // signup creates an account through the API and fails the test unless it

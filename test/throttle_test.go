@@ -175,3 +175,68 @@ func TestUntrustedForwardedForIsIgnored(t *testing.T) {
 		t.Errorf("with no trusted proxy, a new X-Forwarded-For = %d, want 429 (the socket address counts)", res.StatusCode)
 	}
 }
+
+// TestReauthenticationThrottled: the current password asked to change the
+// password (site and API) or delete the account (site) is throttled like
+// a login: after 5 wrong ones in a row the 6th is a 429 with Retry-After,
+// whatever the password, and each failure is in the account's history.
+func TestReauthenticationThrottled(t *testing.T) {
+	t.Parallel()
+	const wrong = "not my password at all"
+	steps := []struct {
+		name string
+		try  func(b *browser, password string) response
+	}{
+		{"change password", func(b *browser, password string) response {
+			return b.post("/account/password", url.Values{"current_password": {password}, "new_password": {newPassword}})
+		}},
+		{"delete account", func(b *browser, password string) response {
+			return b.post("/account/delete", url.Values{"password": {password}})
+		}},
+	}
+	for _, step := range steps {
+		t.Run(step.name, func(t *testing.T) {
+			t.Parallel()
+			srv := startServer(t)
+			b := srv.newBrowser()
+			b.signup("alice", alicePassword)
+			b.login("alice", alicePassword, false)
+			for i := 1; i <= 5; i++ {
+				if res := step.try(b, wrong); res.StatusCode != http.StatusUnprocessableEntity {
+					t.Fatalf("%s with wrong current password #%d = %d, want 422", step.name, i, res.StatusCode)
+				}
+			}
+			for _, password := range []string{wrong, alicePassword} {
+				if res := step.try(b, password); res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") != "30" {
+					t.Errorf("%s after 5 wrong current passwords = %d, Retry-After %q; want 429 with 30", step.name, res.StatusCode, res.Header.Get("Retry-After"))
+				}
+			}
+			page := b.get("/account").Body
+			if n := strings.Count(page, "Wrong current password given while signed in"); n != 5 {
+				t.Errorf("the account page shows %d wrong current passwords, want 5", n)
+			}
+			if !strings.Contains(page, "Current password asked too often while signed in") {
+				t.Errorf("the account page does not show the refused current passwords")
+			}
+		})
+	}
+}
+
+func TestAPIReauthenticationThrottled(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	c := srv.newAPIClient()
+	c.signup("alice", alicePassword)
+	alice, _ := c.login("alice", alicePassword, false)
+	change := func(current string) apiResponse {
+		return alice.call(http.MethodPut, v1+"/me/password", map[string]string{"current_password": current, "new_password": newPassword})
+	}
+	for i := 1; i <= 5; i++ {
+		change("not my password at all").wantError(t, "PUT /me/password with a wrong current password", http.StatusUnprocessableEntity, "invalid_input")
+	}
+	res := change(alicePassword)
+	res.wantError(t, "PUT /me/password after 5 wrong current passwords", http.StatusTooManyRequests, "throttled")
+	if ra := res.Header.Get("Retry-After"); ra != "30" {
+		t.Errorf("throttled PUT /me/password Retry-After = %q, want 30", ra)
+	}
+}

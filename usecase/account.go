@@ -18,15 +18,17 @@ type Account struct {
 	accounts  AccountStore
 	sessions  *SessionManager
 	passwords *PasswordPolicy
+	throttle  *Throttle
 	history   EventLog
 	events    recorder
+	log       *slog.Logger
 }
 
 // NewAccount returns an Account.
-func NewAccount(accounts AccountStore, sessions *SessionManager, passwords *PasswordPolicy, history EventLog, clock Clock, log *slog.Logger) *Account {
+func NewAccount(accounts AccountStore, sessions *SessionManager, passwords *PasswordPolicy, throttle *Throttle, history EventLog, clock Clock, log *slog.Logger) *Account {
 	return &Account{
-		accounts: accounts, sessions: sessions, passwords: passwords, history: history,
-		events: recorder{history: history, clock: clock, logger: log},
+		accounts: accounts, sessions: sessions, passwords: passwords, throttle: throttle, history: history,
+		events: recorder{history: history, clock: clock, logger: log}, log: log,
 	}
 }
 
@@ -43,7 +45,7 @@ const wrongCurrentPassword = "Your current password is not correct."
 // racing this change), the error wraps domain.ErrUnauthenticated: the
 // caller has to log in with the newest password.
 func (a *Account) ChangePassword(ctx context.Context, p Principal, current, next string, c Client) (domain.Token, domain.Session, error) {
-	if err := a.reauthenticate(ctx, p.User, current, InputCurrentPassword); err != nil {
+	if err := a.reauthenticate(ctx, p.User, current, InputCurrentPassword, c); err != nil {
 		return "", domain.Session{}, err
 	}
 	pw, err := a.passwords.Check(next, p.User.Username)
@@ -128,7 +130,7 @@ func (a *Account) Logout(ctx context.Context, p Principal, c Client) error {
 // password; the name becomes free. The only admin cannot delete itself
 // (domain.ErrLastAdmin).
 func (a *Account) Delete(ctx context.Context, p Principal, password string, c Client) error {
-	if err := a.reauthenticate(ctx, p.User, password, InputPassword); err != nil {
+	if err := a.reauthenticate(ctx, p.User, password, InputPassword, c); err != nil {
 		return err
 	}
 	if err := a.accounts.Delete(ctx, p.User.ID); err != nil {
@@ -168,16 +170,34 @@ func (a *Account) PreviousLogin(ctx context.Context, p Principal) (previous doma
 }
 
 // reauthenticate checks password against u's, reporting a mismatch as an
-// invalid in.
-func (a *Account) reauthenticate(ctx context.Context, u domain.User, password string, in Input) error {
+// invalid in. It is throttled like a login of u from c, sharing the
+// login's counters and reserved the same way before the hash is verified,
+// so a stolen session cannot guess the password at hashing speed; every
+// failure, and every refusal, is a security event of u's.
+func (a *Account) reauthenticate(ctx context.Context, u domain.User, password string, in Input, c Client) error {
 	if password == "" {
 		return invalidInput(in, "Please enter your current password.")
 	}
+	ticket, err := a.throttle.ReserveLogin(ctx, LoginAttempt{Account: u.Username.Canonical(), Client: c.IP})
+	if err != nil {
+		if retryAfterOf(err) > 0 {
+			a.events.record(ctx, domain.EventReauthFailure, u.ID, 0, c, domain.FailureThrottled)
+		}
+		return err
+	}
 	match, err := a.passwords.Verify(ctx, domain.NormalizePassword(password), u.PasswordHash)
+	if err != nil || match {
+		// Right, or not judged (no hashing capacity): either way no
+		// failure.
+		if rerr := a.throttle.ReleaseLogin(ctx, ticket); rerr != nil {
+			a.log.WarnContext(ctx, "usecase: release a re-authentication's reservation", "user_id", u.ID, "err", rerr)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("check password of user %d: %w", u.ID, err)
 	}
 	if !match {
+		a.events.record(ctx, domain.EventReauthFailure, u.ID, 0, c, domain.FailureBadPassword)
 		return invalidInput(in, wrongCurrentPassword)
 	}
 	return nil

@@ -23,7 +23,7 @@ func newAccountFixture(t *testing.T) *accountFixture {
 	t.Helper()
 	f := newAuthFixture(t)
 	policy := usecase.NewPasswordPolicy(f.hasher, fakeBlocklist{"password1234": true})
-	return &accountFixture{authFixture: f, account: usecase.NewAccount(f.users, f.manager, policy, f.events, f.clock, discard)}
+	return &accountFixture{authFixture: f, account: usecase.NewAccount(f.users, f.manager, policy, f.throttle, f.events, f.clock, discard)}
 }
 
 var home = usecase.Client{IP: netip.MustParseAddr("192.0.2.10"), UserAgent: "test"}
@@ -80,6 +80,67 @@ func TestChangePassword(t *testing.T) {
 	}
 	if kinds := f.events.kinds(t, f.user.ID); !slices.Contains(kinds, domain.EventPasswordChange) {
 		t.Errorf("events = %v, want a password change", kinds)
+	}
+}
+
+// TestReauthenticationIsThrottledLikeALogin: the current password asked
+// to change the password or delete the account is reserved like a login
+// of the account from the client, so the 6th wrong one in a row is
+// refused without being checked, even when right, for both steps; each
+// failure and refusal is in the account's history.
+func TestReauthenticationIsThrottledLikeALogin(t *testing.T) {
+	steps := map[string]func(f *accountFixture, p usecase.Principal, password string) error{
+		"change password": func(f *accountFixture, p usecase.Principal, password string) error {
+			_, _, err := f.account.ChangePassword(context.Background(), p, password, "a brand new passphrase", home)
+			return err
+		},
+		"delete account": func(f *accountFixture, p usecase.Principal, password string) error {
+			return f.account.Delete(context.Background(), p, password, home)
+		},
+	}
+	for name, step := range steps {
+		t.Run(name, func(t *testing.T) {
+			f := newAccountFixture(t)
+			p := f.loginAlice(t)
+			for i := range testThrottlePolicy.MaxFailures {
+				var invalid *usecase.InvalidInputError
+				if err := step(f, p, "wrong password!"); !errors.As(err, &invalid) {
+					t.Fatalf("%s with wrong current password #%d error = %v, want invalid input", name, i+1, err)
+				}
+			}
+			before := f.hasher.verifies
+			err := step(f, p, "correct horse battery")
+			if got := retryAfter(err); got != testThrottlePolicy.BaseDelay {
+				t.Errorf("%s with the right password after %d wrong ones error = %v, want throttled %v", name, testThrottlePolicy.MaxFailures, err, testThrottlePolicy.BaseDelay)
+			}
+			if f.hasher.verifies != before {
+				t.Errorf("%s while throttled verified %d passwords, want none", name, f.hasher.verifies-before)
+			}
+			var failures, refusals int
+			for _, e := range f.events.history(t, f.user.ID) {
+				if e.Kind != domain.EventReauthFailure {
+					continue
+				}
+				switch e.Detail {
+				case domain.FailureBadPassword:
+					failures++
+				case domain.FailureThrottled:
+					refusals++
+				}
+			}
+			if failures != testThrottlePolicy.MaxFailures || refusals != 1 {
+				t.Errorf("%s: history holds %d %s (%s) and %d (%s), want %d and 1", name, failures, domain.EventReauthFailure,
+					domain.FailureBadPassword, refusals, domain.FailureThrottled, testThrottlePolicy.MaxFailures)
+			}
+			// A login from the same client shares the counter.
+			if err := f.try(home.IP.String(), "correct horse battery"); retryAfter(err) == 0 {
+				t.Errorf("Login from the client after %d wrong current passwords error = %v, want throttled", testThrottlePolicy.MaxFailures, err)
+			}
+			f.clock.Advance(testThrottlePolicy.BaseDelay)
+			if err := step(f, p, "correct horse battery"); err != nil {
+				t.Errorf("%s with the right password after the lock error = %v, want nil", name, err)
+			}
+		})
 	}
 }
 

@@ -22,6 +22,9 @@ type LoginInput struct {
 	Remember bool
 	Previous domain.Token
 	Client   Client
+	// Device is the device proof the client presented (DeviceProofs), if
+	// any: opaque here, checked by the Authenticator.
+	Device string
 }
 
 // LoginResult is a successful login: the account and its new session.
@@ -29,6 +32,9 @@ type LoginResult struct {
 	User    domain.User
 	Session domain.Session
 	Token   domain.Token
+	// Device is a new device proof for the account, for the client to
+	// present at its next login.
+	Device string
 }
 
 // Authenticator checks credentials and starts sessions.
@@ -37,6 +43,7 @@ type Authenticator struct {
 	hasher   PasswordHasher
 	sessions *SessionManager
 	throttle *Throttle
+	devices  *DeviceProofs
 	events   recorder
 	log      *slog.Logger
 	// decoy is a hash of a random password made with the current
@@ -62,7 +69,7 @@ func (a *Authenticator) SetRefusalHold(d time.Duration) { a.refusalHold = d }
 
 // NewAuthenticator returns an Authenticator. It hashes one random decoy
 // password up front, so it fails only if the hasher does.
-func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, history EventLog, tokens TokenSource, clock Clock, log *slog.Logger) (*Authenticator, error) {
+func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, devices *DeviceProofs, history EventLog, tokens TokenSource, clock Clock, log *slog.Logger) (*Authenticator, error) {
 	seed, err := tokens.NewToken()
 	if err != nil {
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
@@ -72,7 +79,7 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
 	}
 	return &Authenticator{
-		users: users, hasher: hasher, sessions: sessions, throttle: throttle,
+		users: users, hasher: hasher, sessions: sessions, throttle: throttle, devices: devices,
 		events: recorder{history: history, clock: clock, logger: log}, log: log, decoy: decoy,
 		refusalHold: DefaultRefusalHold,
 	}, nil
@@ -85,7 +92,8 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 // return a *domain.ThrottledError without looking at the password. All
 // three spend the same hashing work, and a failure makes the same store
 // calls whether or not an account has the name. The right password for a
-// disabled account returns domain.ErrAccountDisabled.
+// disabled account returns domain.ErrAccountDisabled. A successful login
+// returns a new device proof for the client to present next time.
 func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	// During a flood the hashing pool refuses most logins; refuse them
 	// before the throttle's and the account's reads, which would
@@ -103,39 +111,48 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 	}
 	// The throttle counts failures per name given, whether or not an
 	// account has it.
-	canonical := ""
-	if name, err := domain.NewUsername(in.Username); err == nil {
-		canonical = name.Canonical()
-	}
-	network := ClientNetwork(in.Client.IP)
-	if err := a.throttle.CheckLogin(ctx, canonical, network); err != nil {
-		if derr := a.spendDecoy(ctx, domain.NormalizePassword(in.Password)); derr != nil {
-			return LoginResult{}, derr
-		}
-		a.recordFailure(ctx, in.Username, in.Client, domain.FailureThrottled)
-		return LoginResult{}, err
-	}
-	u, err := a.check(ctx, in.Username, in.Password)
-	if errors.Is(err, domain.ErrInvalidCredentials) {
-		// Fail closed: a failure that cannot be counted is not forgiven.
-		if terr := a.throttle.LoginFailed(ctx, canonical, network); terr != nil {
-			return LoginResult{}, terr
-		}
-		// Recorded whether or not an account has the name (u.ID is zero
-		// when none has): the write is the same either way, so its time
-		// does not tell which names exist.
-		a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureBadPassword)
-		return LoginResult{}, err
-	}
+	pw := domain.NormalizePassword(in.Password)
+	u, canonical, err := a.lookup(ctx, in.Username)
 	if err != nil {
 		return LoginResult{}, err
 	}
+	// The attempt is counted as a failure before the password is looked
+	// at, atomically, so that however many arrive at once no more are
+	// verified than the limits allow; a right password gives it back.
+	// Fail closed: an attempt that cannot be counted is not verified. A
+	// device that proves it logged in to this account before is judged
+	// by its own failures; any other client by the account's budget for
+	// unknown devices too.
+	device, _ := a.devices.Verify(in.Device, u.ID)
+	ticket, err := a.throttle.ReserveLogin(ctx, LoginAttempt{Account: canonical, Client: in.Client.IP, Device: device})
+	if err != nil {
+		if derr := a.spendDecoy(ctx, pw); derr != nil {
+			return LoginResult{}, derr
+		}
+		if retryAfterOf(err) > 0 {
+			a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureThrottled)
+		}
+		return LoginResult{}, err
+	}
+	if err := a.check(ctx, &u, pw); err != nil {
+		if errors.Is(err, domain.ErrInvalidCredentials) {
+			// Recorded whether or not an account has the name (u.ID is
+			// zero when none has): the write is the same either way, so
+			// its time does not tell which names exist.
+			a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureBadPassword)
+		} else {
+			// The password was not judged (no hashing capacity): the
+			// attempt was no guess.
+			a.release(ctx, ticket, u.ID)
+		}
+		return LoginResult{}, err
+	}
+	// The password is right: the attempt was no failure, and the run of
+	// failures it was judged by ends, for a disabled account too.
+	a.release(ctx, ticket, u.ID)
 	if u.Disabled {
 		a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureDisabled)
 		return LoginResult{}, domain.ErrAccountDisabled
-	}
-	if err := a.throttle.LoginSucceeded(ctx, canonical, network); err != nil {
-		a.log.WarnContext(ctx, "usecase: reset login failures", "user_id", u.ID, "err", err)
 	}
 	// The session and the event that records the login are one commit.
 	// The session takes the credential version of the row whose password
@@ -158,7 +175,7 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 			a.log.WarnContext(ctx, "usecase: revoke previous session at login", "user_id", u.ID, "err", err)
 		}
 	}
-	return LoginResult{User: u, Session: s, Token: token}, nil
+	return LoginResult{User: u, Session: s, Token: token, Device: a.devices.Issue(u.ID)}, nil
 }
 
 // lastLogin returns the account's latest successful login, read before
@@ -177,64 +194,64 @@ func (a *Authenticator) lastLogin(ctx context.Context, id domain.UserID) domain.
 	return domain.PreviousLogin{Known: true, At: list[0].At, IP: list[0].IP}
 }
 
-// recordFailure records a throttled login against the account named, or
-// against no account (UserID zero) when the name matches none or is not a
-// valid name, so that both cost the same write. The event never holds the
-// name: it may be a password typed into the wrong field. A store that
-// cannot tell whether the account exists is failing; then nothing is
-// recorded.
-func (a *Authenticator) recordFailure(ctx context.Context, username string, c Client, reason string) {
-	var id domain.UserID
-	if name, err := domain.NewUsername(username); err == nil {
-		u, err := a.users.ByUsername(ctx, name)
-		switch {
-		case err == nil:
-			id = u.ID
-		case !errors.Is(err, domain.ErrNotFound):
-			a.log.WarnContext(ctx, "usecase: record a throttled login", "err", err)
-			return
-		}
-	}
-	a.events.record(ctx, domain.EventLoginFailure, id, 0, c, reason)
-}
-
-// check returns the account whose name and password match, or an error
-// wrapping domain.ErrInvalidCredentials together with the account a wrong
-// password was tried on (zero when the name matches none), for the
-// history. An unknown or invalid name costs the same verification as a
-// wrong password. When the stored hash uses outdated parameters it is
-// replaced; a failure to do so is logged and does not fail the login.
-func (a *Authenticator) check(ctx context.Context, username, password string) (domain.User, error) {
-	pw := domain.NormalizePassword(password)
+// lookup returns the account named username, the zero User when none
+// has the name, and the canonical form of the name, "" when it is not a
+// valid username. Every valid name costs the same read.
+func (a *Authenticator) lookup(ctx context.Context, username string) (domain.User, string, error) {
 	name, err := domain.NewUsername(username)
 	if err != nil {
-		// No account can have this name; spend the hashing time anyway.
-		if err := a.spendDecoy(ctx, pw); err != nil {
-			return domain.User{}, err
-		}
-		return domain.User{}, domain.ErrInvalidCredentials
+		return domain.User{}, "", nil
 	}
 	u, err := a.users.ByUsername(ctx, name)
-	if errors.Is(err, domain.ErrNotFound) {
-		if err := a.spendDecoy(ctx, pw); err != nil {
-			return domain.User{}, err
-		}
-		return domain.User{}, domain.ErrInvalidCredentials
+	switch {
+	case errors.Is(err, domain.ErrNotFound):
+		return domain.User{}, name.Canonical(), nil
+	case err != nil:
+		return domain.User{}, "", fmt.Errorf("authenticate %q: %w", name, err)
 	}
-	if err != nil {
-		return domain.User{}, fmt.Errorf("authenticate %q: %w", name, err)
+	return u, name.Canonical(), nil
+}
+
+// release gives back a login's reservation; a failure to do so is logged
+// and leaves the attempt counted as a failure.
+func (a *Authenticator) release(ctx context.Context, ticket ThrottleTicket, id domain.UserID) {
+	if err := a.throttle.ReleaseLogin(ctx, ticket); err != nil {
+		a.log.WarnContext(ctx, "usecase: release a login's reservation", "user_id", id, "err", err)
+	}
+}
+
+// retryAfterOf returns the wait of a *domain.ThrottledError, or zero.
+func retryAfterOf(err error) time.Duration {
+	var te *domain.ThrottledError
+	if errors.As(err, &te) {
+		return te.RetryAfter
+	}
+	return 0
+}
+
+// check verifies pw against u's hash, or against the decoy when u is the
+// zero User (no account has the name), which costs the same and fails.
+// A mismatch is an error wrapping domain.ErrInvalidCredentials. When the
+// stored hash uses outdated parameters it is replaced (and u with it); a
+// failure to do so is logged and does not fail the login.
+func (a *Authenticator) check(ctx context.Context, u *domain.User, pw domain.Password) error {
+	if u.ID == 0 {
+		if err := a.spendDecoy(ctx, pw); err != nil {
+			return err
+		}
+		return domain.ErrInvalidCredentials
 	}
 	match, stale, err := a.hasher.Verify(ctx, pw, u.PasswordHash)
 	if err != nil {
-		return domain.User{}, fmt.Errorf("authenticate %q: %w", name, err)
+		return fmt.Errorf("authenticate %q: %w", u.Username, err)
 	}
 	if !match {
-		return u, domain.ErrInvalidCredentials
+		return domain.ErrInvalidCredentials
 	}
 	if stale {
-		a.rehash(ctx, &u, pw)
+		a.rehash(ctx, u, pw)
 	}
-	return u, nil
+	return nil
 }
 
 // spendDecoy verifies pw against the decoy hash, so a login that cannot

@@ -13,15 +13,17 @@ import (
 
 type authFixture struct {
 	*sessionFixture
-	hasher *fakeHasher
-	auth   *usecase.Authenticator
+	hasher   *fakeHasher
+	throttle *usecase.Throttle
+	auth     *usecase.Authenticator
 }
 
 func newAuthFixture(t *testing.T) *authFixture {
 	t.Helper()
 	f := newSessionFixture(t)
 	hasher := &fakeHasher{version: "v1"}
-	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(f.throttles, f.clock, testThrottlePolicy), f.events, &seqTokens{n: 200}, f.clock, discard)
+	throttle := newTestThrottle(f.throttles, f.clock)
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, testDevices, f.events, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}
@@ -30,7 +32,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 		t.Fatal(err)
 	}
 	f.user.PasswordHash, f.user.CredentialVersion = "v1:correct horse battery", version
-	return &authFixture{sessionFixture: f, hasher: hasher, auth: auth}
+	return &authFixture{sessionFixture: f, hasher: hasher, throttle: throttle, auth: auth}
 }
 
 func TestLogin(t *testing.T) {
@@ -140,7 +142,8 @@ func TestLoginRehashKeepsAPasswordChangedDuringTheLogin(t *testing.T) {
 	ctx := context.Background()
 	f.hasher.version = "v2" // alice's v1 hash is outdated
 	hasher := &racingHasher{fakeHasher: f.hasher}
-	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(f.throttles, f.clock, testThrottlePolicy), f.events, &seqTokens{n: 200}, f.clock, discard)
+	throttle := newTestThrottle(f.throttles, f.clock)
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, testDevices, f.events, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}

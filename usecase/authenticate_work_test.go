@@ -72,34 +72,19 @@ type loggedThrottles struct {
 	log   *callLog
 }
 
-func (s loggedThrottles) Failures(ctx context.Context, username, network string, since time.Time) (int, time.Time, error) {
-	s.log.add("ThrottleStore.Failures")
-	return s.store.Failures(ctx, username, network, since)
+func (s loggedThrottles) Reserve(ctx context.Context, r usecase.ThrottleReservation) (usecase.ThrottleTicket, time.Time, error) {
+	s.log.add("ThrottleStore.Reserve")
+	return s.store.Reserve(ctx, r)
 }
 
-func (s loggedThrottles) RecordFailure(ctx context.Context, username, network string, at, since time.Time) error {
-	s.log.add("ThrottleStore.RecordFailure")
-	return s.store.RecordFailure(ctx, username, network, at, since)
-}
-
-func (s loggedThrottles) ResetFailures(ctx context.Context, username, network string) error {
-	s.log.add("ThrottleStore.ResetFailures")
-	return s.store.ResetFailures(ctx, username, network)
+func (s loggedThrottles) Release(ctx context.Context, t usecase.ThrottleTicket) error {
+	s.log.add("ThrottleStore.Release")
+	return s.store.Release(ctx, t)
 }
 
 func (s loggedThrottles) ClearAccount(ctx context.Context, username string) (int64, error) {
 	s.log.add("ThrottleStore.ClearAccount")
 	return s.store.ClearAccount(ctx, username)
-}
-
-func (s loggedThrottles) CountEvents(ctx context.Context, kind, network string, since time.Time) (int, time.Time, error) {
-	s.log.add("ThrottleStore.CountEvents")
-	return s.store.CountEvents(ctx, kind, network, since)
-}
-
-func (s loggedThrottles) AddEvent(ctx context.Context, kind, network string, at time.Time) error {
-	s.log.add("ThrottleStore.AddEvent")
-	return s.store.AddEvent(ctx, kind, network, at)
 }
 
 func (s loggedThrottles) Purge(ctx context.Context, eventsBefore, failuresBefore time.Time) (int64, error) {
@@ -173,7 +158,7 @@ func loggedAuthenticator(t *testing.T, f *authFixture, log *callLog) *usecase.Au
 	t.Helper()
 	manager := usecase.NewSessionManager(loggedSessions{f.sessions, log}, &seqTokens{}, f.clock, testPolicy, discard)
 	throttle := usecase.NewThrottle(loggedThrottles{f.throttles, log}, f.clock, testThrottlePolicy)
-	auth, err := usecase.NewAuthenticator(loggedCredentials{f.users, log}, f.hasher, manager, throttle, loggedEvents{f.events, log}, &seqTokens{n: 200}, f.clock, discard)
+	auth, err := usecase.NewAuthenticator(loggedCredentials{f.users, log}, f.hasher, manager, throttle, testDevices, loggedEvents{f.events, log}, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}

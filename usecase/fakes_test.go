@@ -42,6 +42,9 @@ type fakeHasher struct {
 	fail     error
 	// saturated is what Saturated reports.
 	saturated bool
+	// delay is how long each Hash and Verify takes, outside the lock, so
+	// that concurrent calls overlap as argon2id's do.
+	delay time.Duration
 }
 
 func (h *fakeHasher) Saturated() bool {
@@ -51,6 +54,7 @@ func (h *fakeHasher) Saturated() bool {
 }
 
 func (h *fakeHasher) Hash(_ context.Context, p domain.Password) (string, error) {
+	time.Sleep(h.delay)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.hashes++
@@ -61,6 +65,7 @@ func (h *fakeHasher) Hash(_ context.Context, p domain.Password) (string, error) 
 }
 
 func (h *fakeHasher) Verify(_ context.Context, p domain.Password, encoded string) (bool, bool, error) {
+	time.Sleep(h.delay)
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.verifies++

@@ -159,29 +159,29 @@ type TokenSource interface {
 // Throttling.
 
 // ThrottleStore keeps throttling state in the database, so it survives
-// restarts and holds across instances. Failure counters are keyed by a
-// username and a network: the username is the canonical form of the name
-// a login gave, whether or not an account has it ("" when the name is
-// not a valid username), and the network comes from ClientNetwork.
+// restarts and holds across instances. Failure counters are keyed by an
+// account, the canonical form of the name a login gave whether or not an
+// account has it, and a key: a client network from ClientNetwork, or a
+// device that logged in before (DeviceProofs). Windowed counts are keyed
+// by a kind and a key: a client network from ClientAllocation, or an
+// account.
 type ThrottleStore interface {
-	// Failures returns the consecutive failed logins for username from
-	// network whose last failure is at or after since, and that time.
-	Failures(ctx context.Context, username, network string, since time.Time) (count int, last time.Time, err error)
-	// RecordFailure adds one failed login for username from network, and
-	// one ThrottleLoginFailure event for network, in one transaction. A count
-	// whose last failure is before since is forgotten first: it restarts
-	// at one. An empty username counts the event alone.
-	RecordFailure(ctx context.Context, username, network string, at, since time.Time) error
-	// ResetFailures forgets the failures of username from network.
-	ResetFailures(ctx context.Context, username, network string) error
-	// ClearAccount forgets the failures of username from every network and
-	// reports how many counters went.
+	// Reserve checks every limit of r and, when none refuses, counts r in
+	// all of them, as one atomic step: however many reservations run at
+	// once, on however many instances, no limit is passed. A refused
+	// reservation changes nothing and reports when the latest of the
+	// limits it met frees a place (refusedUntil); an accepted one returns
+	// the ticket that gives it back.
+	Reserve(ctx context.Context, r ThrottleReservation) (t ThrottleTicket, refusedUntil time.Time, err error)
+	// Release gives back what the reservation of t counted: it forgets
+	// t's failure counter altogether (a success resets the run of
+	// failures) and removes the events t added. Releasing twice, or what
+	// a purge already removed, is no error.
+	Release(ctx context.Context, t ThrottleTicket) error
+	// ClearAccount forgets the failure counters of username from every
+	// network and device, and its account-wide failures, and reports how
+	// many counters went.
 	ClearAccount(ctx context.Context, username string) (int64, error)
-	// CountEvents returns how many events of kind network had at or after
-	// since, and the earliest of them.
-	CountEvents(ctx context.Context, kind, network string, since time.Time) (count int, earliest time.Time, err error)
-	// AddEvent records one event of kind for network.
-	AddEvent(ctx context.Context, kind, network string, at time.Time) error
 	// Purge deletes events before eventsBefore and failure counters whose
 	// last failure is before failuresBefore, and reports how many rows went.
 	Purge(ctx context.Context, eventsBefore, failuresBefore time.Time) (int64, error)

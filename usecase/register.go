@@ -2,6 +2,7 @@ package usecase
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -35,11 +36,34 @@ func NewRegistrar(users UserCreator, passwords *PasswordPolicy, throttle *Thrott
 // returns a *domain.ThrottledError when in.Client's network created too
 // many accounts recently, an *InvalidInputError naming every input that
 // breaks a rule, or an error wrapping domain.ErrUsernameTaken.
+//
+// A signup is reserved first, atomically, so that however many arrive at
+// once no more accounts are created than the cap allows, and a throttled
+// client learns nothing of its input. Invalid input gives its place back:
+// it cost nothing. So does a signup that failed for want of hashing
+// capacity or by a store error: the client did nothing to spend it. A
+// taken name keeps its place: it cost a hash, and the cap is also what
+// bounds the names one network can probe through signup.
 func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User, error) {
-	network := ClientNetwork(in.Client.IP)
-	if err := r.throttle.CheckSignup(ctx, network); err != nil {
+	ticket, err := r.throttle.ReserveSignup(ctx, in.Client.IP)
+	if err != nil {
 		return domain.User{}, err
 	}
+	u, err := r.create(ctx, in)
+	if err != nil {
+		if !errors.Is(err, domain.ErrUsernameTaken) {
+			if rerr := r.throttle.ReleaseSignup(ctx, ticket); rerr != nil {
+				r.log.WarnContext(ctx, "usecase: release a signup's reservation", "err", rerr)
+			}
+		}
+		return domain.User{}, err
+	}
+	r.events.record(ctx, domain.EventSignup, u.ID, 0, in.Client, "")
+	return u, nil
+}
+
+// create validates in, hashes the password and stores the account.
+func (r *Registrar) create(ctx context.Context, in RegisterInput) (domain.User, error) {
 	name, nameErr := domain.NewUsername(in.Username)
 	password, passErr := r.passwords.Check(in.Password, name)
 	if err := mergeInvalid(asInput(InputUsername, nameErr), asInput(InputPassword, passErr)); err != nil {
@@ -58,11 +82,5 @@ func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User
 	if err != nil {
 		return domain.User{}, fmt.Errorf("register %q: %w", name, err)
 	}
-	// The account exists: a failure to count it must not report the
-	// signup as failed.
-	if err := r.throttle.SignedUp(ctx, network); err != nil {
-		r.log.WarnContext(ctx, "usecase: count signup", "user_id", u.ID, "err", err)
-	}
-	r.events.record(ctx, domain.EventSignup, u.ID, 0, in.Client, "")
 	return u, nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/infrastructure/database"
+	"github.com/gatehouse/gatehouse/usecase"
 )
 
 // The use cases run on the real stores, on an in-memory SQLite database of
@@ -120,36 +121,17 @@ func (s *sessionStore) count(t *testing.T) int {
 	return n
 }
 
-// throttleStore fails every read and write of a login's counters with err
-// while it is set, and RecordFailure alone with recordErr.
+// throttleStore fails Reserve with err while it is set.
 type throttleStore struct {
 	*sqlstore.ThrottleStore
-	err       error
-	recordErr error
+	err error
 }
 
-func (s *throttleStore) Failures(ctx context.Context, username, network string, since time.Time) (int, time.Time, error) {
+func (s *throttleStore) Reserve(ctx context.Context, r usecase.ThrottleReservation) (usecase.ThrottleTicket, time.Time, error) {
 	if s.err != nil {
-		return 0, time.Time{}, s.err
+		return usecase.ThrottleTicket{}, time.Time{}, s.err
 	}
-	return s.ThrottleStore.Failures(ctx, username, network, since)
-}
-
-func (s *throttleStore) CountEvents(ctx context.Context, kind, network string, since time.Time) (int, time.Time, error) {
-	if s.err != nil {
-		return 0, time.Time{}, s.err
-	}
-	return s.ThrottleStore.CountEvents(ctx, kind, network, since)
-}
-
-func (s *throttleStore) RecordFailure(ctx context.Context, username, network string, at, since time.Time) error {
-	if s.err != nil {
-		return s.err
-	}
-	if s.recordErr != nil {
-		return s.recordErr
-	}
-	return s.ThrottleStore.RecordFailure(ctx, username, network, at, since)
+	return s.ThrottleStore.Reserve(ctx, r)
 }
 
 // eventStore fails ListByUser with readErr while it is set, and counts

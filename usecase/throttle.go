@@ -9,20 +9,26 @@ import (
 	"github.com/gatehouse/gatehouse/domain"
 )
 
-// The kinds of throttle event, counted per client network for the
-// per-network caps (ThrottleStore.AddEvent, CountEvents). They are
+// The kinds of windowed throttle count (ThrottleStore.Reserve). They are
 // throttle counters, not security events: domain.EventSignup and
 // domain.EventLoginFailure are the account history's, kept elsewhere.
 const (
+	// ThrottleLoginFailure counts failed logins per ClientAllocation,
+	// across all accounts (password spraying).
 	ThrottleLoginFailure = "login_failure"
-	ThrottleSignup       = "signup"
+	// ThrottleSignup counts signups per ClientAllocation.
+	ThrottleSignup = "signup"
+	// ThrottleAccountFailure counts, per account (canonical username),
+	// the failed logins of clients without a device proof for it, from
+	// every network.
+	ThrottleAccountFailure = "account_failure"
 )
 
 // ThrottlePolicy holds the limits.
 type ThrottlePolicy struct {
-	// MaxFailures consecutive failures of one username from one network
-	// lock that pair for BaseDelay, doubled per further failure up to
-	// MaxDelay.
+	// MaxFailures consecutive failures of one username from one network,
+	// or from one device (DeviceProofs), lock that pair for BaseDelay,
+	// doubled per further failure up to MaxDelay.
 	MaxFailures int
 	BaseDelay   time.Duration
 	MaxDelay    time.Duration
@@ -32,13 +38,22 @@ type ThrottlePolicy struct {
 	// NetworkMaxFailures caps failed logins per network per Window across
 	// all accounts (password spraying).
 	NetworkMaxFailures int
+	// AccountMaxFailures caps the failed logins per account per Window of
+	// every client without a device proof for it, whatever its network:
+	// rotating addresses gives no more guesses. A device that logged in
+	// to the account before is judged by its own counter instead, so the
+	// owner is not locked out by it.
+	AccountMaxFailures int
 	// SignupMaxPerNetwork caps accounts created per network per Window.
 	SignupMaxPerNetwork int
-	// Window is the span of the per-network caps.
+	// Window is the span of the per-network and per-account caps.
 	Window time.Duration
 }
 
-// Throttle applies a ThrottlePolicy to logins and signups.
+// Throttle applies a ThrottlePolicy to logins, re-authentications and
+// signups. Every attempt is reserved in the store before the password is
+// verified, counted as a failure, and given back when it succeeds, so the
+// limits hold however many attempts arrive at once.
 type Throttle struct {
 	store  ThrottleStore
 	clock  Clock
@@ -50,68 +65,96 @@ func NewThrottle(store ThrottleStore, clock Clock, policy ThrottlePolicy) *Throt
 	return &Throttle{store: store, clock: clock, policy: policy}
 }
 
-// ClientNetwork is the key of a client for throttling: its IPv4 address,
-// or the /64 an IPv6 address belongs to (one subscriber usually holds a
-// whole /64, so counting single IPv6 addresses would be easy to evade).
+// ClientNetwork is the key of a client for the failures of one account
+// from one client: its IPv4 address, or the /64 an IPv6 address belongs
+// to (one subscriber usually holds a whole /64, so counting single IPv6
+// addresses would be easy to evade).
 func ClientNetwork(ip netip.Addr) string {
+	return clientPrefix(ip, 64)
+}
+
+// ClientAllocation is the key of a client for the caps over all accounts
+// (failed logins, signups): its IPv4 address, or the /48 an IPv6 address
+// belongs to. A site is commonly given a /48 (RFC 6177), 65536 /64s: per
+// /64, one subscriber could spray or sign up 65536 times as much.
+func ClientAllocation(ip netip.Addr) string {
+	return clientPrefix(ip, 48)
+}
+
+func clientPrefix(ip netip.Addr, bits int) string {
 	ip = ip.Unmap()
 	if !ip.IsValid() {
 		return "unknown"
 	}
 	if ip.Is6() {
-		p, _ := ip.Prefix(64)
+		p, _ := ip.Prefix(bits)
 		return p.String()
 	}
 	return ip.String()
 }
 
-// CheckLogin returns a *domain.ThrottledError when logins naming username
-// (canonical) from network must wait. username may be "" (no valid
-// username was given): then only the network's cap applies.
-func (t *Throttle) CheckLogin(ctx context.Context, username, network string) error {
-	now := t.clock.Now()
-	if username != "" {
-		n, last, err := t.store.Failures(ctx, username, network, now.Add(-t.policy.FailureMemory))
-		if err != nil {
-			return fmt.Errorf("throttle: read failures: %w", err)
-		}
-		if n >= t.policy.MaxFailures {
-			if wait := last.Add(t.lockDelay(n)).Sub(now); wait > 0 {
-				return &domain.ThrottledError{RetryAfter: wait}
-			}
-		}
-	}
-	return t.checkNetwork(ctx, ThrottleLoginFailure, network, t.policy.NetworkMaxFailures)
+// deviceKey is the failure counter key of the device with nonce; no
+// client network is written like it.
+func deviceKey(nonce string) string { return "device:" + nonce }
+
+// LoginAttempt is what a login or a re-authentication is throttled by.
+type LoginAttempt struct {
+	// Account is the canonical username given, or "" when the name is not
+	// a valid username: then only the network's cap applies.
+	Account string
+	Client  netip.Addr
+	// Device is the nonce of a device proof valid for the account, or ""
+	// when the client presented none.
+	Device string
 }
 
-// LoginFailed records a failed login naming username (canonical, or "")
-// from network.
-func (t *Throttle) LoginFailed(ctx context.Context, username, network string) error {
+// ReserveLogin reserves one failed attempt of a: it returns a
+// *domain.ThrottledError, counting nothing, when a must wait, and
+// otherwise the ticket that ReleaseLogin takes when the password proves
+// right. An attempt is judged by its device's failures when a.Device is
+// set, else by the failures of the account from the client's network and
+// by the account's budget for unknown devices; and by the network's cap
+// either way.
+func (t *Throttle) ReserveLogin(ctx context.Context, a LoginAttempt) (ThrottleTicket, error) {
 	now := t.clock.Now()
-	if err := t.store.RecordFailure(ctx, username, network, now, now.Add(-t.policy.FailureMemory)); err != nil {
-		return fmt.Errorf("throttle: record failure: %w", err)
+	r := ThrottleReservation{At: now, Windows: []WindowCount{t.window(ThrottleLoginFailure, ClientAllocation(a.Client), t.policy.NetworkMaxFailures)}}
+	if a.Account != "" {
+		key := ClientNetwork(a.Client)
+		if a.Device != "" {
+			key = deviceKey(a.Device)
+		} else {
+			r.Windows = append(r.Windows, t.window(ThrottleAccountFailure, a.Account, t.policy.AccountMaxFailures))
+		}
+		r.Counter = FailureCounter{
+			Account: a.Account, Key: key, Since: now.Add(-t.policy.FailureMemory),
+			Lock: LockRule{Max: t.policy.MaxFailures, Base: t.policy.BaseDelay, Cap: t.policy.MaxDelay},
+		}
+	}
+	return t.reserve(ctx, r, "login")
+}
+
+// ReleaseLogin gives back a login's reservation: the password was right,
+// so the attempt was no failure, and the run of failures it was judged by
+// ends.
+func (t *Throttle) ReleaseLogin(ctx context.Context, ticket ThrottleTicket) error {
+	if err := t.store.Release(ctx, ticket); err != nil {
+		return fmt.Errorf("throttle: release login: %w", err)
 	}
 	return nil
 }
 
-// LoginSucceeded resets the failures of username (canonical) from network.
-func (t *Throttle) LoginSucceeded(ctx context.Context, username, network string) error {
-	if err := t.store.ResetFailures(ctx, username, network); err != nil {
-		return fmt.Errorf("throttle: reset failures: %w", err)
-	}
-	return nil
+// ReserveSignup reserves one signup from client: it returns a
+// *domain.ThrottledError when client's network created too many accounts
+// recently.
+func (t *Throttle) ReserveSignup(ctx context.Context, client netip.Addr) (ThrottleTicket, error) {
+	r := ThrottleReservation{At: t.clock.Now(), Windows: []WindowCount{t.window(ThrottleSignup, ClientAllocation(client), t.policy.SignupMaxPerNetwork)}}
+	return t.reserve(ctx, r, "signup")
 }
 
-// CheckSignup returns a *domain.ThrottledError when network created too
-// many accounts recently.
-func (t *Throttle) CheckSignup(ctx context.Context, network string) error {
-	return t.checkNetwork(ctx, ThrottleSignup, network, t.policy.SignupMaxPerNetwork)
-}
-
-// SignedUp counts an account created from network.
-func (t *Throttle) SignedUp(ctx context.Context, network string) error {
-	if err := t.store.AddEvent(ctx, ThrottleSignup, network, t.clock.Now()); err != nil {
-		return fmt.Errorf("throttle: record signup: %w", err)
+// ReleaseSignup gives back a signup's reservation.
+func (t *Throttle) ReleaseSignup(ctx context.Context, ticket ThrottleTicket) error {
+	if err := t.store.Release(ctx, ticket); err != nil {
+		return fmt.Errorf("throttle: release signup: %w", err)
 	}
 	return nil
 }
@@ -126,30 +169,19 @@ func (t *Throttle) Purge(ctx context.Context) (int64, error) {
 	return n, nil
 }
 
-func (t *Throttle) checkNetwork(ctx context.Context, kind, network string, limit int) error {
-	now := t.clock.Now()
-	// The window is (now-Window, now]: an event exactly Window old has
-	// left it. Stores keep milliseconds, hence the 1 ms.
-	n, earliest, err := t.store.CountEvents(ctx, kind, network, now.Add(-t.policy.Window+time.Millisecond))
-	if err != nil {
-		return fmt.Errorf("throttle: count %s: %w", kind, err)
-	}
-	if n >= limit {
-		wait := earliest.Add(t.policy.Window).Sub(now)
-		if wait < time.Second {
-			wait = time.Second
-		}
-		return &domain.ThrottledError{RetryAfter: wait}
-	}
-	return nil
+func (t *Throttle) window(kind, key string, limit int) WindowCount {
+	return WindowCount{Kind: kind, Key: key, Max: limit, Window: t.policy.Window}
 }
 
-// lockDelay is how long n consecutive failures lock a username+network:
-// BaseDelay at MaxFailures, doubling per further failure, at most MaxDelay.
-func (t *Throttle) lockDelay(n int) time.Duration {
-	d := t.policy.BaseDelay
-	for i := t.policy.MaxFailures; i < n && d < t.policy.MaxDelay; i++ {
-		d *= 2
+// reserve asks the store for r and turns a refusal into a
+// *domain.ThrottledError of at least a second.
+func (t *Throttle) reserve(ctx context.Context, r ThrottleReservation, what string) (ThrottleTicket, error) {
+	ticket, until, err := t.store.Reserve(ctx, r)
+	if err != nil {
+		return ThrottleTicket{}, fmt.Errorf("throttle: reserve %s: %w", what, err)
 	}
-	return min(d, t.policy.MaxDelay)
+	if !until.IsZero() {
+		return ThrottleTicket{}, &domain.ThrottledError{RetryAfter: max(until.Sub(r.At), time.Second)}
+	}
+	return ticket, nil
 }

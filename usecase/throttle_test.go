@@ -3,6 +3,7 @@ package usecase_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/netip"
 	"testing"
 	"time"
@@ -17,9 +18,13 @@ var testThrottlePolicy = usecase.ThrottlePolicy{
 	MaxDelay:            15 * time.Minute,
 	FailureMemory:       24 * time.Hour,
 	NetworkMaxFailures:  100,
+	AccountMaxFailures:  20,
 	SignupMaxPerNetwork: 20,
 	Window:              time.Hour,
 }
+
+// testDevices signs the device proofs of the use case tests.
+var testDevices = usecase.NewDeviceProofs(usecase.DeviceKey("usecase test key, 32 bytes long!"))
 
 func newTestThrottle(store usecase.ThrottleStore, clock usecase.Clock) *usecase.Throttle {
 	return usecase.NewThrottle(store, clock, testThrottlePolicy)
@@ -41,6 +46,52 @@ func TestClientNetwork(t *testing.T) {
 		if got := usecase.ClientNetwork(ip); got != tt.want {
 			t.Errorf("ClientNetwork(%q) = %q, want %q", tt.ip, got, tt.want)
 		}
+	}
+}
+
+// TestClientAllocation: the caps over all accounts count an IPv6 client
+// per /48, the block a site is commonly given, so that the 65536 /64s of
+// one site are one client for them.
+func TestClientAllocation(t *testing.T) {
+	tests := []struct{ ip, want string }{
+		{"203.0.113.7", "203.0.113.7"},
+		{"::ffff:203.0.113.7", "203.0.113.7"},
+		{"2001:db8:1:2:3:4:5:6", "2001:db8:1::/48"},
+		{"2001:db8:1:ffff::1", "2001:db8:1::/48"},
+		{"2001:db8:2::1", "2001:db8:2::/48"},
+		{"", "unknown"},
+	}
+	for _, tt := range tests {
+		var ip netip.Addr
+		if tt.ip != "" {
+			ip = netip.MustParseAddr(tt.ip)
+		}
+		if got := usecase.ClientAllocation(ip); got != tt.want {
+			t.Errorf("ClientAllocation(%q) = %q, want %q", tt.ip, got, tt.want)
+		}
+	}
+}
+
+// TestSignupCapCountsIPv6Per48: signups from different /64s of one /48
+// share the cap.
+func TestSignupCapCountsIPv6Per48(t *testing.T) {
+	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
+	s := newStores(t)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
+	register := func(i int, ip string) error {
+		_, err := r.Register(context.Background(), usecase.RegisterInput{Username: fmt.Sprintf("user-%02d", i), Password: "correct horse battery", Client: usecase.Client{IP: netip.MustParseAddr(ip)}})
+		return err
+	}
+	for i := range testThrottlePolicy.SignupMaxPerNetwork {
+		if err := register(i, fmt.Sprintf("2001:db8:1:%x::1", i)); err != nil {
+			t.Fatalf("signup %d from its own /64 error = %v", i, err)
+		}
+	}
+	if err := register(98, "2001:db8:1:ffff::1"); retryAfter(err) == 0 {
+		t.Errorf("signup from yet another /64 of the same /48 error = %v, want throttled", err)
+	}
+	if err := register(99, "2001:db8:2::1"); err != nil {
+		t.Errorf("signup from another /48 error = %v, want nil", err)
 	}
 }
 
@@ -162,22 +213,17 @@ func TestSignupCap(t *testing.T) {
 }
 
 // TestLoginFailsClosedWhenFailuresCannotBeCounted: a throttle store that
-// cannot be read, or that reads but cannot count the failure, refuses the
-// login rather than let an uncounted guess through.
+// cannot reserve the attempt refuses the login, without verifying the
+// password, rather than let an uncounted guess through.
 func TestLoginFailsClosedWhenFailuresCannotBeCounted(t *testing.T) {
-	tests := []struct {
-		name string
-		fail func(*throttleStore)
-	}{
-		{"unreadable", func(s *throttleStore) { s.err = domain.ErrUnavailable }},
-		{"unwritable", func(s *throttleStore) { s.recordErr = domain.ErrUnavailable }},
-	}
-	for _, tt := range tests {
+	for _, password := range []string{"wrong password!", "correct horse battery"} {
 		f := newAuthFixture(t)
-		tt.fail(f.throttles)
-		err := f.try("198.51.100.1", "wrong password!")
-		if !errors.Is(err, domain.ErrUnavailable) {
-			t.Errorf("login with an %s throttle store error = %v, want %v", tt.name, err, domain.ErrUnavailable)
+		f.throttles.err = domain.ErrUnavailable
+		if err := f.try("198.51.100.1", password); !errors.Is(err, domain.ErrUnavailable) {
+			t.Errorf("Login(%q) with a failing throttle store error = %v, want %v", password, err, domain.ErrUnavailable)
+		}
+		if n := f.sessions.count(t); n != 0 {
+			t.Errorf("Login(%q) with a failing throttle store started %d sessions, want 0", password, n)
 		}
 	}
 }
@@ -197,11 +243,16 @@ func TestThrottlePurge(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	th := newTestThrottle(newStores(t).throttles, clock)
 	ctx := context.Background()
-	th.LoginFailed(ctx, "alice", "192.0.2.1")
-	th.SignedUp(ctx, "192.0.2.1")
+	ip := netip.MustParseAddr("192.0.2.1")
+	if _, err := th.ReserveLogin(ctx, usecase.LoginAttempt{Account: "alice", Client: ip}); err != nil {
+		t.Fatalf("ReserveLogin() error = %v", err)
+	}
+	if _, err := th.ReserveSignup(ctx, ip); err != nil {
+		t.Fatalf("ReserveSignup() error = %v", err)
+	}
 	clock.Advance(2 * time.Hour)
-	if n, err := th.Purge(ctx); err != nil || n != 2 {
-		t.Errorf("Purge after 2h = %d, %v; want 2 events gone", n, err)
+	if n, err := th.Purge(ctx); err != nil || n != 3 {
+		t.Errorf("Purge after 2h = %d, %v; want 3 events gone (the failure's for the network and for the account, the signup's)", n, err)
 	}
 	clock.Advance(23 * time.Hour)
 	if n, err := th.Purge(ctx); err != nil || n != 1 {

@@ -25,7 +25,7 @@ import (
 // Settings provides each area's settings, derived from the supplied
 // Config, and warns when SECRET_KEY was generated for this run.
 var Settings = fx.Module("settings",
-	fx.Provide(databaseSettings, serverSettings, metricsSettings, webConfig, apiConfig, sessionPolicy, throttlePolicy, argon2Params, poolLimits, housekeepingSettings),
+	fx.Provide(databaseSettings, serverSettings, metricsSettings, webConfig, apiConfig, sessionPolicy, throttlePolicy, deviceKey, argon2Params, poolLimits, housekeepingSettings),
 	fx.Invoke(warnGeneratedSecret),
 )
 
@@ -63,6 +63,7 @@ var UseCases = fx.Module("usecase",
 	fx.Provide(
 		usecase.NewPasswordPolicy,
 		usecase.NewThrottle,
+		usecase.NewDeviceProofs,
 		usecase.NewImporter,
 		fx.Annotate(usecase.NewRegistrar, fx.As(new(httpx.Registrar))),
 		fx.Annotate(usecase.NewAuthenticator, fx.As(fx.Self()), fx.As(new(httpx.Authenticator))),

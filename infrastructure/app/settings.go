@@ -60,9 +60,14 @@ func throttlePolicy(c config.Config) usecase.ThrottlePolicy {
 		MaxDelay:            15 * time.Minute,
 		FailureMemory:       24 * time.Hour,
 		NetworkMaxFailures:  c.LoginIPMaxFailuresPerHour,
+		AccountMaxFailures:  c.LoginAccountMaxFailuresPerHour,
 		SignupMaxPerNetwork: c.SignupMaxPerIPPerHour,
 		Window:              time.Hour,
 	}
+}
+
+func deviceKey(c config.Config) usecase.DeviceKey {
+	return usecase.DeviceKey(c.SecretKey)
 }
 
 func poolLimits(config.Config) argon2id.PoolLimits {

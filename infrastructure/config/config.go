@@ -53,6 +53,9 @@ type Config struct {
 	LoginMaxFailures int
 	// LoginIPMaxFailuresPerHour caps failed logins per client network.
 	LoginIPMaxFailuresPerHour int
+	// LoginAccountMaxFailuresPerHour caps the failed logins per account
+	// of clients without a device proof for it, across every network.
+	LoginAccountMaxFailuresPerHour int
 	// SignupMaxPerIPPerHour caps accounts created per client network.
 	SignupMaxPerIPPerHour int
 
@@ -81,9 +84,10 @@ func Default() Config {
 		Argon2Time:             2,
 		Argon2Threads:          1,
 
-		LoginMaxFailures:          5,
-		LoginIPMaxFailuresPerHour: 100,
-		SignupMaxPerIPPerHour:     20,
+		LoginMaxFailures:               5,
+		LoginIPMaxFailuresPerHour:      100,
+		LoginAccountMaxFailuresPerHour: 20,
+		SignupMaxPerIPPerHour:          20,
 
 		LogFormat:       "text",
 		LogLevel:        slog.LevelInfo,
@@ -125,6 +129,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	r.prefixes("TRUSTED_PROXIES", &c.TrustedProxies)
 	r.count("LOGIN_MAX_FAILURES", &c.LoginMaxFailures)
 	r.count("LOGIN_IP_MAX_FAILURES_PER_HOUR", &c.LoginIPMaxFailuresPerHour)
+	r.count("LOGIN_ACCOUNT_MAX_FAILURES_PER_HOUR", &c.LoginAccountMaxFailuresPerHour)
 	r.count("SIGNUP_MAX_PER_IP_PER_HOUR", &c.SignupMaxPerIPPerHour)
 	r.oneOf("LOG_FORMAT", &c.LogFormat, "text", "json")
 	r.level("LOG_LEVEL", &c.LogLevel)

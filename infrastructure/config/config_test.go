@@ -25,7 +25,7 @@ func TestLoadDefaults(t *testing.T) {
 		c.SessionIdleTimeout != 30*time.Minute || c.SessionAbsoluteTimeout != 12*time.Hour ||
 		c.RememberMeDuration != 720*time.Hour || c.LastVisitMaxAge != 720*time.Hour ||
 		c.Argon2MemoryKiB != 19456 || c.Argon2Time != 2 || c.Argon2Threads != 1 ||
-		c.TrustedProxies != nil || c.LoginMaxFailures != 5 || c.LoginIPMaxFailuresPerHour != 100 || c.SignupMaxPerIPPerHour != 20 ||
+		c.TrustedProxies != nil || c.LoginMaxFailures != 5 || c.LoginIPMaxFailuresPerHour != 100 || c.LoginAccountMaxFailuresPerHour != 20 || c.SignupMaxPerIPPerHour != 20 ||
 		c.DatabasePool() != (database.Pool{}) ||
 		c.LogFormat != "text" || c.LogLevel != slog.LevelInfo || c.MetricsAddr != "" || c.ShutdownTimeout != 15*time.Second {
 		t.Errorf("Load(no variables) = %+v, want the documented defaults %+v", c, want)
@@ -41,29 +41,30 @@ func TestLoadDefaults(t *testing.T) {
 
 func TestLoadReadsEveryVariable(t *testing.T) {
 	c, err := config.Load(env(map[string]string{
-		"PORT":                           "7860",
-		"LISTEN_HOST":                    "127.0.0.1",
-		"DATABASE_URL":                   "postgres://gatehouse:s3cret@db.internal:5432/gatehouse?sslmode=verify-full",
-		"DATABASE_MAX_OPEN_CONNS":        "20",
-		"DATABASE_MAX_IDLE_CONNS":        "5",
-		"DATABASE_CONN_MAX_LIFETIME":     "1h",
-		"SECRET_KEY":                     strings.Repeat("k", 40),
-		"COOKIE_SECURE":                  "true",
-		"SESSION_IDLE_TIMEOUT":           "15m",
-		"SESSION_ABSOLUTE_TIMEOUT":       "8h",
-		"REMEMBER_ME_DURATION":           "168h",
-		"LAST_VISIT_MAX_AGE":             "24h",
-		"ARGON2_MEMORY_KIB":              "65536",
-		"ARGON2_TIME":                    "3",
-		"ARGON2_THREADS":                 "4",
-		"TRUSTED_PROXIES":                "10.0.0.1, 192.168.0.0/16,::1",
-		"LOGIN_MAX_FAILURES":             "3",
-		"LOGIN_IP_MAX_FAILURES_PER_HOUR": "50",
-		"SIGNUP_MAX_PER_IP_PER_HOUR":     "7",
-		"LOG_FORMAT":                     "JSON",
-		"LOG_LEVEL":                      "debug",
-		"METRICS_ADDR":                   "127.0.0.1:9090",
-		"SHUTDOWN_TIMEOUT":               "30s",
+		"PORT":                                "7860",
+		"LISTEN_HOST":                         "127.0.0.1",
+		"DATABASE_URL":                        "postgres://gatehouse:s3cret@db.internal:5432/gatehouse?sslmode=verify-full",
+		"DATABASE_MAX_OPEN_CONNS":             "20",
+		"DATABASE_MAX_IDLE_CONNS":             "5",
+		"DATABASE_CONN_MAX_LIFETIME":          "1h",
+		"SECRET_KEY":                          strings.Repeat("k", 40),
+		"COOKIE_SECURE":                       "true",
+		"SESSION_IDLE_TIMEOUT":                "15m",
+		"SESSION_ABSOLUTE_TIMEOUT":            "8h",
+		"REMEMBER_ME_DURATION":                "168h",
+		"LAST_VISIT_MAX_AGE":                  "24h",
+		"ARGON2_MEMORY_KIB":                   "65536",
+		"ARGON2_TIME":                         "3",
+		"ARGON2_THREADS":                      "4",
+		"TRUSTED_PROXIES":                     "10.0.0.1, 192.168.0.0/16,::1",
+		"LOGIN_MAX_FAILURES":                  "3",
+		"LOGIN_IP_MAX_FAILURES_PER_HOUR":      "50",
+		"LOGIN_ACCOUNT_MAX_FAILURES_PER_HOUR": "9",
+		"SIGNUP_MAX_PER_IP_PER_HOUR":          "7",
+		"LOG_FORMAT":                          "JSON",
+		"LOG_LEVEL":                           "debug",
+		"METRICS_ADDR":                        "127.0.0.1:9090",
+		"SHUTDOWN_TIMEOUT":                    "30s",
 	}))
 	if err != nil {
 		t.Fatalf("Load() error = %v", err)
@@ -88,6 +89,7 @@ func TestLoadReadsEveryVariable(t *testing.T) {
 		{"TrustedProxies", fmt.Sprint(c.TrustedProxies), "[10.0.0.1/32 192.168.0.0/16 ::1/128]"},
 		{"LoginMaxFailures", c.LoginMaxFailures, 3},
 		{"LoginIPMaxFailuresPerHour", c.LoginIPMaxFailuresPerHour, 50},
+		{"LoginAccountMaxFailuresPerHour", c.LoginAccountMaxFailuresPerHour, 9},
 		{"SignupMaxPerIPPerHour", c.SignupMaxPerIPPerHour, 7},
 		{"LogFormat", c.LogFormat, "json"},
 		{"LogLevel", c.LogLevel, slog.LevelDebug},
@@ -123,6 +125,7 @@ func TestLoadRejectsInconsistentSettings(t *testing.T) {
 		{map[string]string{"TRUSTED_PROXIES": "10.0.0.1,proxy.example"}, "TRUSTED_PROXIES"},
 		{map[string]string{"LOGIN_MAX_FAILURES": "0"}, "LOGIN_MAX_FAILURES"},
 		{map[string]string{"LOGIN_IP_MAX_FAILURES_PER_HOUR": "-5"}, "LOGIN_IP_MAX_FAILURES_PER_HOUR"},
+		{map[string]string{"LOGIN_ACCOUNT_MAX_FAILURES_PER_HOUR": "0"}, "LOGIN_ACCOUNT_MAX_FAILURES_PER_HOUR"},
 		{map[string]string{"SIGNUP_MAX_PER_IP_PER_HOUR": "many"}, "SIGNUP_MAX_PER_IP_PER_HOUR"},
 		{map[string]string{"LOG_FORMAT": "xml"}, "LOG_FORMAT must be one of text, json"},
 		{map[string]string{"LOG_LEVEL": "verbose"}, "LOG_LEVEL must be one of debug, info, warn, error"},

@@ -2,6 +2,7 @@ package contract
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -19,24 +20,42 @@ const (
 	netB = "2001:db8::/64"
 )
 
-// recordFailure records a failure that remembers everything (since is the
-// zero time); recordFailureSince sets the memory.
-func recordFailure(t *testing.T, s *sqlstore.ThrottleStore, account, network string, at time.Time) {
-	t.Helper()
-	recordFailureSince(t, s, account, network, at, time.Time{})
+// unlimited is a lock that never locks; the helpers below count without
+// limits, to set up the state the tests then judge.
+var unlimited = usecase.LockRule{Max: 1 << 30, Base: time.Second, Cap: time.Second}
+
+// failure is the reservation of one failed login of account from network
+// at at, forgetting runs whose last failure is before since, with no
+// limit: a failure counter and a usecase.ThrottleLoginFailure event.
+func failure(account, network string, at, since time.Time) usecase.ThrottleReservation {
+	r := usecase.ThrottleReservation{At: at, Windows: []usecase.WindowCount{{Kind: usecase.ThrottleLoginFailure, Key: network, Max: 1 << 30, Window: 1000 * time.Hour}}}
+	if account != "" {
+		r.Counter = usecase.FailureCounter{Account: account, Key: network, Since: since, Lock: unlimited}
+	}
+	return r
 }
 
-func recordFailureSince(t *testing.T, s *sqlstore.ThrottleStore, account, network string, at, since time.Time) {
+// recordFailure reserves a failure that remembers everything (since is
+// the zero time); recordFailureSince sets the memory.
+func recordFailure(t *testing.T, s *sqlstore.ThrottleStore, account, network string, at time.Time) usecase.ThrottleTicket {
 	t.Helper()
-	if err := s.RecordFailure(context.Background(), account, network, at, since); err != nil {
-		t.Fatalf("RecordFailure(%q, %q, %v) error = %v", account, network, at, err)
+	return recordFailureSince(t, s, account, network, at, time.Time{})
+}
+
+func recordFailureSince(t *testing.T, s *sqlstore.ThrottleStore, account, network string, at, since time.Time) usecase.ThrottleTicket {
+	t.Helper()
+	ticket, until, err := s.Reserve(context.Background(), failure(account, network, at, since))
+	if err != nil || !until.IsZero() {
+		t.Fatalf("Reserve(failure of %q from %q at %v) = %v, %v, want accepted", account, network, at, until, err)
 	}
+	return ticket
 }
 
 func addEvent(t *testing.T, s *sqlstore.ThrottleStore, kind, network string, at time.Time) {
 	t.Helper()
-	if err := s.AddEvent(context.Background(), kind, network, at); err != nil {
-		t.Fatalf("AddEvent(%q, %q, %v) error = %v", kind, network, at, err)
+	r := usecase.ThrottleReservation{At: at, Windows: []usecase.WindowCount{{Kind: kind, Key: network, Max: 1 << 30, Window: 1000 * time.Hour}}}
+	if _, until, err := s.Reserve(context.Background(), r); err != nil || !until.IsZero() {
+		t.Fatalf("Reserve(%q event from %q at %v) = %v, %v, want accepted", kind, network, at, until, err)
 	}
 }
 
@@ -102,7 +121,7 @@ func TestThrottleStoreFailures(t *testing.T) {
 	})
 }
 
-func TestThrottleStoreRecordFailureAddsEvent(t *testing.T) {
+func TestThrottleStoreReserveAddsEvent(t *testing.T) {
 	forEachStore(t, func(t *testing.T, b backend) {
 		db := b.newDB(t)
 		s := sqlstore.NewThrottleStore(db)
@@ -118,7 +137,7 @@ func TestThrottleStoreRecordFailureAddsEvent(t *testing.T) {
 	})
 }
 
-func TestThrottleStoreRecordFailureKeepsLatest(t *testing.T) {
+func TestThrottleStoreReserveKeepsLatest(t *testing.T) {
 	forEachStore(t, func(t *testing.T, b backend) {
 		s := sqlstore.NewThrottleStore(b.newDB(t))
 		later := t0.Add(time.Second)
@@ -148,28 +167,138 @@ func TestThrottleStoreFailuresRestartAfterTheMemory(t *testing.T) {
 	})
 }
 
-func TestThrottleStoreResetFailures(t *testing.T) {
+// TestThrottleStoreRelease: a ticket's release forgets its counter
+// altogether and removes the events it added, and nothing else.
+func TestThrottleStoreRelease(t *testing.T) {
 	forEachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
 		s := sqlstore.NewThrottleStore(b.newDB(t))
 		recordFailure(t, s, "alice", netA, t0)
-		recordFailure(t, s, "alice", netA, t0)
+		ticket := recordFailure(t, s, "alice", netA, t0.Add(time.Second))
 		recordFailure(t, s, "alice", netB, t0)
 		recordFailure(t, s, "bob", netA, t0)
 
-		for range 2 { // the second reset finds nothing, which is no error
-			if err := s.ResetFailures(ctx, "alice", netA); err != nil {
-				t.Errorf("ResetFailures(%q, %q) error = %v, want nil", "alice", netA, err)
+		for range 2 { // the second release finds nothing, which is no error
+			if err := s.Release(ctx, ticket); err != nil {
+				t.Errorf("Release(%+v) error = %v, want nil", ticket, err)
 			}
 		}
-		if err := s.ResetFailures(ctx, "carol", netA); err != nil {
-			t.Errorf("ResetFailures(%q, %q) without failures: error = %v, want nil", "carol", netA, err)
+		if err := s.Release(ctx, usecase.ThrottleTicket{}); err != nil {
+			t.Errorf("Release(empty ticket) error = %v, want nil", err)
 		}
 		checkFailures(t, s, "alice", netA, time.Time{}, 0, time.Time{})
 		checkFailures(t, s, "alice", netB, time.Time{}, 1, ms(t0))
 		checkFailures(t, s, "bob", netA, time.Time{}, 1, ms(t0))
-		// The per-network cap must not be cleared by one successful login.
+		// Only the released attempt's event goes: the network's other
+		// failures still count against its cap.
+		checkEvents(t, s, usecase.ThrottleLoginFailure, netA, time.Time{}, 2, ms(t0))
+	})
+}
+
+// TestThrottleStoreReserveRefuses: a reservation that meets a locked
+// counter or a full window is refused, writes nothing, and says when the
+// latest of them frees a place.
+func TestThrottleStoreReserveRefuses(t *testing.T) {
+	forEachStore(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := b.newDB(t)
+		s := sqlstore.NewThrottleStore(db)
+		lock := usecase.LockRule{Max: 2, Base: time.Minute, Cap: time.Hour}
+		login := func(at time.Time, windowMax int) usecase.ThrottleReservation {
+			return usecase.ThrottleReservation{
+				At:      at,
+				Counter: usecase.FailureCounter{Account: "alice", Key: netA, Lock: lock},
+				Windows: []usecase.WindowCount{{Kind: usecase.ThrottleLoginFailure, Key: netA, Max: windowMax, Window: time.Hour}},
+			}
+		}
+		tests := []struct {
+			at        time.Time
+			windowMax int
+			wantUntil time.Time
+		}{
+			{t0, 10, time.Time{}},
+			{t0.Add(time.Second), 10, time.Time{}},                                // the 2nd failure locks the counter...
+			{t0.Add(30 * time.Second), 10, ms(t0.Add(time.Second + time.Minute))}, // ...for a minute from it
+			{t0.Add(30 * time.Second), 2, ms(t0.Add(time.Hour))},                  // the window, full, frees later
+			{t0.Add(time.Second + time.Minute), 10, time.Time{}},                  // the lock has passed
+			{t0.Add(time.Second + time.Minute), 10, ms(t0.Add(time.Second + 3*time.Minute))},
+		}
+		for i, tt := range tests {
+			_, until, err := s.Reserve(ctx, login(tt.at, tt.windowMax))
+			if err != nil || !until.Equal(tt.wantUntil) {
+				t.Errorf("Reserve #%d at %v = %v, %v, want %v, nil", i, tt.at, until, err, tt.wantUntil)
+			}
+		}
+		// The two refusals in the middle wrote nothing.
+		checkFailures(t, s, "alice", netA, time.Time{}, 3, ms(t0.Add(time.Second+time.Minute)))
 		checkEvents(t, s, usecase.ThrottleLoginFailure, netA, time.Time{}, 3, ms(t0))
+	})
+}
+
+// TestThrottleStoreReserveConcurrently fires bursts of reservations at
+// once, each burst on its own: 25 of one failure counter (locked at 5),
+// 30 of one window (20 places), and 25 logins as a login reserves them,
+// each from its own network, against one account's window (20 places).
+// Exactly 5, 20 and 20 are accepted, however the database interleaves
+// them, and the state counts exactly those.
+func TestThrottleStoreReserveConcurrently(t *testing.T) {
+	forEachConcurrentStore(t, func(t *testing.T, b backend) {
+		s := sqlstore.NewThrottleStore(b.newDB(t))
+		lock := usecase.LockRule{Max: 5, Base: time.Minute, Cap: time.Hour}
+		bursts := []struct {
+			name    string
+			n, want int
+			r       func(i int) usecase.ThrottleReservation
+		}{
+			{"failures", 25, 5, func(int) usecase.ThrottleReservation {
+				return usecase.ThrottleReservation{At: t0, Counter: usecase.FailureCounter{Account: "alice", Key: netA, Lock: lock}}
+			}},
+			{"signups", 30, 20, func(int) usecase.ThrottleReservation {
+				return usecase.ThrottleReservation{At: t0, Windows: []usecase.WindowCount{{Kind: usecase.ThrottleSignup, Key: netB, Max: 20, Window: time.Hour}}}
+			}},
+			{"rotating networks", 25, 20, func(i int) usecase.ThrottleReservation {
+				network := fmt.Sprintf("198.18.0.%d", i+1)
+				return usecase.ThrottleReservation{
+					At:      t0,
+					Counter: usecase.FailureCounter{Account: "bob", Key: network, Lock: lock},
+					Windows: []usecase.WindowCount{
+						{Kind: usecase.ThrottleLoginFailure, Key: network, Max: 100, Window: time.Hour},
+						{Kind: usecase.ThrottleAccountFailure, Key: "bob", Max: 20, Window: time.Hour},
+					},
+				}
+			}},
+		}
+		for _, burst := range bursts {
+			accepted := make([]bool, burst.n)
+			errs := make([]error, burst.n)
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i := range burst.n {
+				wg.Go(func() {
+					<-start
+					var until time.Time
+					_, until, errs[i] = s.Reserve(context.Background(), burst.r(i))
+					accepted[i] = errs[i] == nil && until.IsZero()
+				})
+			}
+			close(start)
+			wg.Wait()
+			got := 0
+			for i := range burst.n {
+				if errs[i] != nil {
+					t.Errorf("%s: concurrent Reserve #%d error = %v, want nil", burst.name, i, errs[i])
+				}
+				if accepted[i] {
+					got++
+				}
+			}
+			if got != burst.want {
+				t.Errorf("%s: %d concurrent Reserves accepted %d, want %d", burst.name, burst.n, got, burst.want)
+			}
+		}
+		checkFailures(t, s, "alice", netA, time.Time{}, 5, ms(t0))
+		checkEvents(t, s, usecase.ThrottleSignup, netB, time.Time{}, 20, ms(t0))
+		checkEvents(t, s, usecase.ThrottleAccountFailure, "bob", time.Time{}, 20, ms(t0))
 	})
 }
 
@@ -247,8 +376,8 @@ func TestThrottleStoreWritesAreAtomic(t *testing.T) {
 		recordFailure(t, s, "alice", netA, t0)
 
 		refuse(t, b, db, "INSERT", "throttle_events")
-		if err := s.RecordFailure(ctx, "alice", netA, t0.Add(time.Second), time.Time{}); err == nil {
-			t.Fatalf("RecordFailure() with events refused: error = nil, want one")
+		if _, _, err := s.Reserve(ctx, failure("alice", netA, t0.Add(time.Second), time.Time{})); err == nil {
+			t.Fatalf("Reserve() with events refused: error = nil, want one")
 		}
 		checkFailures(t, s, "alice", netA, time.Time{}, 1, ms(t0))
 
@@ -279,34 +408,6 @@ func refuse(t *testing.T, b backend, db *bun.DB, event, table string) {
 	}
 }
 
-// TestThrottleStoreRecordFailureConcurrently records 20 failures of one
-// account at once: the counter and the per-network events lose none.
-func TestThrottleStoreRecordFailureConcurrently(t *testing.T) {
-	forEachConcurrentStore(t, func(t *testing.T, b backend) {
-		s := sqlstore.NewThrottleStore(b.newDB(t))
-		const n = 20
-		errs := make([]error, n)
-		start := make(chan struct{})
-		var wg sync.WaitGroup
-		for i := range n {
-			wg.Go(func() {
-				<-start
-				errs[i] = s.RecordFailure(context.Background(), "alice", netA, t0.Add(time.Duration(i)*time.Millisecond), time.Time{})
-			})
-		}
-		close(start)
-		wg.Wait()
-		for i, err := range errs {
-			if err != nil {
-				t.Errorf("concurrent RecordFailure #%d error = %v, want nil", i, err)
-			}
-		}
-		last := ms(t0.Add((n - 1) * time.Millisecond))
-		checkFailures(t, s, "alice", netA, time.Time{}, n, last)
-		checkEvents(t, s, usecase.ThrottleLoginFailure, netA, time.Time{}, n, ms(t0))
-	})
-}
-
 func TestThrottleStoreClearAccount(t *testing.T) {
 	forEachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
@@ -316,6 +417,8 @@ func TestThrottleStoreClearAccount(t *testing.T) {
 		recordFailure(t, s, "alice", netA, t0)
 		recordFailure(t, s, "alice", netB, t0)
 		recordFailure(t, s, "bob", netA, t0)
+		addEvent(t, s, usecase.ThrottleAccountFailure, "alice", t0)
+		addEvent(t, s, usecase.ThrottleAccountFailure, "bob", t0)
 
 		tests := []struct {
 			account string
@@ -333,6 +436,10 @@ func TestThrottleStoreClearAccount(t *testing.T) {
 		checkFailures(t, s, "alice", netA, time.Time{}, 0, time.Time{})
 		checkFailures(t, s, "alice", netB, time.Time{}, 0, time.Time{})
 		checkFailures(t, s, "bob", netA, time.Time{}, 1, ms(t0))
+		// The account's budget for unknown devices is whole again; another
+		// account's is not.
+		checkEvents(t, s, usecase.ThrottleAccountFailure, "alice", time.Time{}, 0, time.Time{})
+		checkEvents(t, s, usecase.ThrottleAccountFailure, "bob", time.Time{}, 1, ms(t0))
 		// The per-network events stay: clearing an account is no amnesty for
 		// the network that sprayed it.
 		checkEvents(t, s, usecase.ThrottleLoginFailure, netA, time.Time{}, 3, ms(t0))

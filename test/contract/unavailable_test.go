@@ -75,11 +75,13 @@ func writes(db *bun.DB, alice domain.User, s domain.Session, round int) []call {
 			_, err := sessions.DeleteByUser(ctx, alice.ID, 0)
 			return err
 		}},
-		{"ThrottleStore.RecordFailure", func(ctx context.Context) error {
-			return throttle.RecordFailure(ctx, "alice", netA, t0, time.Time{})
+		{"ThrottleStore.Reserve", func(ctx context.Context) error {
+			_, _, err := throttle.Reserve(ctx, failure("alice", netA, t0, time.Time{}))
+			return err
 		}},
-		{"ThrottleStore.ResetFailures", func(ctx context.Context) error { return throttle.ResetFailures(ctx, "alice", netA) }},
-		{"ThrottleStore.AddEvent", func(ctx context.Context) error { return throttle.AddEvent(ctx, usecase.ThrottleSignup, netA, t0) }},
+		{"ThrottleStore.Release", func(ctx context.Context) error {
+			return throttle.Release(ctx, usecase.ThrottleTicket{Account: "alice", Key: netA, Events: []int64{1}})
+		}},
 		{"ThrottleStore.Purge", func(ctx context.Context) error {
 			_, err := throttle.Purge(ctx, t0.Add(time.Hour), t0.Add(time.Hour))
 			return err

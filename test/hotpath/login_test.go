@@ -29,8 +29,8 @@ func (instantHasher) Verify(context.Context, domain.Password, string) (bool, boo
 func (instantHasher) Saturated() bool { return false }
 
 // BenchmarkLoginWithoutHash times a successful login's own work on the
-// real stores: the throttle's checks, the account read, resetting the
-// failures, the previous login, the new session and the security event.
+// real stores: the account read, the throttle's reservation and its
+// release, the previous login, the new session and the security event.
 // In test/bench row (c) this is what a login costs beyond the hash.
 func BenchmarkLoginWithoutHash(b *testing.B) {
 	db := seedFile(b)
@@ -38,10 +38,10 @@ func BenchmarkLoginWithoutHash(b *testing.B) {
 	throttles := sqlstore.NewThrottleStore(db.db)
 	limits := usecase.ThrottlePolicy{
 		MaxFailures: 5, BaseDelay: 30 * time.Second, MaxDelay: 15 * time.Minute, FailureMemory: 24 * time.Hour,
-		NetworkMaxFailures: 1 << 30, SignupMaxPerNetwork: 20, Window: time.Hour,
+		NetworkMaxFailures: 1 << 30, AccountMaxFailures: 1 << 30, SignupMaxPerNetwork: 20, Window: time.Hour,
 	}
 	auth, err := usecase.NewAuthenticator(sqlstore.NewUserStore(db.db), instantHasher{}, manager,
-		usecase.NewThrottle(throttles, fixedClock{}, limits), sqlstore.NewEventStore(db.db), system.NewTokens(), fixedClock{}, discard)
+		usecase.NewThrottle(throttles, fixedClock{}, limits), usecase.NewDeviceProofs(usecase.DeviceKey("hotpath")), sqlstore.NewEventStore(db.db), system.NewTokens(), fixedClock{}, discard)
 	if err != nil {
 		b.Fatal(err)
 	}

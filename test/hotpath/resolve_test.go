@@ -44,7 +44,7 @@ func BenchmarkResolve(b *testing.B) {
 func BenchmarkDashboardReads(b *testing.B) {
 	db := seedFile(b)
 	manager := newManager(db)
-	account := usecase.NewAccount(sqlstore.NewUserStore(db.db), manager, nil, sqlstore.NewEventStore(db.db), fixedClock{}, discard)
+	account := usecase.NewAccount(sqlstore.NewUserStore(db.db), manager, nil, nil, sqlstore.NewEventStore(db.db), fixedClock{}, discard)
 	ctx := context.Background()
 	rng := rand.New(rand.NewPCG(2, 2))
 	b.ReportAllocs()

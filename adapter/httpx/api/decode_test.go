@@ -19,10 +19,10 @@ func TestDecodeBody(t *testing.T) {
 		wantField string // the field an *httpx.InputError names, "" for none
 		wantOK    bool
 	}{
-		{"all fields", `{"username":"alice","password":"pw","remember":true}`, credentialsRequest{"alice", "pw", true}, "", true},
-		{"remember left out", ` {"username":"alice","password":"pw"} `, credentialsRequest{"alice", "pw", false}, "", true},
-		{"trailing newline", "{\"username\":\"alice\",\"password\":\"pw\"}\n", credentialsRequest{"alice", "pw", false}, "", true},
-		{"unicode escapes", `{"username":"Zo\u00eb","password":"\u65e5\u672c"}`, credentialsRequest{"Zoë", "日本", false}, "", true},
+		{"all fields", `{"username":"alice","password":"pw","remember":true}`, credentialsRequest{"alice", "pw", true, ""}, "", true},
+		{"remember left out", ` {"username":"alice","password":"pw"} `, credentialsRequest{"alice", "pw", false, ""}, "", true},
+		{"trailing newline", "{\"username\":\"alice\",\"password\":\"pw\"}\n", credentialsRequest{"alice", "pw", false, ""}, "", true},
+		{"unicode escapes", `{"username":"Zo\u00eb","password":"\u65e5\u672c"}`, credentialsRequest{"Zoë", "日本", false, ""}, "", true},
 		{"empty", ``, credentialsRequest{}, "", false},
 		{"only space", "  \n", credentialsRequest{}, "", false},
 		{"null", `null`, credentialsRequest{}, "", false},

@@ -25,6 +25,7 @@ const (
 	fieldPassword        = "password"
 	fieldCurrentPassword = "current_password"
 	fieldNewPassword     = "new_password"
+	fieldDeviceToken     = "device_token"
 )
 
 // jsonFields names, for an invalid_input's fields, the JSON field that

@@ -13,15 +13,17 @@ func (r *newUserRequest) texts() map[string]string {
 	return map[string]string{fieldUsername: r.Username, fieldPassword: r.Password}
 }
 
-// credentialsRequest is the body of POST /sessions.
+// credentialsRequest is the body of POST /sessions. DeviceToken is the
+// device_token an earlier login of the account returned, if any.
 type credentialsRequest struct {
-	Username string `json:"username"`
-	Password string `json:"password"`
-	Remember bool   `json:"remember"`
+	Username    string `json:"username"`
+	Password    string `json:"password"`
+	Remember    bool   `json:"remember"`
+	DeviceToken string `json:"device_token"`
 }
 
 func (r *credentialsRequest) texts() map[string]string {
-	return map[string]string{fieldUsername: r.Username, fieldPassword: r.Password}
+	return map[string]string{fieldUsername: r.Username, fieldPassword: r.Password, fieldDeviceToken: r.DeviceToken}
 }
 
 // passwordChangeRequest is the body of PUT /me/password.

@@ -13,7 +13,9 @@ import (
 // invalid_credentials, too many failures are a 429 with Retry-After
 // whatever the password, and the right password of a disabled account is
 // a 403. remember=true makes a session of REMEMBER_ME_DURATION; without
-// it the session ends after the idle or absolute timeout.
+// it the session ends after the idle or absolute timeout. The answer
+// carries a device_token, which the app sends back at its next login to
+// be judged as a device that logged in before (usecase.DeviceProofs).
 func (h *Handler) createSession(c *fiber.Ctx) error {
 	var in credentialsRequest
 	if err := decodeJSON(c, &in); err != nil {
@@ -27,14 +29,16 @@ func (h *Handler) createSession(c *fiber.Ctx) error {
 		Password: in.Password,
 		Remember: in.Remember,
 		Client:   h.client(c),
+		Device:   in.DeviceToken,
 	})
 	if err != nil {
 		return err
 	}
 	return c.Status(http.StatusCreated).JSON(newSessionView{
-		Token:     res.Token.Reveal(),
-		ExpiresAt: res.Session.ExpiresAt.UTC(),
-		User:      newUserView(res.User),
+		Token:       res.Token.Reveal(),
+		ExpiresAt:   res.Session.ExpiresAt.UTC(),
+		User:        newUserView(res.User),
+		DeviceToken: res.Device,
 	})
 }
 

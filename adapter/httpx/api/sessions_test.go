@@ -15,18 +15,21 @@ const sessionsPath = "/api/v1/sessions"
 
 // TestCreateSession logs in: the body's fields (remember passed through
 // as sent, false when left out) and the client reach the use case, and
-// the answer is a 201 with the new token, when its session ends (UTC)
-// and whose it is.
+// the answer is a 201 with the new token, when its session ends (UTC),
+// whose it is and the new device token. A device_token sent reaches the
+// use case as its device proof.
 func TestCreateSession(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name         string
 		body         string
 		wantRemember bool
+		wantDevice   string
 	}{
-		{"remember", `{"username":"alice","password":"correct horse battery staple","remember":true}`, true},
-		{"do not remember", `{"username":"alice","password":"correct horse battery staple","remember":false}`, false},
-		{"remember left out", `{"username":"alice","password":"correct horse battery staple"}`, false},
+		{"remember", `{"username":"alice","password":"correct horse battery staple","remember":true}`, true, ""},
+		{"do not remember", `{"username":"alice","password":"correct horse battery staple","remember":false}`, false, ""},
+		{"remember left out", `{"username":"alice","password":"correct horse battery staple"}`, false, ""},
+		{"device token", `{"username":"alice","password":"correct horse battery staple","device_token":"7.old.proof"}`, false, "7.old.proof"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -38,6 +41,7 @@ func TestCreateSession(t *testing.T) {
 					User:    alice.User,
 					Session: domain.Session{ID: 50, UserID: alice.User.ID, ExpiresAt: time.Date(2026, 12, 4, 12, 0, 0, 0, cet)},
 					Token:   token,
+					Device:  "7.new.proof",
 				}, nil
 			}
 			what := fmt.Sprintf("POST /api/v1/sessions (%s)", tt.name)
@@ -46,7 +50,8 @@ func TestCreateSession(t *testing.T) {
 			body := res.wantJSON(t, what, `{
 				"token": "`+token.Reveal()+`",
 				"expires_at": "2026-12-04T11:00:00Z",
-				"user": {"id": 7, "username": "Alice", "created_at": "2026-11-26T09:00:00Z"}
+				"user": {"id": 7, "username": "Alice", "created_at": "2026-11-26T09:00:00Z"},
+				"device_token": "7.new.proof"
 			}`)
 			wantDocumented(t, what, body, "NewSession")
 			wantDocumented(t, what, body["user"], "User")
@@ -55,6 +60,7 @@ func TestCreateSession(t *testing.T) {
 				Password: "correct horse battery staple",
 				Remember: tt.wantRemember,
 				Client:   testClient,
+				Device:   tt.wantDevice,
 			})
 		})
 	}

@@ -23,9 +23,10 @@ func newUserView(u domain.User) userView {
 // newSessionView is a login: the bearer token, when it ends, and whose it
 // is.
 type newSessionView struct {
-	Token     string    `json:"token"`
-	ExpiresAt time.Time `json:"expires_at"`
-	User      userView  `json:"user"`
+	Token       string    `json:"token"`
+	ExpiresAt   time.Time `json:"expires_at"`
+	User        userView  `json:"user"`
+	DeviceToken string    `json:"device_token"`
 }
 
 // meView is the caller's account, for GET /me.

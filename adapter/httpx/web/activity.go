@@ -8,6 +8,7 @@ var eventTexts = map[domain.EventKind]string{
 	domain.EventSignup:          "Account created",
 	domain.EventLoginSuccess:    "Logged in",
 	domain.EventLoginFailure:    "Failed login",
+	domain.EventReauthFailure:   "Wrong current password given while signed in",
 	domain.EventLogout:          "Logged out",
 	domain.EventPasswordChange:  "Password changed",
 	domain.EventSessionRevoked:  "Logged out other sessions",
@@ -31,6 +32,12 @@ var failureTexts = map[string]string{
 	domain.FailureCredentialsChanged: "Refused login: the password changed while it was being checked",
 }
 
+// reauthTexts say why a re-authentication failed, by SecurityEvent.Detail.
+var reauthTexts = map[string]string{
+	domain.FailureBadPassword: "Wrong current password given while signed in",
+	domain.FailureThrottled:   "Current password asked too often while signed in, refused without checking",
+}
+
 // roleTexts say what an admin made the account, by SecurityEvent.Detail.
 var roleTexts = map[domain.Role]string{
 	domain.RoleAdmin: "Made an admin by an admin",
@@ -43,6 +50,10 @@ func describeEvent(e domain.SecurityEvent) string {
 	switch e.Kind {
 	case domain.EventLoginFailure:
 		if text, ok := failureTexts[e.Detail]; ok {
+			return text
+		}
+	case domain.EventReauthFailure:
+		if text, ok := reauthTexts[e.Detail]; ok {
 			return text
 		}
 	case domain.EventAdminRole:

@@ -12,7 +12,14 @@ import (
 const (
 	sessionCookieName   = "gatehouse_session"
 	lastVisitCookieName = "last_visit"
+	// deviceCookieName holds the device proof of the browser's last
+	// successful login (usecase.DeviceProofs).
+	deviceCookieName = "gatehouse_device"
 )
+
+// deviceCookieMaxAge is how long a browser keeps its device proof: a
+// year, so that a browser that logs in now and then stays known.
+const deviceCookieMaxAge = 365 * 24 * time.Hour
 
 // cookieJar names, sets and clears the adapter's cookies with one set of
 // attributes: HttpOnly, SameSite=Lax, Path=/, and Secure when configured.

@@ -27,7 +27,9 @@ func (h *Handler) loginForm(c *fiber.Ctx) error {
 // account page when they must choose a new password. Every failure of the
 // credentials is the same 401 with one generic message; too many failures
 // are a 429 with Retry-After, whatever the password. The right password
-// of a disabled account is a 403 that says so.
+// of a disabled account is a 403 that says so. The device cookie the
+// browser holds goes to the use case as its device proof, and a
+// successful login replaces it with the new one.
 func (h *Handler) login(c *fiber.Ctx) error {
 	username := formValue(c, "username")
 	password := formValue(c, "password")
@@ -51,6 +53,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		Remember: remember,
 		Previous: previous,
 		Client:   h.client(c),
+		Device:   h.cookies.get(c, deviceCookieName),
 	})
 	if err != nil {
 		p := describe(err)
@@ -63,6 +66,9 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		return h.render(c, p.Status, "login", view)
 	}
 	h.cookies.setSession(c, res.Token, res.Session)
+	// The browser is a device that logged in to this account now: its
+	// next login is judged by its own failures.
+	h.cookies.set(c, deviceCookieName, res.Device, deviceCookieMaxAge)
 	// The forms are bound to the session now; the visitor id is retired.
 	h.cookies.clear(c, visitorCookieName)
 	if res.User.MustChangePassword {

@@ -285,3 +285,46 @@ func TestLoginClientAddress(t *testing.T) {
 		})
 	}
 }
+
+// TestLoginDeviceCookie: the device cookie the browser holds reaches the
+// use case as its device proof, and a successful login sets the new proof
+// the use case returns, for a year, with the site's cookie attributes.
+func TestLoginDeviceCookie(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name, held string
+	}{
+		{"no device cookie", ""},
+		{"a device cookie", "7.old.proof"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s := newTestSite(t)
+			token := s.tokens.next()
+			s.auth.LoginFunc = func(in usecase.LoginInput) (usecase.LoginResult, error) {
+				p := alice()
+				return usecase.LoginResult{User: p.User, Session: p.Session, Token: token, Device: "7.new.proof"}, nil
+			}
+			browser := s.anonymous(t)
+			req := browser.formRequest("/login", url.Values{"username": {"alice"}, "password": {"pw"}})
+			if tt.held != "" {
+				req.AddCookie(&http.Cookie{Name: s.cookieName(deviceCookieName), Value: tt.held})
+			}
+			what := "POST /login (" + tt.name + ")"
+			r := s.do(t, req)
+			r.wantRedirect(t, what, "/")
+			if in := callArgs(t, &s.auth.Calls, "Login")[0].(usecase.LoginInput); in.Device != tt.held {
+				t.Errorf("%s Login Device = %q, want the cookie's %q", what, in.Device, tt.held)
+			}
+			c := r.cookie(s.cookieName(deviceCookieName))
+			if c == nil {
+				t.Fatalf("%s set no device cookie; cookies = %v", what, r.cookies)
+			}
+			if c.Value != "7.new.proof" || c.MaxAge != 365*24*3600 {
+				t.Errorf("%s device cookie = %q, Max-Age %d, want %q for a year", what, c.Value, c.MaxAge, "7.new.proof")
+			}
+			wantCookieAttributes(t, what, c)
+		})
+	}
+}
