@@ -36,6 +36,7 @@ const wrongCurrentPassword = "Your current password is not correct."
 // the policy. Every other session ends, and the current one is replaced by
 // a new session with a new token, which it returns.
 func (a *Account) ChangePassword(ctx context.Context, p Principal, current, next string, c Client) (domain.Token, domain.Session, error) {
+	ctx = WithHashingKey(ctx, ClientNetwork(c.IP)) // the network's share of the hashing pool
 	if err := a.reauthenticate(ctx, p.User, current, InputCurrentPassword); err != nil {
 		return "", domain.Session{}, err
 	}
@@ -114,6 +115,7 @@ func (a *Account) Logout(ctx context.Context, p Principal, c Client) error {
 // password; the name becomes free. The only admin cannot delete itself
 // (domain.ErrLastAdmin).
 func (a *Account) Delete(ctx context.Context, p Principal, password string, c Client) error {
+	ctx = WithHashingKey(ctx, ClientNetwork(c.IP)) // the network's share of the hashing pool
 	if err := a.reauthenticate(ctx, p.User, password, InputPassword); err != nil {
 		return err
 	}

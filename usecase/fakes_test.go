@@ -44,7 +44,7 @@ type fakeHasher struct {
 	saturated bool
 }
 
-func (h *fakeHasher) Saturated() bool {
+func (h *fakeHasher) Saturated(context.Context) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return h.saturated

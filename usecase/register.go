@@ -37,6 +37,7 @@ func NewRegistrar(users UserCreator, passwords *PasswordPolicy, throttle *Thrott
 // breaks a rule, or an error wrapping domain.ErrUsernameTaken.
 func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User, error) {
 	network := ClientNetwork(in.Client.IP)
+	ctx = WithHashingKey(ctx, network) // the network's share of the hashing pool
 	if err := r.throttle.CheckSignup(ctx, network); err != nil {
 		return domain.User{}, err
 	}
