@@ -16,12 +16,12 @@ import (
 // for 20 ms instead of usecase.DefaultRefusalHold's second: the hold is
 // there for clients that resend at once, which the flood tests' clients do
 // not, so at the full second it only made each flood test a second
-// longer. usecase's own tests check the hold.
+// longer. usecase's own tests check the hold. It is an Invoke, not a
+// Decorate: fx runs a decorator only for a value some constructor asks
+// for, and the site and the API ask for httpx.Authenticator (the same
+// *usecase.Authenticator), never for *usecase.Authenticator itself.
 func withShortRefusalHold() option {
-	return withFx(fx.Decorate(func(a *usecase.Authenticator) *usecase.Authenticator {
-		a.SetRefusalHold(20 * time.Millisecond)
-		return a
-	}))
+	return withFx(fx.Invoke(func(a *usecase.Authenticator) { a.SetRefusalHold(20 * time.Millisecond) }))
 }
 
 // TestHashingFloodGets503 floods logins at a pool of one worker with one

@@ -95,12 +95,14 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 // disabled account returns domain.ErrAccountDisabled. A successful login
 // returns a new device proof for the client to present next time.
 func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
-	// During a flood the hashing pool refuses most logins; refuse them
-	// before the throttle's and the account's reads, which would
-	// otherwise take the CPU that pages need, and hold the answer a
-	// moment (DefaultRefusalHold). The answer is the pool's own, the same
-	// for every name.
-	if a.hasher.Saturated() {
+	// The client's network may hold only its share of the hashing pool.
+	ctx = WithHashingKey(ctx, ClientNetwork(in.Client.IP))
+	// During a flood the hashing pool refuses most logins (or all of the
+	// flooding network's); refuse them before the throttle's and the
+	// account's reads, which would otherwise take the CPU that pages
+	// need, and hold the answer a moment (DefaultRefusalHold). The answer
+	// is the pool's own, the same for every name.
+	if a.hasher.Saturated(ctx) {
 		hold := time.NewTimer(a.refusalHold)
 		defer hold.Stop()
 		select {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
 )
 
 // The fakes here stand in for what is not a store: the clock, the
@@ -45,18 +46,22 @@ type fakeHasher struct {
 	// delay is how long each Hash and Verify takes, outside the lock, so
 	// that concurrent calls overlap as argon2id's do.
 	delay time.Duration
+	// keys lists the hashing key of each call (Saturated, Hash, Verify).
+	keys []string
 }
 
-func (h *fakeHasher) Saturated() bool {
+func (h *fakeHasher) Saturated(ctx context.Context) bool {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.keys = append(h.keys, usecase.HashingKeyOf(ctx))
 	return h.saturated
 }
 
-func (h *fakeHasher) Hash(_ context.Context, p domain.Password) (string, error) {
+func (h *fakeHasher) Hash(ctx context.Context, p domain.Password) (string, error) {
 	time.Sleep(h.delay)
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.keys = append(h.keys, usecase.HashingKeyOf(ctx))
 	h.hashes++
 	if h.fail != nil {
 		return "", h.fail
@@ -64,10 +69,11 @@ func (h *fakeHasher) Hash(_ context.Context, p domain.Password) (string, error) 
 	return h.version + ":" + p.Reveal(), nil
 }
 
-func (h *fakeHasher) Verify(_ context.Context, p domain.Password, encoded string) (bool, bool, error) {
+func (h *fakeHasher) Verify(ctx context.Context, p domain.Password, encoded string) (bool, bool, error) {
 	time.Sleep(h.delay)
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.keys = append(h.keys, usecase.HashingKeyOf(ctx))
 	h.verifies++
 	if h.fail != nil {
 		return false, false, h.fail

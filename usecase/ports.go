@@ -101,13 +101,18 @@ type UserPage struct {
 // Verify reports whether password matches encoded and, when it does,
 // whether encoded was made with parameters other than the current ones.
 // Both may wait for capacity; when none comes in time they return an
-// error wrapping domain.ErrUnavailable. Saturated reports whether a hash
-// asked for now would be refused at once for want of capacity, so that
+// error wrapping domain.ErrUnavailable. Capacity is shared fairly: the
+// calls whose ctx carries one hashing key (WithHashingKey) may hold only
+// a bounded share of it, running or waiting, and a call beyond its key's
+// share is refused at once the same way, so one client cannot take the
+// capacity of all the others; calls with no key are bounded only by the
+// whole. Saturated reports whether a hash asked for now with ctx would be
+// refused at once for want of capacity, its key's share included, so that
 // work bound to be refused can be refused before it costs anything else.
 type PasswordHasher interface {
 	Hash(ctx context.Context, password domain.Password) (string, error)
 	Verify(ctx context.Context, password domain.Password, encoded string) (match, needsRehash bool, err error)
-	Saturated() bool
+	Saturated(ctx context.Context) bool
 }
 
 // PasswordBlocklist knows passwords too common to accept (NIST SP 800-63B

@@ -54,7 +54,7 @@ func (h *Hasher) Hash(ctx context.Context, password domain.Password) (string, er
 }
 
 // Saturated is always false: a bare Hasher runs every call at once.
-func (h *Hasher) Saturated() bool { return false }
+func (h *Hasher) Saturated(context.Context) bool { return false }
 
 // Verify reports whether password matches encoded, comparing in constant
 // time. When it matches, needsRehash reports whether encoded was made with

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
 )
 
 // patience bounds how long a test waits for something that should happen
@@ -15,7 +16,8 @@ import (
 const patience = 5 * time.Second
 
 // blockingHasher is a fake hasher whose calls block until unblock, then
-// take hold each. It counts calls and the most that ran at once.
+// take hold each. It counts calls and the most that ran at once, in all
+// and per hashing key.
 type blockingHasher struct {
 	gate    chan struct{}
 	once    sync.Once
@@ -23,30 +25,45 @@ type blockingHasher struct {
 	calls   atomic.Int64
 	running atomic.Int64
 	peak    atomic.Int64
+
+	mu         sync.Mutex
+	keyRunning map[string]int
+	keyPeak    int // the most calls of one key that ran at once
 }
 
 func newBlockingHasher() *blockingHasher {
-	return &blockingHasher{gate: make(chan struct{})}
+	return &blockingHasher{gate: make(chan struct{}), keyRunning: make(map[string]int)}
 }
 
 // unblock lets every call, held or future, finish.
 func (f *blockingHasher) unblock() { f.once.Do(func() { close(f.gate) }) }
 
-func (f *blockingHasher) Hash(context.Context, domain.Password) (string, error) {
-	f.run()
+func (f *blockingHasher) Hash(ctx context.Context, _ domain.Password) (string, error) {
+	f.run(usecase.HashingKeyOf(ctx))
 	return "fake hash", nil
 }
 
-func (f *blockingHasher) Verify(context.Context, domain.Password, string) (bool, bool, error) {
-	f.run()
+func (f *blockingHasher) Verify(ctx context.Context, _ domain.Password, _ string) (bool, bool, error) {
+	f.run(usecase.HashingKeyOf(ctx))
 	return true, false, nil
 }
 
-func (f *blockingHasher) run() {
+func (f *blockingHasher) run(key string) {
 	f.calls.Add(1)
 	n := f.running.Add(1)
 	defer f.running.Add(-1)
 	for old := f.peak.Load(); n > old && !f.peak.CompareAndSwap(old, n); old = f.peak.Load() {
+	}
+	if key != "" {
+		f.mu.Lock()
+		f.keyRunning[key]++
+		f.keyPeak = max(f.keyPeak, f.keyRunning[key])
+		f.mu.Unlock()
+		defer func() {
+			f.mu.Lock()
+			f.keyRunning[key]--
+			f.mu.Unlock()
+		}()
 	}
 	<-f.gate
 	time.Sleep(f.hold)

@@ -17,7 +17,7 @@ import (
 const long = time.Hour
 
 func TestDefaultPoolLimits(t *testing.T) {
-	want := PoolLimits{Workers: runtime.GOMAXPROCS(0), MaxWaiting: 256, MaxWait: 10 * time.Second, FloodWaiting: 32}
+	want := PoolLimits{Workers: runtime.GOMAXPROCS(0), MaxWaiting: 256, MaxWait: 10 * time.Second, FloodWaiting: 32, MaxPerKey: 16}
 	if got := DefaultPoolLimits(); got != want {
 		t.Errorf("DefaultPoolLimits() = %+v, want %+v", got, want)
 	}
@@ -226,14 +226,14 @@ func TestPoolSaturated(t *testing.T) {
 	for n := range 4 {
 		pt := newPoolTest(t, limits)
 		pt.occupy(n, 2)
-		if pt.pool.Saturated() {
+		if pt.pool.Saturated(t.Context()) {
 			t.Errorf("%d calls in a pool of 2 slots and 2 waiting: Saturated() = true, want false", n)
 		}
 		pt.fake.unblock()
 	}
 	pt := newPoolTest(t, limits)
 	errcs := pt.occupy(4, 2)
-	if !pt.pool.Saturated() {
+	if !pt.pool.Saturated(t.Context()) {
 		t.Error("2 running and 2 waiting of 2 + 2: Saturated() = false, want true")
 	}
 	if err := pt.result("Hash() when saturated", pt.hash(t.Context())); !errors.Is(err, domain.ErrUnavailable) {
@@ -244,16 +244,16 @@ func TestPoolSaturated(t *testing.T) {
 		_ = pt.result("Hash()", errc)
 	}
 	pt.drained()
-	if pt.pool.Saturated() {
+	if pt.pool.Saturated(t.Context()) {
 		t.Error("drained pool: Saturated() = true, want false")
 	}
 
 	noWait := newPoolTest(t, PoolLimits{Workers: 1})
-	if noWait.pool.Saturated() {
+	if noWait.pool.Saturated(t.Context()) {
 		t.Error("idle pool that lets no one wait: Saturated() = true, want false")
 	}
 	noWait.occupy(1, 1)
-	if !noWait.pool.Saturated() {
+	if !noWait.pool.Saturated(t.Context()) {
 		t.Error("full pool that lets no one wait: Saturated() = false, want true")
 	}
 }
@@ -324,7 +324,7 @@ func TestPoolKeepsACoreDuringAFlood(t *testing.T) {
 	state("the other done: one starts, 3 still wait", 1, 3)
 	f.release <- struct{}{}
 	state("line below 3: two run again", 2, 1)
-	if p.Saturated() {
+	if p.Saturated(t.Context()) {
 		t.Error("Saturated() with room in the line = true, want false")
 	}
 }

@@ -106,8 +106,8 @@ func (t *TimedHasher) Verify(ctx context.Context, password domain.Password, enco
 	return t.next.Verify(ctx, password, encoded)
 }
 
-// Saturated reports whether the wrapped hasher is saturated.
-func (t *TimedHasher) Saturated() bool { return t.next.Saturated() }
+// Saturated reports whether the wrapped hasher is saturated for ctx.
+func (t *TimedHasher) Saturated(ctx context.Context) bool { return t.next.Saturated(ctx) }
 
 func (t *TimedHasher) observe(op string, start time.Time) {
 	t.m.hashing.WithLabelValues(op).Observe(time.Since(start).Seconds())

@@ -26,7 +26,7 @@ func (instantHasher) Verify(context.Context, domain.Password, string) (bool, boo
 	return true, false, nil
 }
 
-func (instantHasher) Saturated() bool { return false }
+func (instantHasher) Saturated(context.Context) bool { return false }
 
 // BenchmarkLoginWithoutHash times a successful login's own work on the
 // real stores: the account read, the throttle's reservation and its
