@@ -33,8 +33,9 @@ type Server struct {
 	ln       net.Listener
 }
 
-// NewApp builds the Fiber app: the health probes, the request log, the
-// JSON API mounted at /api and the web adapter's routes, in that order.
+// NewApp builds the Fiber app: the framing check, the health probes, the
+// request log, the JSON API mounted at /api and the web adapter's routes,
+// in that order.
 // The web adapter parses its templates as it registers, so a broken
 // template fails the start.
 func NewApp(s Settings, site *web.Handler, jsonAPI *api.Handler, ready ReadinessChecker, obs RequestObserver, log *slog.Logger) (*fiber.App, error) {
@@ -53,8 +54,10 @@ func NewApp(s Settings, site *web.Handler, jsonAPI *api.Handler, ready Readiness
 		WriteTimeout:          30 * time.Second,
 		IdleTimeout:           60 * time.Second,
 	})
-	// Probes first: no middleware, no log line. Then the request log,
-	// around everything else.
+	// The framing check before anything, since no handler may act on an
+	// ambiguous body. Then the probes: no other middleware, no log line.
+	// Then the request log, around everything else.
+	app.Use(refuseAmbiguousFraming)
 	registerHealth(app, ready, log)
 	app.Use((&requestLog{log: log, obs: obs}).handle)
 	// The API goes next. Fiber puts a mounted app's routes where the mount

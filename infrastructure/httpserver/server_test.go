@@ -15,6 +15,7 @@ import (
 	"github.com/gatehouse/gatehouse/adapter/httpx/httpxtest"
 	"github.com/gatehouse/gatehouse/adapter/httpx/web"
 	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gofiber/fiber/v2"
 	"github.com/valyala/fasthttp/fasthttputil"
 )
 
@@ -32,32 +33,10 @@ func (fixedTokens) NewToken() (domain.Token, error) {
 	return domain.NewToken([domain.TokenBytes]byte{1}), nil
 }
 
-// TestRefusedBeforeRoutingCarriesSecurityHeaders protects what the
-// server refuses while it reads a request, before any middleware runs:
-// the answer still carries its delivery's security headers. A body over
-// BodyLimit on a site path gets the site's, on an API path the API's;
-// a request the server could not read at all (a chunked body over the
-// limit) gets the API's JSON and headers.
-func TestRefusedBeforeRoutingCarriesSecurityHeaders(t *testing.T) {
-	const limit = 1 << 10
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	site := web.NewHandler(&httpxtest.Registrar{}, &httpxtest.Authenticator{}, &httpxtest.Sessions{},
-		&httpxtest.Account{}, &httpxtest.Admin{}, fixedClock{}, fixedTokens{},
-		web.Config{SecretKey: []byte("0123456789abcdef0123456789abcdef")}, log)
-	jsonAPI := api.NewHandler(&httpxtest.Registrar{}, &httpxtest.Authenticator{}, &httpxtest.Sessions{}, &httpxtest.Account{}, api.Config{}, log)
-	app, err := NewApp(Settings{BodyLimit: limit}, site, jsonAPI, alwaysReady{}, &observed{}, log)
-	if err != nil {
-		t.Fatalf("NewApp: %v", err)
-	}
-	ln := fasthttputil.NewInmemoryListener()
-	served := make(chan error, 1)
-	go func() { served <- app.Listener(ln) }()
-	defer func() {
-		_ = ln.Close()
-		<-served
-	}()
-
-	siteHeaders := map[string]string{
+// siteHeaders and apiHeaders are the security headers each delivery sets
+// on every answer, error pages included.
+var (
+	siteHeaders = map[string]string{
 		"Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; " +
 			"frame-ancestors 'none'; form-action 'self'; base-uri 'none'; object-src 'none'",
 		"X-Content-Type-Options":     "nosniff",
@@ -67,12 +46,47 @@ func TestRefusedBeforeRoutingCarriesSecurityHeaders(t *testing.T) {
 		"Cache-Control":              "no-store",
 		"Content-Type":               "text/html; charset=utf-8",
 	}
-	apiHeaders := map[string]string{
+	apiHeaders = map[string]string{
 		"Content-Security-Policy": "default-src 'none'; frame-ancestors 'none'",
 		"X-Content-Type-Options":  "nosniff",
 		"Cache-Control":           "no-store",
 		"Content-Type":            "application/json",
 	}
+)
+
+// newTestApp builds the server's app on fakes of the driving ports, with
+// reg answering the API's sign-ups and a BodyLimit of limit bytes.
+func newTestApp(t *testing.T, limit int, reg *httpxtest.Registrar) *fiber.App {
+	t.Helper()
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	site := web.NewHandler(&httpxtest.Registrar{}, &httpxtest.Authenticator{}, &httpxtest.Sessions{},
+		&httpxtest.Account{}, &httpxtest.Admin{}, fixedClock{}, fixedTokens{},
+		web.Config{SecretKey: []byte("0123456789abcdef0123456789abcdef")}, log)
+	jsonAPI := api.NewHandler(reg, &httpxtest.Authenticator{}, &httpxtest.Sessions{}, &httpxtest.Account{}, api.Config{}, log)
+	app, err := NewApp(Settings{BodyLimit: limit}, site, jsonAPI, alwaysReady{}, &observed{}, log)
+	if err != nil {
+		t.Fatalf("NewApp: %v", err)
+	}
+	return app
+}
+
+// TestRefusedBeforeRoutingCarriesSecurityHeaders protects what the
+// server refuses while it reads a request, before any middleware runs:
+// the answer still carries its delivery's security headers. A body over
+// BodyLimit on a site path gets the site's, on an API path the API's;
+// a request the server could not read at all (a chunked body over the
+// limit) gets the API's JSON and headers.
+func TestRefusedBeforeRoutingCarriesSecurityHeaders(t *testing.T) {
+	const limit = 1 << 10
+	app := newTestApp(t, limit, &httpxtest.Registrar{})
+	ln := fasthttputil.NewInmemoryListener()
+	served := make(chan error, 1)
+	go func() { served <- app.Listener(ln) }()
+	defer func() {
+		_ = ln.Close()
+		<-served
+	}()
+
 	body := strings.Repeat("x", limit+1)
 	sized := func(path, contentType string) string {
 		return "POST " + path + " HTTP/1.1\r\nHost: gatehouse.test\r\nContent-Type: " + contentType +

@@ -59,13 +59,14 @@ func (j cookieJar) setSession(c *fiber.Ctx, token domain.Token, s domain.Session
 	j.set(c, sessionCookieName, token.Reveal(), maxAge)
 }
 
-// clear tells the browser to drop a cookie now.
+// clear tells the browser to drop a cookie now, with an Expires in the
+// past. It sets no Max-Age: fasthttp writes an Expires only for a cookie
+// without one.
 func (j cookieJar) clear(c *fiber.Ctx, base string) {
 	c.Cookie(&fiber.Cookie{
 		Name:     j.name(base),
 		Value:    "",
 		Path:     "/",
-		MaxAge:   -1,
 		Expires:  time.Unix(0, 0),
 		Secure:   j.secure,
 		HTTPOnly: true,

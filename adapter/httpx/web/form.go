@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"iter"
 
 	"github.com/gatehouse/gatehouse/adapter/httpx"
 	"github.com/gofiber/fiber/v2"
@@ -26,7 +27,7 @@ func checkForm(c *fiber.Ctx) error {
 	if !bytes.EqualFold(bytes.TrimSpace(ct), []byte(fiber.MIMEApplicationForm)) {
 		return httpx.ErrNotForm
 	}
-	if !cleanForm(c.Request().PostArgs().VisitAll) {
+	if !cleanForm(c.Request().PostArgs().All()) {
 		return httpx.ErrBadForm
 	}
 	return c.Next()
@@ -43,13 +44,12 @@ func formValue(c *fiber.Ctx, key string) string {
 	return string(c.Request().PostArgs().Peek(key))
 }
 
-// cleanForm reports whether every key and value visit yields is clean.
-func cleanForm(visit func(func(key, value []byte))) bool {
-	ok := true
-	visit(func(key, value []byte) {
-		if ok && (!httpx.CleanText(utils.UnsafeString(key)) || !httpx.CleanText(utils.UnsafeString(value))) {
-			ok = false
+// cleanForm reports whether every key and value fields yields is clean.
+func cleanForm(fields iter.Seq2[[]byte, []byte]) bool {
+	for key, value := range fields {
+		if !httpx.CleanText(utils.UnsafeString(key)) || !httpx.CleanText(utils.UnsafeString(value)) {
+			return false
 		}
-	})
-	return ok
+	}
+	return true
 }

@@ -30,10 +30,10 @@ func FuzzFormDecoding(f *testing.F) {
 	f.Fuzz(func(t *testing.T, body []byte) {
 		var args fasthttp.Args
 		args.ParseBytes(body)
-		if !cleanForm(args.VisitAll) {
+		if !cleanForm(args.All()) {
 			return
 		}
-		args.VisitAll(func(k, v []byte) {
+		for k, v := range args.All() {
 			for _, b := range [][]byte{k, v} {
 				if !utf8.Valid(b) {
 					t.Fatalf("accepted invalid UTF-8 %q from body %q", b, body)
@@ -44,7 +44,7 @@ func FuzzFormDecoding(f *testing.F) {
 					}
 				}
 			}
-		})
+		}
 	})
 }
 
