@@ -101,7 +101,7 @@ func TestRowsStreamsInIDOrder(t *testing.T) {
 		}
 		got = append(got, r)
 	}
-	want := []flaskdb.Row{{1, "alice", "a-pass"}, {2, "Bob", "b pass ünï"}, {3, "carol", "c-pass"}}
+	want := []flaskdb.Row{{ID: 1, Username: "alice", Password: "a-pass"}, {ID: 2, Username: "Bob", Password: "b pass ünï"}, {ID: 3, Username: "carol", Password: "c-pass"}}
 	if len(got) != len(want) {
 		t.Fatalf("Rows() = %v, want %v", got, want)
 	}

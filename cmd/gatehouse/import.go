@@ -22,7 +22,11 @@ with what they know; a password today's policy refuses is imported but
 flagged, and its owner must choose a new one at the next login. A name
 that is taken (without regard to case) or breaks the username rules is
 skipped. Running it again imports nothing twice. It prints progress to
-standard error, then the counts and the names skipped or flagged.`)
+standard error, then the counts and the names skipped or flagged, quoted.
+
+It trusts nothing in the file: users must be a plain table (not a view),
+a username over 1 KiB or a password over 4 KiB is skipped unread, and
+reading the file may take a minute in all (the hashing is not counted).`)
 	pos, err := cl.parse(args, 1)
 	if err != nil {
 		return err
@@ -70,6 +74,7 @@ func printImport(w io.Writer, path string, total int, rep importReport) {
 	} {
 		fmt.Fprintf(w, "  %-33s %d\n", line.label, rep.counts[line.outcome])
 	}
+	fmt.Fprintf(w, "  %-33s %d\n", "skipped: unreadable row", len(rep.unreadable))
 	notes := slices.Clone(rep.notes)
 	slices.SortFunc(notes, func(a, b importNote) int { return cmp.Compare(a.row.ID, b.row.ID) })
 	for _, group := range []struct {
@@ -88,11 +93,15 @@ func printImport(w io.Writer, path string, total int, rep importReport) {
 			if n.result.Outcome != group.outcome {
 				continue
 			}
-			name := n.row.Username
-			if n.result.Outcome == usecase.InvalidName {
-				name = fmt.Sprintf("%q", name)
-			}
-			fmt.Fprintf(w, "  row %d: %s: %s\n", n.row.ID, name, n.result.Reason)
+			// The name is the file's, as it is there: quoted, so a
+			// newline or a terminal escape in it cannot forge a line.
+			fmt.Fprintf(w, "  row %d: %q: %s\n", n.row.ID, n.row.Username, n.result.Reason)
+		}
+	}
+	if len(rep.unreadable) > 0 {
+		fmt.Fprintf(w, "\nSkipped, unreadable (nothing of the row was imported):\n")
+		for _, r := range rep.unreadable {
+			fmt.Fprintf(w, "  row %d: %s\n", r.ID, r.Skip)
 		}
 	}
 }

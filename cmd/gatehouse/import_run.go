@@ -29,6 +29,9 @@ type importReport struct {
 	counts map[usecase.ImportOutcome]int
 	// notes are the rows skipped or flagged, in the order they finished.
 	notes []importNote
+	// unreadable are the rows skipped unread (flaskdb.Row.Skip), in file
+	// order.
+	unreadable []flaskdb.Row
 }
 
 // importNote is one row that was skipped or imported with a flag.
@@ -84,6 +87,14 @@ func runImport(ctx context.Context, rows iter.Seq2[flaskdb.Row, error], workers 
 				cancel(err)
 				return
 			}
+			if r.Skip != "" {
+				// Nothing of it was read: it is done as it is. The
+				// collector below reads results until every worker
+				// has ended, which is after this goroutine closes the
+				// queues, so the send cannot block for ever.
+				results <- rowDone{row: r}
+				continue
+			}
 			select {
 			case queues[shard(r.Username, workers)] <- r:
 			case <-ctx.Done():
@@ -134,6 +145,10 @@ func stopped(ctx context.Context) error {
 // add counts one finished row.
 func (r *importReport) add(d rowDone) {
 	r.done++
+	if d.row.Skip != "" {
+		r.unreadable = append(r.unreadable, d.row)
+		return
+	}
 	r.counts[d.result.Outcome]++
 	if d.result.Outcome != usecase.Imported && d.result.Outcome != usecase.AlreadyImported {
 		r.notes = append(r.notes, importNote(d))

@@ -54,7 +54,7 @@ func TestImportFlaskFromTheSeedApp(t *testing.T) {
 	if r.code != exitOK {
 		t.Fatalf("gatehouse import-flask on the seed app's users.db = %d, stderr %q", r.code, r.stderr)
 	}
-	checkCounts(t, "import of the seed app's users.db", importCounts(t, r.stdout), [5]string{"2", "1", "0", "1", "1"})
+	checkCounts(t, "import of the seed app's users.db", importCounts(t, r.stdout), [6]string{"2", "1", "0", "1", "1", "0"})
 	var auth *usecase.Authenticator
 	startCore(t, env, &auth)
 	if _, err := auth.Login(context.Background(), usecase.LoginInput{Username: "Alice", Password: "wonderland-2024"}); err != nil {

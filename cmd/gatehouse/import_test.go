@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	_ "modernc.org/sqlite"
 
@@ -58,15 +59,15 @@ func importCounts(t *testing.T, out string) map[string]string {
 	for _, m := range regexp.MustCompile(`(?m)^  ((?:imported|already|skipped)[^\d]*?) +(\d+)$`).FindAllStringSubmatch(out, -1) {
 		counts[m[1]] = m[2]
 	}
-	if len(counts) != 5 {
-		t.Fatalf("import-flask report %q: found counts %v, want five", out, counts)
+	if len(counts) != 6 {
+		t.Fatalf("import-flask report %q: found counts %v, want six", out, counts)
 	}
 	return counts
 }
 
-func checkCounts(t *testing.T, run string, got map[string]string, want [5]string) {
+func checkCounts(t *testing.T, run string, got map[string]string, want [6]string) {
 	t.Helper()
-	labels := []string{"imported", "imported, weak password flagged", "already imported", "skipped: name clash", "skipped: invalid name"}
+	labels := []string{"imported", "imported, weak password flagged", "already imported", "skipped: name clash", "skipped: invalid name", "skipped: unreadable row"}
 	for i, l := range labels {
 		if got[l] != want[i] {
 			t.Errorf("%s: %s = %s, want %s", run, l, got[l], want[i])
@@ -82,11 +83,11 @@ func TestImportFlask(t *testing.T) {
 	if first.code != exitOK {
 		t.Fatalf("gatehouse import-flask = %d, stderr %q", first.code, first.stderr)
 	}
-	checkCounts(t, "first import", importCounts(t, first.stdout), [5]string{"2", "1", "0", "1", "1"})
+	checkCounts(t, "first import", importCounts(t, first.stdout), [6]string{"2", "1", "0", "1", "1", "0"})
 	for _, want := range []string{
-		"row 3: alice: the name is taken by the account \"Alice\"",
+		"row 3: \"alice\": the name is taken by the account \"Alice\"",
 		"row 4: \"bad name!\": Username may contain only letters",
-		"row 5: bob: Password must be at least 12 characters long.",
+		"row 5: \"bob\": Password must be at least 12 characters long.",
 	} {
 		if !strings.Contains(first.stdout, want) {
 			t.Errorf("first import report lacks %q:\n%s", want, first.stdout)
@@ -117,7 +118,7 @@ func TestImportFlask(t *testing.T) {
 	if second.code != exitOK {
 		t.Fatalf("second gatehouse import-flask = %d, stderr %q", second.code, second.stderr)
 	}
-	checkCounts(t, "second import", importCounts(t, second.stdout), [5]string{"0", "0", "3", "1", "1"})
+	checkCounts(t, "second import", importCounts(t, second.stdout), [6]string{"0", "0", "3", "1", "1", "0"})
 	page, err := adm.List(context.Background(), usecase.Operator, "", 0)
 	if err != nil || page.Total != 3 {
 		t.Errorf("accounts after two imports: %d, %v; want 3", page.Total, err)
@@ -139,21 +140,73 @@ func TestImportFlaskRejectsUnreadableFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
+	// A users that is a view is refused unread: this one recursed forever
+	// when import-flask counted it.
+	recursiveView := filepath.Join(t.TempDir(), "view.db")
+	db, err = sql.Open("sqlite", "file:"+recursiveView)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`CREATE VIEW users AS WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c)
+		SELECT x AS id, 'user' || x AS username, 'password' AS password FROM c`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
 	tests := []struct {
 		name, path, want string
 	}{
 		{"missing file", filepath.Join(t.TempDir(), "nope.db"), "no such file"},
 		{"not SQLite", notSQLite, "not a SQLite database"},
 		{"no users table", noTable, "no users table"},
+		{"users view", recursiveView, "users is not a table"},
 	}
 	for _, tt := range tests {
 		env := testEnv(t)
+		start := time.Now()
 		r := gatehouse(t, env, "", "import-flask", tt.path)
+		if took := time.Since(start); took > 5*time.Second {
+			t.Errorf("import-flask of a %s took %s, want it refused at once", tt.name, took)
+		}
 		if r.code != exitFailed || !strings.Contains(r.stderr, tt.want) || !strings.Contains(r.stderr, tt.path) {
 			t.Errorf("import-flask of a %s = %d, stderr %q; want 1, %q and the path", tt.name, r.code, r.stderr, tt.want)
 		}
 		if _, err := os.Stat(strings.TrimPrefix(env["DATABASE_URL"], "sqlite:")); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("import-flask of a %s touched the gatehouse database (stat: %v), want it left alone", tt.name, err)
 		}
+	}
+}
+
+// TestImportFlaskQuotesEveryName protects the operator's terminal and the
+// report's lines: every name from the file is printed quoted, so one with
+// a newline, a carriage return or a terminal escape cannot forge a line
+// or move the cursor; a row too big to read is skipped, counted and named
+// by its id, never read.
+func TestImportFlaskQuotesEveryName(t *testing.T) {
+	t.Parallel()
+	env := testEnv(t)
+	path := writeFlaskDB(t, [][2]string{
+		{"Alice", "wonderland-2024"},                    // imported
+		{"\r\nALICE\n", "other-password-42"},            // clashes with Alice once trimmed
+		{"bob\t", "password1"},                          // imported, weak; the tab is trimmed
+		{"eve\x1b[2J", "a fine long passphrase"},        // invalid name
+		{strings.Repeat("m", 2000), "another long one"}, // over the limit: skipped unread
+	})
+	r := gatehouse(t, env, "", "import-flask", path)
+	if r.code != exitOK {
+		t.Fatalf("gatehouse import-flask = %d, stderr %q", r.code, r.stderr)
+	}
+	checkCounts(t, "import", importCounts(t, r.stdout), [6]string{"1", "1", "0", "1", "1", "1"})
+	for _, want := range []string{
+		`row 2: "\r\nALICE\n": the name is taken by the account "Alice"`,
+		`row 3: "bob\t": Password must be at least 12 characters long.`,
+		`row 4: "eve\x1b[2J": Username may contain only letters`,
+		"row 5: the username is 2000 bytes long, more than 1024",
+	} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("import-flask report lacks %q:\n%s", want, r.stdout)
+		}
+	}
+	if strings.ContainsAny(r.stdout, "\r\t\x1b") || strings.Contains(r.stdout, "mmmm") {
+		t.Errorf("import-flask report %q holds a raw control character or the unread name", r.stdout)
 	}
 }

@@ -28,7 +28,7 @@ var Module = fx.Module("database",
 )
 
 func newDB(lc fx.Lifecycle, s Settings, log *slog.Logger) (*bun.DB, error) {
-	db, err := OpenWith(s.URL, s.Pool)
+	db, err := openWith(s.URL, s.Pool, log)
 	if err != nil {
 		return nil, err
 	}

@@ -6,6 +6,8 @@
 package database
 
 import (
+	"log/slog"
+
 	"github.com/uptrace/bun"
 )
 
@@ -17,14 +19,22 @@ func Open(rawURL string) (*bun.DB, error) {
 
 // OpenWith opens the database that rawURL names, sizes its pool with pool
 // (zero fields take the defaults, see ResolvePool), and checks that it
-// answers. Errors never repeat a password.
+// answers. Errors never repeat a password. Warnings go to slog's default
+// logger.
 //
 // For SQLite, every connection waits for locks, enforces foreign keys and
 // begins transactions with the write lock; a file database runs in WAL
-// mode. An in-memory database is private to the returned *bun.DB and
-// lives on one connection that is never closed while the *bun.DB is open,
-// so its data is not lost between queries.
+// mode, and it and its -wal and -shm files are readable by their owner
+// only (a file created 0600; an existing one that others may read is
+// tightened, with a warning). An in-memory database is private to the
+// returned *bun.DB and lives on one connection that is never closed while
+// the *bun.DB is open, so its data is not lost between queries.
 func OpenWith(rawURL string, pool Pool) (*bun.DB, error) {
+	return openWith(rawURL, pool, slog.Default())
+}
+
+// openWith is OpenWith with the logger for its warnings.
+func openWith(rawURL string, pool Pool, log *slog.Logger) (*bun.DB, error) {
 	dsn, err := ParseURL(rawURL)
 	if err != nil {
 		return nil, err
@@ -36,5 +46,5 @@ func OpenWith(rawURL string, pool Pool) (*bun.DB, error) {
 	if dsn.Kind == Postgres {
 		return openPostgres(dsn, pool)
 	}
-	return openSQLite(dsn, pool)
+	return openSQLite(dsn, pool, log)
 }

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"log/slog"
 	"strings"
 
 	"github.com/uptrace/bun"
@@ -36,8 +37,15 @@ var connParams = []string{
 // pool's 4 connections may hold 64 MiB at most.
 const fileCacheParam = "_pragma=cache_size(-16384)"
 
-// openSQLite opens the SQLite database d with pool, already resolved.
-func openSQLite(d DSN, pool Pool) (*bun.DB, error) {
+// openSQLite opens the SQLite database d with pool, already resolved. A
+// database file is made readable by its owner only first (see
+// prepareSQLiteFile), with warnings on log.
+func openSQLite(d DSN, pool Pool, log *slog.Logger) (*bun.DB, error) {
+	if !d.Memory {
+		if err := prepareSQLiteFile(d.Path, log); err != nil {
+			return nil, fmt.Errorf("database: open %s: %w", d, err)
+		}
+	}
 	sqldb, err := sql.Open("sqlite", d.driverName())
 	if err != nil {
 		return nil, fmt.Errorf("database: open %s: %w", d, err)
