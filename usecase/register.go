@@ -40,7 +40,7 @@ func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User
 	if err := r.throttle.CheckSignup(ctx, network); err != nil {
 		return domain.User{}, err
 	}
-	name, nameErr := domain.NewUsername(in.Username)
+	name, nameErr := domain.ChooseUsername(in.Username)
 	password, passErr := r.passwords.Check(in.Password, name)
 	if err := mergeInvalid(asInput(InputUsername, nameErr), asInput(InputPassword, passErr)); err != nil {
 		return domain.User{}, err
