@@ -18,6 +18,11 @@ func scriptOf(r rune) string {
 	case unicode.Is(unicode.Inherited, r):
 		return "Inherited"
 	}
+	for _, name := range frequentScripts {
+		if unicode.Is(unicode.Scripts[name], r) {
+			return name
+		}
+	}
 	for name, table := range unicode.Scripts {
 		if unicode.Is(table, r) {
 			return name
@@ -25,6 +30,10 @@ func scriptOf(r rune) string {
 	}
 	return ""
 }
+
+// frequentScripts are tried before the other 150-odd tables of
+// unicode.Scripts, so that the common names need a few lookups each.
+var frequentScripts = []string{"Latin", "Han", "Hiragana", "Katakana", "Hangul", "Cyrillic", "Greek", "Arabic", "Hebrew", "Devanagari", "Thai"}
 
 // highlyRestrictiveSets are the script combinations that UTS #39 section
 // 5.2 "Highly Restrictive" allows besides a single script: how Japanese,
