@@ -103,7 +103,7 @@ func (im *Importer) Import(ctx context.Context, name, password string) (ImportRe
 	})
 	if errors.Is(err, domain.ErrUsernameTaken) {
 		// Another row of the same file, or a signup, got there first.
-		return ImportResult{Outcome: Clash, Reason: "another account has this name"}, nil
+		return ImportResult{Outcome: Clash, Reason: "another account has this name or one that looks the same"}, nil
 	}
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import %q: %w", username, err)
