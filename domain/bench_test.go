@@ -12,6 +12,7 @@ var (
 	sinkUsername domain.Username
 	sinkPassword domain.Password
 	sinkHash     domain.TokenHash
+	sinkSkeleton string
 )
 
 // BenchmarkNewUsername measures normalizing and validating a name, which
@@ -64,5 +65,32 @@ func BenchmarkTokenHash(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		sinkHash = tok.Hash()
+	}
+}
+
+// BenchmarkChooseUsername measures the rules a new name passes at signup,
+// on a Latin name and a Japanese one.
+func BenchmarkChooseUsername(b *testing.B) {
+	for _, raw := range []string{"alice.example", "やまだ太郎タワー"} {
+		b.Run(raw, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				u, err := domain.ChooseUsername(raw)
+				if err != nil {
+					b.Fatalf("ChooseUsername(%q) error = %v, want nil", raw, err)
+				}
+				sinkUsername = u
+			}
+		})
+	}
+}
+
+// BenchmarkSkeleton measures the uniqueness key computed at every
+// account creation.
+func BenchmarkSkeleton(b *testing.B) {
+	u := domain.RestoreUsername("Alice.Example")
+	b.ReportAllocs()
+	for b.Loop() {
+		sinkSkeleton = u.Skeleton()
 	}
 }

@@ -45,6 +45,41 @@ func NewUsername(raw string) (Username, error) {
 	return Username{display: name, canonical: canonicalUsername(name)}, nil
 }
 
+// ChooseUsername is NewUsername for a name someone chooses now, for a new
+// account (signup, an admin or the command line creating one, an import):
+// besides NewUsername's rules the name must pass Choosable. NewUsername
+// alone stays the parser for names typed to find an account, so that
+// accounts created before these rules keep logging in.
+func ChooseUsername(raw string) (Username, error) {
+	u, err := NewUsername(raw)
+	if err != nil {
+		return Username{}, err
+	}
+	if err := u.Choosable(); err != nil {
+		return Username{}, err
+	}
+	return u, nil
+}
+
+// Choosable reports, as an *InvalidError, a name that may stay on an
+// existing account but may not be chosen for a new one: a name that mixes
+// scripts (Cyrillic "о" among Latin letters, as in "rооt"), beyond the
+// combinations of UTS #39 "Highly Restrictive" (see highlyRestrictive),
+// or one holding an invisible letter (a default-ignorable code point such
+// as the Hangul filler). That two names look alike is the store's to
+// decide, on Skeleton, since it takes the other names to know.
+func (u Username) Choosable() error {
+	for _, r := range u.display {
+		if isDefaultIgnorable(r) {
+			return invalid("Username may contain only letters, digits, '.', '_' and '-'.")
+		}
+	}
+	if !highlyRestrictive(u.display) {
+		return invalid("Use letters from one script: a username may not mix alphabets, such as Latin with Cyrillic or Greek.")
+	}
+	return nil
+}
+
 // RestoreUsername rebuilds a Username read back from storage, where it was
 // validated when it was written. It does not validate again.
 func RestoreUsername(display string) Username {

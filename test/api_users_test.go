@@ -50,6 +50,8 @@ func TestAPISignupRefusals(t *testing.T) {
 		{"common", "bob", "qwertyuiop123", http.StatusUnprocessableEntity, "invalid_input", map[string]string{"password": "commonly used"}},
 		{"contains the username", "bobby", "i-am-BOBBY-and-proud", http.StatusUnprocessableEntity, "invalid_input", map[string]string{"password": "must not contain your username"}},
 		{"one character repeated", "bob", strings.Repeat("z", 16), http.StatusUnprocessableEntity, "invalid_input", map[string]string{"password": "one character repeated"}},
+		{"looks like a taken name", "aIice", bobPassword, http.StatusConflict, "username_taken", nil},                                                             // capital I for l
+		{"mixed scripts", "b\u043eb", bobPassword, http.StatusUnprocessableEntity, "invalid_input", map[string]string{"username": "Use letters from one script"}}, // Cyrillic о
 		{"bad username", "b b", bobPassword, http.StatusUnprocessableEntity, "invalid_input", map[string]string{"username": "only letters"}},
 		{"both empty", "", "", http.StatusUnprocessableEntity, "invalid_input", map[string]string{"username": "choose a username", "password": "choose a password"}},
 	}

@@ -48,6 +48,8 @@ func TestSignupRejections(t *testing.T) {
 	}{
 		{"taken", "Alice", bobPassword, http.StatusConflict, []string{"That username is already taken."}},
 		{"taken in another case", "aLiCe", bobPassword, http.StatusConflict, []string{"That username is already taken."}},
+		{"looks like a taken name", "AIice", bobPassword, http.StatusConflict, []string{"That username is already taken."}},       // capital I for l
+		{"mixed scripts", "r\u043e\u043et", bobPassword, http.StatusUnprocessableEntity, []string{"Use letters from one script"}}, // Cyrillic о
 		{"short password", "bob", "short", http.StatusUnprocessableEntity, []string{"at least 12 characters"}},
 		{"bad username and password", "b!", "", http.StatusUnprocessableEntity, []string{"Username must be 3 to 32 characters", "Please choose a password."}},
 		{"password contains username", "bobby", "bobby-is-my-password", http.StatusUnprocessableEntity, []string{"must not contain your username"}},

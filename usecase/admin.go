@@ -96,7 +96,7 @@ func (a *Admin) Create(ctx context.Context, actor Actor, name, password string, 
 	if err := actor.check(); err != nil {
 		return domain.User{}, err
 	}
-	username, nameErr := domain.NewUsername(name)
+	username, nameErr := domain.ChooseUsername(name)
 	pw, passErr := a.passwords.Check(password, username)
 	if err := mergeInvalid(asInput(InputUsername, nameErr), asInput(InputPassword, passErr)); err != nil {
 		return domain.User{}, err

@@ -23,7 +23,8 @@ const (
 	// (an earlier run); nothing changed.
 	AlreadyImported
 	// Clash: another account already has the name, without regard to
-	// case; skipped.
+	// case, or one that looks the same (domain.Username.Skeleton);
+	// skipped.
 	Clash
 	// InvalidName: the name breaks the username rules; skipped.
 	InvalidName
@@ -72,6 +73,15 @@ func (im *Importer) Import(ctx context.Context, name, password string) (ImportRe
 	case !errors.Is(err, domain.ErrNotFound):
 		return ImportResult{}, fmt.Errorf("import %q: %w", username, err)
 	}
+	// Only a name new to this service must meet the rules for new names,
+	// so that a run again finds the accounts an earlier run created.
+	if err := username.Choosable(); err != nil {
+		var invalid *domain.InvalidError
+		if errors.As(err, &invalid) {
+			return ImportResult{Outcome: InvalidName, Reason: invalid.Message}, nil
+		}
+		return ImportResult{}, err
+	}
 	res := ImportResult{Outcome: Imported}
 	if _, err := im.passwords.Check(password, username); err != nil {
 		var invalid *domain.InvalidError
@@ -93,7 +103,7 @@ func (im *Importer) Import(ctx context.Context, name, password string) (ImportRe
 	})
 	if errors.Is(err, domain.ErrUsernameTaken) {
 		// Another row of the same file, or a signup, got there first.
-		return ImportResult{Outcome: Clash, Reason: "another account has this name"}, nil
+		return ImportResult{Outcome: Clash, Reason: "another account has this name or one that looks the same"}, nil
 	}
 	if err != nil {
 		return ImportResult{}, fmt.Errorf("import %q: %w", username, err)

@@ -17,8 +17,9 @@ import (
 
 // UserCreator stores new accounts. Create assigns the ID and returns an
 // error wrapping domain.ErrUsernameTaken when another account has the same
-// canonical username, so that names are unique without regard to case
-// even when two signups race.
+// canonical username or the same skeleton (domain.Username.Skeleton), so
+// that names are unique without regard to case or to letters that look
+// alike, even when two signups race.
 type UserCreator interface {
 	Create(ctx context.Context, u domain.User) (domain.User, error)
 }

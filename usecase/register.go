@@ -65,7 +65,7 @@ func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User
 
 // create validates in, hashes the password and stores the account.
 func (r *Registrar) create(ctx context.Context, in RegisterInput) (domain.User, error) {
-	name, nameErr := domain.NewUsername(in.Username)
+	name, nameErr := domain.ChooseUsername(in.Username)
 	password, passErr := r.passwords.Check(in.Password, name)
 	if err := mergeInvalid(asInput(InputUsername, nameErr), asInput(InputPassword, passErr)); err != nil {
 		return domain.User{}, err

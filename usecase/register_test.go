@@ -35,6 +35,8 @@ func TestRegister(t *testing.T) {
 		wantFields []usecase.Input
 	}{
 		{"taken, other case", usecase.RegisterInput{Username: "ALICE", Password: "another good password"}, domain.ErrUsernameTaken, nil},
+		{"taken, looks alike", usecase.RegisterInput{Username: "AIice", Password: "another good password"}, domain.ErrUsernameTaken, nil},
+		{"mixed scripts", usecase.RegisterInput{Username: "r\u043e\u043et", Password: "another good password"}, nil, []usecase.Input{usecase.InputUsername}},
 		{"both invalid", usecase.RegisterInput{Username: "a", Password: "short"}, nil, []usecase.Input{usecase.InputUsername, usecase.InputPassword}},
 		{"password contains name", usecase.RegisterInput{Username: "bobby", Password: "iambobby-and-proud"}, nil, []usecase.Input{usecase.InputPassword}},
 		{"missing fields", usecase.RegisterInput{}, nil, []usecase.Input{usecase.InputUsername, usecase.InputPassword}},
@@ -58,8 +60,8 @@ func TestRegister(t *testing.T) {
 			}
 		}
 	}
-	if hasher.hashes != 2 { // Alice, then ALICE (rejected by the store, not before)
-		t.Errorf("hasher ran %d times, want 2: invalid input must not reach the hasher", hasher.hashes)
+	if hasher.hashes != 3 { // Alice, then ALICE and AIice (rejected by the store, not before)
+		t.Errorf("hasher ran %d times, want 3: invalid input must not reach the hasher", hasher.hashes)
 	}
 }
 

@@ -64,11 +64,13 @@ func isUniqueViolation(err error) bool {
 }
 
 // isUsernameTaken reports whether err is a violation of the unique index
-// on users.username_canonical, and only that: a primary key failure is a
-// bug and must not read as a taken username.
+// on users.username_canonical or users.username_skeleton, and only that:
+// a primary key failure is a bug and must not read as a taken username.
 func isUsernameTaken(err error) bool {
 	return isSQLiteUniqueViolationOf(err, "users.username_canonical") ||
-		isPostgresViolationOf(err, pgUniqueViolation, "users_username_canonical_key")
+		isSQLiteUniqueViolationOf(err, "users.username_skeleton") ||
+		isPostgresViolationOf(err, pgUniqueViolation, "users_username_canonical_key") ||
+		isPostgresViolationOf(err, pgUniqueViolation, "users_username_skeleton_key")
 }
 
 // isForeignKeyViolation reports whether err is a FOREIGN KEY constraint

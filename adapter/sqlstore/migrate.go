@@ -41,6 +41,8 @@ const lockWait = time.Minute
 // one that finds the lock taken waits for it, checking again and again,
 // for at most lockWait or until ctx ends, and then finds the steps the
 // other applied. Several instances may therefore start at the same time.
+// Still under the lock, it computes the username skeletons that rows lack
+// (fillSkeletons), which SQL cannot.
 func Migrate(ctx context.Context, db *bun.DB) (err error) {
 	migrations, err := Migrations(db)
 	if err != nil {
@@ -66,7 +68,7 @@ func Migrate(ctx context.Context, db *bun.DB) (err error) {
 	if _, err := m.Migrate(ctx); err != nil {
 		return fmt.Errorf("sqlstore: run migrations: %w", translate(err))
 	}
-	return nil
+	return fillSkeletons(ctx, db)
 }
 
 // AppliedMigrations returns the names of the migrations recorded in db,

@@ -24,6 +24,7 @@ type userRow struct {
 	ID                 int64  `bun:"id,pk,autoincrement"`
 	Username           string `bun:"username,notnull"`
 	UsernameCanonical  string `bun:"username_canonical,notnull"`
+	UsernameSkeleton   string `bun:"username_skeleton,nullzero"`
 	PasswordHash       string `bun:"password_hash,notnull"`
 	CreatedAt          int64  `bun:"created_at,notnull"`
 	Role               string `bun:"role,notnull"`
@@ -32,12 +33,13 @@ type userRow struct {
 	CredentialVersion  int64  `bun:"credential_version,notnull"`
 }
 
-// newUserRow converts u to a row; the username goes in both forms.
+// newUserRow converts u to a row; the username goes in all three forms.
 func newUserRow(u domain.User) userRow {
 	return userRow{
 		ID:                 int64(u.ID),
 		Username:           u.Username.String(),
 		UsernameCanonical:  u.Username.Canonical(),
+		UsernameSkeleton:   u.Username.Skeleton(),
 		PasswordHash:       u.PasswordHash,
 		CreatedAt:          toMillis(u.CreatedAt),
 		Role:               string(u.Role),
@@ -76,7 +78,9 @@ func NewUserStore(db *bun.DB) *UserStore {
 // domain.RoleUser, and domain.FirstCredentialVersion. u.ID and
 // u.CredentialVersion are ignored. It returns an error wrapping
 // domain.ErrUsernameTaken when another account has the same canonical
-// username, and an error for a Role that is neither user nor admin.
+// username or the same skeleton (two unique indexes decide, so two
+// creations that race cannot both win), and an error for a Role that is
+// neither user nor admin.
 func (s *UserStore) Create(ctx context.Context, u domain.User) (domain.User, error) {
 	if u.Role == "" {
 		u.Role = domain.RoleUser

@@ -35,7 +35,7 @@ signup.`)
 		role = domain.RoleAdmin
 	}
 	// Refuse a bad name before the password is typed.
-	if _, err := domain.NewUsername(name); err != nil {
+	if _, err := domain.ChooseUsername(name); err != nil {
 		var invalid *domain.InvalidError
 		if errors.As(err, &invalid) {
 			err = &usecase.InvalidInputError{Fields: map[usecase.Input]string{usecase.InputUsername: invalid.Message}}

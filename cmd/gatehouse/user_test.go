@@ -47,6 +47,8 @@ func TestUserCreate(t *testing.T) {
 		{[]string{"user", "create", "dave", "--password-stdin"}, "", exitFailed, "", "standard input: it is empty"},
 		{[]string{"user", "create", "ALICE", "--password-stdin"}, "another long password\n", exitFailed, "", `cannot create user "ALICE": the name is taken`},
 		{[]string{"user", "create", "bad name!", "--password-stdin"}, "another long password\n", exitFailed, "", "username: Username may contain only letters"},
+		{[]string{"user", "create", "r\u043e\u043et", "--password-stdin"}, "another long password\n", exitFailed, "", "username: Use letters from one script"}, // Cyrillic о
+		{[]string{"user", "create", "aIice", "--password-stdin"}, "another long password\n", exitFailed, "", `cannot create user "aIice": the name is taken`},  // capital I for l
 	})
 	out := must(t, env, "", "user", "list")
 	if row := listRow(out, "root"); len(row) < 3 || row[1] != "admin" || row[2] != "active" {
@@ -55,7 +57,7 @@ func TestUserCreate(t *testing.T) {
 	if row := listRow(out, "alice"); len(row) < 3 || row[1] != "user" || row[2] != "active" {
 		t.Errorf("user list: alice's row %q, want an active user\n%s", row, out)
 	}
-	for _, refused := range []string{"bob", "carol", "dave", "ALICE"} {
+	for _, refused := range []string{"bob", "carol", "dave", "ALICE", "aIice"} {
 		if listRow(out, refused) != nil {
 			t.Errorf("user list shows %s, whose creation was refused:\n%s", refused, out)
 		}

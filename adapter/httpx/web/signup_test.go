@@ -21,7 +21,7 @@ func TestSignupForm(t *testing.T) {
 	t.Parallel()
 	s := newTestSite(t)
 	r := s.stranger().get(t, "/signup")
-	r.wantPage(t, "GET /signup", http.StatusOK, "3 to 32 characters: letters, digits, '.', '_' or '-'.")
+	r.wantPage(t, "GET /signup", http.StatusOK, "3 to 32 characters: letters from one script, digits, '.', '_' or '-'.")
 	if got := r.heading(); got != "Create an account" {
 		t.Errorf("GET /signup heading = %q, want %q", got, "Create an account")
 	}
