@@ -45,7 +45,7 @@ const wrongCurrentPassword = "Your current password is not correct."
 // racing this change), the error wraps domain.ErrUnauthenticated: the
 // caller has to log in with the newest password.
 func (a *Account) ChangePassword(ctx context.Context, p Principal, current, next string, c Client) (domain.Token, domain.Session, error) {
-	ctx = WithHashingKey(ctx, ClientNetwork(c.IP)) // the network's share of the hashing pool
+	ctx = WithHashingKey(ctx, ClientAllocation(c.IP)) // the network's share of the hashing pool
 	if err := a.reauthenticate(ctx, p.User, current, InputCurrentPassword, c); err != nil {
 		return "", domain.Session{}, err
 	}
@@ -131,7 +131,7 @@ func (a *Account) Logout(ctx context.Context, p Principal, c Client) error {
 // password; the name becomes free. The only admin cannot delete itself
 // (domain.ErrLastAdmin).
 func (a *Account) Delete(ctx context.Context, p Principal, password string, c Client) error {
-	ctx = WithHashingKey(ctx, ClientNetwork(c.IP)) // the network's share of the hashing pool
+	ctx = WithHashingKey(ctx, ClientAllocation(c.IP)) // the network's share of the hashing pool
 	if err := a.reauthenticate(ctx, p.User, password, InputPassword, c); err != nil {
 		return err
 	}

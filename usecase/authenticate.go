@@ -96,7 +96,7 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 // returns a new device proof for the client to present next time.
 func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	// The client's network may hold only its share of the hashing pool.
-	ctx = WithHashingKey(ctx, ClientNetwork(in.Client.IP))
+	ctx = WithHashingKey(ctx, ClientAllocation(in.Client.IP))
 	// During a flood the hashing pool refuses most logins (or all of the
 	// flooding network's); refuse them before the throttle's and the
 	// account's reads, which would otherwise take the CPU that pages

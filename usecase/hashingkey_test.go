@@ -29,11 +29,12 @@ func TestHashingKeyOf(t *testing.T) {
 // TestHashingIsKeyedByClientNetwork protects the fairness of the hashing
 // pool: every hash a visitor's request asks for (login, a throttled login's
 // decoy, signup, re-authentication and the new password's hash) and the
-// saturation check before a login carry the client's network as their
-// hashing key, so the pool can cap what one network holds.
+// saturation check before a login carry the client's allocation (an IPv4
+// address, an IPv6 /48) as their hashing key, so the pool can cap what one
+// network holds, and a site's 65536 /64s share one cap.
 func TestHashingIsKeyedByClientNetwork(t *testing.T) {
 	client := usecase.Client{IP: netip.MustParseAddr("2001:db8:1:2::5"), UserAgent: "test"}
-	network := usecase.ClientNetwork(client.IP)
+	network := usecase.ClientAllocation(client.IP)
 	ctx := context.Background()
 	tests := []struct {
 		name string

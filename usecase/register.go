@@ -45,7 +45,7 @@ func NewRegistrar(users UserCreator, passwords *PasswordPolicy, throttle *Thrott
 // taken name keeps its place: it cost a hash, and the cap is also what
 // bounds the names one network can probe through signup.
 func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User, error) {
-	ctx = WithHashingKey(ctx, ClientNetwork(in.Client.IP)) // the network's share of the hashing pool
+	ctx = WithHashingKey(ctx, ClientAllocation(in.Client.IP)) // the network's share of the hashing pool
 	ticket, err := r.throttle.ReserveSignup(ctx, in.Client.IP)
 	if err != nil {
 		return domain.User{}, err
