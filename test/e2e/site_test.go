@@ -1,7 +1,6 @@
 package e2e
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -69,7 +68,7 @@ type site struct {
 func startSite(t *testing.T, opts ...fx.Option) *site {
 	t.Helper()
 	s := loadSuite(t, requireChromium(t))
-	logs := &lockedBuffer{}
+	logs := &testserver.Buffer{}
 	addr := testserver.Start(t, testserver.Config(t), logs, opts...)
 	t.Cleanup(func() {
 		if t.Failed() {
@@ -91,22 +90,4 @@ func (s *site) nextShot() int {
 	defer s.mu.Unlock()
 	s.shots++
 	return s.shots
-}
-
-// lockedBuffer is a bytes.Buffer safe for the server's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.buf.String()
 }

@@ -2,7 +2,6 @@ package web
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/base64"
 	"io"
 	"log/slog"
@@ -61,7 +60,7 @@ type siteRig struct {
 	sessions  *httpxtest.Sessions
 	account   *httpxtest.Account
 	admin     *httpxtest.Admin
-	logs      *lockedBuffer
+	logs      *httpxtest.LogBuffer
 }
 
 // newSiteRig builds the site over fresh fakes; a request with the cookie
@@ -74,7 +73,7 @@ func newSiteRig(t *testing.T, signedIn usecase.Principal) *siteRig {
 		sessions:  &httpxtest.Sessions{Principals: map[domain.Token]usecase.Principal{rigToken: signedIn}},
 		account:   &httpxtest.Account{},
 		admin:     &httpxtest.Admin{},
-		logs:      &lockedBuffer{},
+		logs:      &httpxtest.LogBuffer{},
 	}
 	r.h = NewHandler(r.registrar, r.auth, r.sessions, r.account, r.admin, rigClock{}, &rigTokens{},
 		Config{SecretKey: rigSecret, RememberFor: time.Hour, LastVisitMaxAge: time.Hour},
@@ -215,22 +214,4 @@ func (s *rigTokens) NewToken() (domain.Token, error) {
 	defer s.mu.Unlock()
 	s.n++
 	return domain.NewToken([domain.TokenBytes]byte{0xee, s.n}), nil
-}
-
-// lockedBuffer is a log destination safe for the handler's goroutines.
-type lockedBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *lockedBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *lockedBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
