@@ -7,6 +7,8 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/norm"
+
 	"github.com/gatehouse/gatehouse/domain"
 )
 
@@ -74,6 +76,62 @@ func FuzzNewPassword(f *testing.F) {
 		}
 		if !name.IsZero() && strings.Contains(domain.RestoreUsername(p.Reveal()).Canonical(), name.Canonical()) {
 			t.Fatalf("NewPassword(%q) accepted a password containing username %q", raw, name)
+		}
+	})
+}
+
+// FuzzNewDisplayName checks the invariants of every accepted display
+// name: none (from blank input) or 1 to 64 code points, NFKC-normalized,
+// no white space at either end or twice in a row, no control, separator,
+// private-use or format character (the bidirectional overrides and
+// isolates above all) but joiners between visible characters, at least
+// one visible character, and a second pass that changes nothing.
+// Rejections are always a *InvalidError with a message, never a panic.
+func FuzzNewDisplayName(f *testing.F) {
+	for _, s := range []string{"Alice Liddell", "  ", "Ａｌｉｃｅ", "Alice\u202Egnp.exe", "\u2067x\u2069", "a\u200db", "\u200d",
+		"\U0001f468\u200d\U0001f469", "\u3164", "\u2800", "x\x00y", "\xff", "\ufdfa", "e\u0301", "a \u00b4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		d, err := domain.NewDisplayName(raw)
+		if err != nil {
+			var invalid *domain.InvalidError
+			if !errors.As(err, &invalid) || invalid.Message == "" {
+				t.Fatalf("NewDisplayName(%q) error = %v, want an *InvalidError with a message", raw, err)
+			}
+			return
+		}
+		name := d.String()
+		if d.IsZero() {
+			if strings.TrimFunc(norm.NFKC.String(raw), unicode.IsSpace) != "" {
+				t.Fatalf("NewDisplayName(%q) = none, but the input is not blank", raw)
+			}
+			return
+		}
+		if n := utf8.RuneCountInString(name); n < 1 || n > domain.DisplayNameMaxLen {
+			t.Fatalf("NewDisplayName(%q) = %q with %d code points", raw, name, n)
+		}
+		if !norm.NFKC.IsNormalString(name) {
+			t.Fatalf("NewDisplayName(%q) = %q, not NFKC", raw, name)
+		}
+		if strings.TrimSpace(name) != name || strings.Contains(name, "  ") {
+			t.Fatalf("NewDisplayName(%q) = %q, with white space at an end or twice", raw, name)
+		}
+		visible := false
+		for _, r := range name {
+			if unicode.IsControl(r) || unicode.In(r, unicode.Zl, unicode.Zp, unicode.Co) ||
+				(r >= 0x202A && r <= 0x202E) || (r >= 0x2066 && r <= 0x2069) ||
+				(unicode.Is(unicode.Cf, r) && r != 0x200C && r != 0x200D) || (unicode.IsSpace(r) && r != ' ') {
+				t.Fatalf("NewDisplayName(%q) = %q contains %U", raw, name, r)
+			}
+			visible = visible || unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
+		}
+		if !visible {
+			t.Fatalf("NewDisplayName(%q) = %q, with nothing visible", raw, name)
+		}
+		again, err := domain.NewDisplayName(name)
+		if err != nil || again != d {
+			t.Fatalf("NewDisplayName(NewDisplayName(%q)) = %q, %v; want %q (idempotent)", raw, again, err, d)
 		}
 	})
 }

@@ -8,8 +8,11 @@ type UserID int64
 // User is an account. PasswordHash is an encoded hash (a PHC string for
 // argon2id); the plaintext never reaches an entity.
 type User struct {
-	ID           UserID
-	Username     Username
+	ID       UserID
+	Username Username
+	// DisplayName is the name the owner chose to be greeted by; zero
+	// when none was chosen (ShownName then falls back to the username).
+	DisplayName  DisplayName
 	PasswordHash string
 	CreatedAt    time.Time
 	Role         Role
@@ -32,3 +35,12 @@ const FirstCredentialVersion = 1
 
 // IsAdmin reports whether u may manage other accounts.
 func (u User) IsAdmin() bool { return u.Role == RoleAdmin && !u.Disabled }
+
+// ShownName is the name the account's owner is greeted by: the display
+// name when one is set, the username otherwise.
+func (u User) ShownName() string {
+	if !u.DisplayName.IsZero() {
+		return u.DisplayName.String()
+	}
+	return u.Username.String()
+}
