@@ -50,6 +50,11 @@ type AccountStore interface {
 	// the new version. It is the only way to set a new password, so every
 	// new password ends the sessions started before it (SessionStore).
 	SetPassword(ctx context.Context, id domain.UserID, hash string, mustChange bool) (version int64, err error)
+	// SetDisplayName replaces the account's display name by name, or
+	// clears it when name is the zero DisplayName, and changes nothing
+	// else: not the credential version, so no session ends. It returns
+	// domain.ErrNotFound for an unknown account.
+	SetDisplayName(ctx context.Context, id domain.UserID, name domain.DisplayName) error
 	// Delete removes the account and, by cascade, its sessions; the name
 	// becomes free. It returns domain.ErrLastAdmin, changing nothing,
 	// when the account is the only enabled admin; the check and the

@@ -35,6 +35,7 @@ func TestPostgresSchema(t *testing.T) {
 		{"users", "disabled", "boolean", "", ""},
 		{"users", "must_change_password", "boolean", "", ""},
 		{"users", "credential_version", "bigint", "", ""},
+		{"users", "display_name", "text", "", ""},
 		{"sessions", "id", "bigint", "ALWAYS", ""},
 		{"sessions", "token_hash", "bytea", "", ""},
 		{"sessions", "user_id", "bigint", "", ""},

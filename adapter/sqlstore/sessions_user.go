@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 
 	"github.com/gatehouse/gatehouse/domain"
@@ -14,7 +15,7 @@ import (
 const sessionWithUserQuery = `SELECT
  s.id, s.token_hash, s.user_id, s.persistent, s.created_at, s.last_seen_at, s.expires_at, s.absolute_expires_at,
  s.ip, s.user_agent, s.previous_login_known, s.previous_login_at, s.previous_login_ip, s.credential_version,
- u.username, u.password_hash, u.created_at, u.role, u.disabled, u.must_change_password, u.credential_version
+ u.username, u.display_name, u.password_hash, u.created_at, u.role, u.disabled, u.must_change_password, u.credential_version
 FROM sessions AS s JOIN users AS u ON u.id = s.user_id
 WHERE s.token_hash = `
 
@@ -47,15 +48,16 @@ func sessionWithUserParam(pg bool) string {
 // they are now.
 func (s *SessionStore) ByTokenHashWithUser(ctx context.Context, h domain.TokenHash) (domain.Session, domain.User, error) {
 	var (
-		sr sessionRow
-		ur userRow
+		sr          sessionRow
+		ur          userRow
+		displayName sql.NullString
 	)
 	row, err := s.withUser.queryRow(ctx, h[:])
 	if err == nil {
 		err = row.Scan(
 			&sr.ID, &sr.TokenHash, &sr.UserID, &sr.Persistent, &sr.CreatedAt, &sr.LastSeenAt, &sr.ExpiresAt, &sr.AbsoluteExpiresAt,
 			&sr.IP, &sr.UserAgent, &sr.PreviousLoginKnown, &sr.PreviousLoginAt, &sr.PreviousLoginIP, &sr.CredentialVersion,
-			&ur.Username, &ur.PasswordHash, &ur.CreatedAt, &ur.Role, &ur.Disabled, &ur.MustChangePassword, &ur.CredentialVersion)
+			&ur.Username, &displayName, &ur.PasswordHash, &ur.CreatedAt, &ur.Role, &ur.Disabled, &ur.MustChangePassword, &ur.CredentialVersion)
 	}
 	if err != nil {
 		return domain.Session{}, domain.User{}, fmt.Errorf("sqlstore: session and user by token hash: %w", translate(err))
@@ -64,6 +66,6 @@ func (s *SessionStore) ByTokenHashWithUser(ctx context.Context, h domain.TokenHa
 	if err != nil {
 		return domain.Session{}, domain.User{}, err
 	}
-	ur.ID = sr.UserID
+	ur.ID, ur.DisplayName = sr.UserID, displayName.String
 	return sess, ur.user(), nil
 }

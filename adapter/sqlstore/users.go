@@ -25,6 +25,7 @@ type userRow struct {
 	Username           string `bun:"username,notnull"`
 	UsernameCanonical  string `bun:"username_canonical,notnull"`
 	UsernameSkeleton   string `bun:"username_skeleton,nullzero"`
+	DisplayName        string `bun:"display_name,nullzero"`
 	PasswordHash       string `bun:"password_hash,notnull"`
 	CreatedAt          int64  `bun:"created_at,notnull"`
 	Role               string `bun:"role,notnull"`
@@ -40,6 +41,7 @@ func newUserRow(u domain.User) userRow {
 		Username:           u.Username.String(),
 		UsernameCanonical:  u.Username.Canonical(),
 		UsernameSkeleton:   u.Username.Skeleton(),
+		DisplayName:        u.DisplayName.String(),
 		PasswordHash:       u.PasswordHash,
 		CreatedAt:          toMillis(u.CreatedAt),
 		Role:               string(u.Role),
@@ -49,11 +51,13 @@ func newUserRow(u domain.User) userRow {
 	}
 }
 
-// user converts r back to an entity, rebuilding the Username.
+// user converts r back to an entity, rebuilding the Username and the
+// DisplayName (NULL is none).
 func (r userRow) user() domain.User {
 	return domain.User{
 		ID:                 domain.UserID(r.ID),
 		Username:           domain.RestoreUsername(r.Username),
+		DisplayName:        domain.RestoreDisplayName(r.DisplayName),
 		PasswordHash:       r.PasswordHash,
 		CreatedAt:          fromMillis(r.CreatedAt),
 		Role:               domain.Role(r.Role),
@@ -177,4 +181,23 @@ func (s *UserStore) SetPassword(ctx context.Context, id domain.UserID, hash stri
 		return 0, fmt.Errorf("sqlstore: set password of user %d: %w", id, domain.ErrNotFound)
 	}
 	return version[0], nil
+}
+
+// SetDisplayName replaces the display name of the account with id by
+// name, or clears it (NULL) when name is the zero DisplayName, and
+// changes nothing else. It returns an error wrapping domain.ErrNotFound
+// when there is no such account.
+func (s *UserStore) SetDisplayName(ctx context.Context, id domain.UserID, name domain.DisplayName) error {
+	var value any // NULL for none
+	if !name.IsZero() {
+		value = name.String()
+	}
+	res, err := s.db.NewUpdate().Model((*userRow)(nil)).
+		Set("display_name = ?", value).
+		Where("id = ?", int64(id)).
+		Exec(ctx)
+	if err := affectedOne(res, err); err != nil {
+		return fmt.Errorf("sqlstore: set display name of user %d: %w", id, err)
+	}
+	return nil
 }
