@@ -59,3 +59,7 @@ type SecurityEvent struct {
 	Detail string
 	At     time.Time
 }
+
+// EventDisplayNameChange is the owner setting or clearing the account's
+// display name; Detail says which, never the name.
+const EventDisplayNameChange EventKind = "display_name_change"

@@ -49,10 +49,19 @@ func newStores(t *testing.T) stores {
 	}
 }
 
-// userStore fails Create and ByUsername with err while it is set.
+// userStore fails Create and ByUsername with err, and SetDisplayName
+// with setErr, while they are set.
 type userStore struct {
 	*sqlstore.UserStore
-	err error
+	err    error
+	setErr error
+}
+
+func (s *userStore) SetDisplayName(ctx context.Context, id domain.UserID, name domain.DisplayName) error {
+	if s.setErr != nil {
+		return s.setErr
+	}
+	return s.UserStore.SetDisplayName(ctx, id, name)
 }
 
 func (s *userStore) Create(ctx context.Context, u domain.User) (domain.User, error) {
