@@ -43,6 +43,12 @@ func TestImport(t *testing.T) {
 	if bob, _ := f.users.ByUsername(ctx, domain.RestoreUsername("bob")); bob.MustChangePassword {
 		t.Errorf("a strong import is flagged")
 	}
+	// The Flask app had no display names: the imported accounts have none.
+	for _, name := range []string{"bob", "carol", "dave"} {
+		if u, err := f.users.ByUsername(ctx, domain.RestoreUsername(name)); err != nil || !u.DisplayName.IsZero() {
+			t.Errorf("imported %s display name = %q, %v; want none", name, u.DisplayName, err)
+		}
+	}
 	// The imported users log in with the passwords they had.
 	for _, r := range [][2]string{{"bob", "a long secret phrase"}, {"carol", "password1234"}, {"dave", "short"}} {
 		if _, err := f.auth.Login(ctx, usecase.LoginInput{Username: r[0], Password: r[1]}); err != nil {

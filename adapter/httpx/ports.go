@@ -36,6 +36,7 @@ type Account interface {
 	RevokeOtherSessions(ctx context.Context, p usecase.Principal, c usecase.Client) (int64, error)
 	Logout(ctx context.Context, p usecase.Principal, c usecase.Client) error
 	Delete(ctx context.Context, p usecase.Principal, password string, c usecase.Client) error
+	SetDisplayName(ctx context.Context, p usecase.Principal, raw string, c usecase.Client) (domain.User, error)
 	RecentActivity(ctx context.Context, p usecase.Principal) ([]domain.SecurityEvent, error)
 	PreviousLogin(ctx context.Context, p usecase.Principal) (domain.PreviousLogin, bool, error)
 }

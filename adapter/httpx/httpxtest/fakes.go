@@ -115,6 +115,10 @@ type Account struct {
 	DeleteFunc              func(p usecase.Principal, password string) error
 	RecentActivityFunc      func(p usecase.Principal) ([]domain.SecurityEvent, error)
 	PreviousLoginFunc       func(p usecase.Principal) (domain.PreviousLogin, bool, error)
+	// SetDisplayNameFunc answers SetDisplayName; nil answers p's account
+	// with the name raw as given (the use case's normalizing is not
+	// faked).
+	SetDisplayNameFunc func(p usecase.Principal, raw string) (domain.User, error)
 }
 
 func (f *Account) ChangePassword(_ context.Context, p usecase.Principal, current, next string, c usecase.Client) (domain.Token, domain.Session, error) {
@@ -179,6 +183,16 @@ func (f *Account) PreviousLogin(_ context.Context, p usecase.Principal) (domain.
 		return domain.PreviousLogin{}, false, nil
 	}
 	return f.PreviousLoginFunc(p)
+}
+
+func (f *Account) SetDisplayName(_ context.Context, p usecase.Principal, raw string, c usecase.Client) (domain.User, error) {
+	f.add("SetDisplayName", p, raw, c)
+	if f.SetDisplayNameFunc == nil {
+		u := p.User
+		u.DisplayName = domain.RestoreDisplayName(raw)
+		return u, nil
+	}
+	return f.SetDisplayNameFunc(p, raw)
 }
 
 // Admin is a fake httpx.Admin. ActionErr answers every action (Disable,

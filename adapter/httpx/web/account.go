@@ -12,11 +12,15 @@ import (
 
 type accountView struct {
 	layoutView
-	// MustChangePassword asks for a new password before anything else.
+	// MustChangePassword asks for a new password before anything else
+	// (the profile waits until then).
 	MustChangePassword bool
+	// DisplayName is the profile form's display_name field: the
+	// account's display name, or what was typed when it was refused.
+	DisplayName string
 	// Errors holds the messages of the forms' fields, by field name:
-	// current_password and new_password (password change), password
-	// (account deletion).
+	// display_name (profile), current_password and new_password
+	// (password change), password (account deletion).
 	Errors        map[string]string
 	Sessions      []sessionView
 	OtherSessions bool
@@ -58,8 +62,16 @@ func (h *Handler) accountPage(c *fiber.Ctx) error {
 }
 
 // renderAccount writes the account page with status, a confirmation or an
-// alert, and the messages of the form fields.
+// alert, and the messages of the form fields; the profile form holds the
+// account's display name.
 func (h *Handler) renderAccount(c *fiber.Ctx, status int, notice, alert string, fieldErrors map[string]string) error {
+	p, _ := httpx.PrincipalOf(c)
+	return h.renderAccountWith(c, status, notice, alert, fieldErrors, p.User.DisplayName.String())
+}
+
+// renderAccountWith is renderAccount with displayName in the profile
+// form.
+func (h *Handler) renderAccountWith(c *fiber.Ctx, status int, notice, alert string, fieldErrors map[string]string, displayName string) error {
 	p, _ := httpx.PrincipalOf(c)
 	sessions, err := h.account.Sessions(c.UserContext(), p)
 	if err != nil {
@@ -72,6 +84,7 @@ func (h *Handler) renderAccount(c *fiber.Ctx, status int, notice, alert string, 
 	view := &accountView{
 		layoutView:         layoutView{Title: "Your account", Notice: notice, Alert: alert, Wide: true},
 		MustChangePassword: p.User.MustChangePassword,
+		DisplayName:        displayName,
 		Errors:             fieldErrors,
 		Sessions:           make([]sessionView, len(sessions)),
 		Activity:           make([]activityRow, len(events)),

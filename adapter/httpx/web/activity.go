@@ -1,6 +1,9 @@
 package web
 
-import "github.com/gatehouse/gatehouse/domain"
+import (
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
+)
 
 // eventTexts say what each kind of security event means to the account's
 // owner.
@@ -22,6 +25,16 @@ var eventTexts = map[domain.EventKind]string{
 	domain.EventAdminCreate:     "Account created by an admin",
 	domain.EventAdminDelete:     "Account deleted by an admin",
 	domain.EventImport:          "Account imported",
+	// Detail says set or cleared (displayNameTexts); an unknown one
+	// still reads as a change.
+	domain.EventDisplayNameChange: "Display name changed",
+}
+
+// displayNameTexts say what the owner did to the display name, by
+// SecurityEvent.Detail.
+var displayNameTexts = map[string]string{
+	usecase.DisplayNameSet:     "Display name changed",
+	usecase.DisplayNameCleared: "Display name removed",
 }
 
 // failureTexts say why a login failed, by SecurityEvent.Detail.
@@ -58,6 +71,10 @@ func describeEvent(e domain.SecurityEvent) string {
 		}
 	case domain.EventAdminRole:
 		if text, ok := roleTexts[domain.Role(e.Detail)]; ok {
+			return text
+		}
+	case domain.EventDisplayNameChange:
+		if text, ok := displayNameTexts[e.Detail]; ok {
 			return text
 		}
 	}

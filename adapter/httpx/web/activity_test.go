@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
 )
 
 func TestDescribeEvent(t *testing.T) {
@@ -36,6 +37,9 @@ func TestDescribeEvent(t *testing.T) {
 		{domain.EventAdminCreate, "user", "Account created by an admin"},
 		{domain.EventAdminDelete, "", "Account deleted by an admin"},
 		{domain.EventImport, "", "Account imported"},
+		{domain.EventDisplayNameChange, usecase.DisplayNameSet, "Display name changed"},
+		{domain.EventDisplayNameChange, usecase.DisplayNameCleared, "Display name removed"},
+		{domain.EventDisplayNameChange, "<b>new detail</b>", "Display name changed"},
 		{"from_the_future", "", "Other account activity"},
 	}
 	for _, tt := range tests {

@@ -31,6 +31,7 @@ type adminUsersView struct {
 type userRow struct {
 	ID                 domain.UserID
 	Username           string
+	DisplayName        string // "" when none
 	Admin              bool
 	Created            timeView
 	LastLogin          *timeView // nil when never
@@ -106,6 +107,7 @@ func (h *Handler) renderUsers(c *fiber.Ctx, status int, q listQuery, notice, ale
 		row := userRow{
 			ID:                 s.User.ID,
 			Username:           s.User.Username.String(),
+			DisplayName:        s.User.DisplayName.String(),
 			Admin:              s.User.Role == domain.RoleAdmin,
 			Created:            newTimeView(s.User.CreatedAt, timeLayout),
 			Disabled:           s.User.Disabled,

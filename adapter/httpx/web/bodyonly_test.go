@@ -128,6 +128,15 @@ func TestPostFieldsOnlyFromTheBody(t *testing.T) {
 				}
 				return "no call"
 			}, "body-old/body-new", "/"},
+		{"profile", "/account/profile",
+			url.Values{"display_name": {"Body Name"}},
+			url.Values{"display_name": {"Query Name"}},
+			func(r *siteRig, res siteResponse) string {
+				if c := r.account.Of("SetDisplayName"); len(c) == 1 {
+					return fmt.Sprint(c[0].Args[1])
+				}
+				return fmt.Sprintf("no call, %d", res.status)
+			}, "Body Name", "no call, 422"},
 		{"account deletion", "/account/delete",
 			url.Values{"password": {"body-secret"}},
 			url.Values{"password": {"query-secret"}},

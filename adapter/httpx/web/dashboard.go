@@ -20,7 +20,7 @@ func (h *Handler) dashboard(c *fiber.Ctx) error {
 	p, _ := httpx.PrincipalOf(c)
 	view := &dashboardView{
 		layoutView: layoutView{Title: "Dashboard"},
-		Username:   p.User.Username.String(),
+		Name:       p.User.ShownName(),
 	}
 	if at, ok := h.lastVisit.decode(h.cookies.get(c, lastVisitCookieName), p.User.ID); ok {
 		view.LastVisit = at.Format(lastVisitLayout)

@@ -102,6 +102,7 @@ func (h *Handler) Register(app *fiber.App) error {
 
 	user := h.requireUser
 	app.Get("/account", user, h.accountPage)
+	app.Post("/account/profile", user, h.saveProfile)
 	app.Post("/account/password", user, h.changePassword)
 	app.Post("/account/sessions/revoke-others", user, h.revokeOtherSessions)
 	app.Post("/account/sessions/:id/revoke", user, h.revokeSession)

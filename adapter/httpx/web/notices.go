@@ -16,6 +16,8 @@ const (
 	noticeUserSessionsRevoked  = "user-sessions-revoked"
 	noticeRoleAdmin            = "role-admin"
 	noticeRoleUser             = "role-user"
+	noticeDisplayNameSaved     = "display-name-saved"
+	noticeDisplayNameCleared   = "display-name-cleared"
 )
 
 // notices are the confirmations, by key.
@@ -33,4 +35,6 @@ var notices = map[string]string{
 	noticeUserSessionsRevoked:  "Every session of the account has been ended.",
 	noticeRoleAdmin:            "The account is now an admin.",
 	noticeRoleUser:             "The account is now a regular user.",
+	noticeDisplayNameSaved:     "Your display name has been saved.",
+	noticeDisplayNameCleared:   "Your display name has been removed: you are greeted by your username.",
 }

@@ -145,13 +145,14 @@ func TestRenderEscapes(t *testing.T) {
 	}
 
 	out.Reset()
-	account := &accountView{layoutView: layoutView{Title: "Your account", User: typed, CSRF: "token", Path: "/account"}}
+	account := &accountView{layoutView: layoutView{Title: "Your account", User: typed, ShownName: typed, CSRF: "token", Path: "/account"}, DisplayName: typed}
 	if err := p.execute(&out, "account", account); err != nil {
 		t.Fatalf("execute account error = %v", err)
 	}
 	page = out.String()
 	for _, want := range []string{
-		`Signed in as <strong>&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</strong>`,
+		`Signed in as <strong dir="auto">&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</strong>`,
+		`id="display_name" value="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`,
 		`data-username="&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"`,
 		`href="/account" aria-current="page">Account</a>`,
 	} {
@@ -161,5 +162,27 @@ func TestRenderEscapes(t *testing.T) {
 	}
 	if strings.Contains(page, "<script>alert") {
 		t.Errorf("account page holds the typed text unescaped:\n%s", page)
+	}
+
+	// A display name with markup, where it is shown: the greeting and the
+	// admin's list.
+	out.Reset()
+	dashboard := &dashboardView{layoutView: layoutView{Title: "Dashboard", User: "alice", ShownName: typed, CSRF: "token", Path: "/"}, Name: typed}
+	if err := p.execute(&out, "dashboard", dashboard); err != nil {
+		t.Fatalf("execute dashboard error = %v", err)
+	}
+	page = out.String()
+	if want := `Welcome, &#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</h1>`; !strings.Contains(page, want) || strings.Contains(page, "<script>alert") {
+		t.Errorf("dashboard lacks %s, or holds the display name unescaped:\n%s", want, page)
+	}
+	out.Reset()
+	users := &adminUsersView{layoutView: layoutView{Title: "Users", User: "root", ShownName: "root", CSRF: "token", Path: "/admin/users"},
+		Page: 1, Pages: 1, Total: 1, Users: []userRow{{ID: 3, Username: "mallory", DisplayName: typed}}}
+	if err := p.execute(&out, "admin_users", users); err != nil {
+		t.Fatalf("execute admin_users error = %v", err)
+	}
+	page = out.String()
+	if want := `<span dir="auto">&#34;&gt;&lt;script&gt;alert(1)&lt;/script&gt;</span>`; !strings.Contains(page, want) || strings.Contains(page, "<script>alert") {
+		t.Errorf("admin list lacks %s, or holds the display name unescaped:\n%s", want, page)
 	}
 }

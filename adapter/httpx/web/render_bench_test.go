@@ -61,8 +61,8 @@ func benchLoginView() *loginView {
 func benchDashboardView() *dashboardView {
 	at := time.Date(2026, 3, 14, 9, 26, 53, 0, time.UTC)
 	return &dashboardView{
-		layoutView:   layoutView{Title: "Dashboard", User: "alice", CSRF: benchCSRF, Path: "/"},
-		Username:     "alice",
+		layoutView:   layoutView{Title: "Dashboard", User: "alice", ShownName: "alice", CSRF: benchCSRF, Path: "/"},
+		Name:         "alice",
 		LastVisit:    at.Format(lastVisitLayout),
 		LastVisitISO: at.Format(time.RFC3339),
 		LastLogin:    &lastLoginView{At: newTimeView(at.Add(-time.Hour), lastVisitLayout), IP: "203.0.113.7"},

@@ -16,14 +16,17 @@ const layoutName = "layouts/base"
 // and a name found only in an embedded struct costs a breadth-first
 // search with allocations each time.
 type layoutView struct {
-	Title  string
-	User   string // the signed-in user's name, or ""; set by render
-	Admin  bool   // whether the signed-in user is an admin; set by render
-	CSRF   string // the token every form on the page carries; set by render
-	Notice string // a confirmation, shown with role=status
-	Alert  string // a failure, shown with role=alert
-	Wide   bool   // the page holds tables and gets a wider column
-	Path   string // the request's path, for aria-current; set by render
+	Title string
+	User  string // the signed-in user's username, or ""; set by render
+	// ShownName is the signed-in user's display name, or the username
+	// without one (domain.User.ShownName); set by render.
+	ShownName string
+	Admin     bool   // whether the signed-in user is an admin; set by render
+	CSRF      string // the token every form on the page carries; set by render
+	Notice    string // a confirmation, shown with role=status
+	Alert     string // a failure, shown with role=alert
+	Wide      bool   // the page holds tables and gets a wider column
+	Path      string // the request's path, for aria-current; set by render
 
 	// The link of the site's navigation that leads to Path, which gets
 	// aria-current; set from Path when the page is executed.
@@ -86,7 +89,9 @@ type passwordRulesView struct {
 
 type dashboardView struct {
 	layoutView
-	Username     string
+	// Name greets the user: the display name, or the username without
+	// one.
+	Name         string
 	LastVisit    string
 	LastVisitISO string
 	SessionNote  string
@@ -132,6 +137,7 @@ func (h *Handler) render(c *fiber.Ctx, status int, name string, view page) error
 	l := view.layout()
 	if p, ok := httpx.PrincipalOf(c); ok {
 		l.User = p.User.Username.String()
+		l.ShownName = p.User.ShownName()
 		l.Admin = p.User.IsAdmin()
 	}
 	token, err := h.csrfToken(c)
