@@ -26,6 +26,7 @@ const (
 	fieldCurrentPassword = "current_password"
 	fieldNewPassword     = "new_password"
 	fieldDeviceToken     = "device_token"
+	fieldDisplayName     = "display_name"
 )
 
 // jsonFields names, for an invalid_input's fields, the JSON field that
@@ -35,6 +36,7 @@ var jsonFields = map[usecase.Input]string{
 	usecase.InputPassword:        fieldPassword,
 	usecase.InputCurrentPassword: fieldCurrentPassword,
 	usecase.InputNewPassword:     fieldNewPassword,
+	usecase.InputDisplayName:     fieldDisplayName,
 }
 
 // describe is how err is shown to an API client (httpx.Describe, in the

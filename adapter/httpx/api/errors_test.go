@@ -35,7 +35,7 @@ func TestErrorHandler(t *testing.T) {
 		{domain.ErrInvalidCredentials, http.StatusUnauthorized, map[string]string{"WWW-Authenticate": `Bearer realm="gatehouse"`}},
 		{&domain.ThrottledError{RetryAfter: 30 * time.Second}, http.StatusTooManyRequests, map[string]string{"Retry-After": "30"}},
 		{domain.ErrUnavailable, http.StatusServiceUnavailable, map[string]string{"Retry-After": "5"}},
-		{errMethodNotAllowed, http.StatusMethodNotAllowed, map[string]string{"Allow": "GET"}},
+		{errMethodNotAllowed, http.StatusMethodNotAllowed, map[string]string{"Allow": "GET, PATCH"}},
 		{errors.New("secret internals"), http.StatusInternalServerError, map[string]string{}},
 	}
 	for _, tt := range tests {
@@ -246,7 +246,7 @@ func TestSecurityHeadersOnEveryResponse(t *testing.T) {
 		{call{method: http.MethodDelete, path: sessionsPath + "/current", token: aliceToken}, http.StatusNoContent},
 		{call{method: http.MethodGet, path: mePath}, http.StatusUnauthorized},
 		{call{method: http.MethodGet, path: "/api/v1/nothing"}, http.StatusNotFound},
-		{call{method: http.MethodPatch, path: mePath}, http.StatusMethodNotAllowed},
+		{call{method: http.MethodDelete, path: mePath}, http.StatusMethodNotAllowed},
 		{call{method: http.MethodPost, path: usersPath, body: "x", header: map[string]string{"Content-Type": "text/plain"}}, http.StatusUnsupportedMediaType},
 		{call{method: http.MethodPost, path: usersPath, body: "{"}, http.StatusUnprocessableEntity},
 		{call{method: http.MethodPost, path: sessionsPath, body: `{"username":"alice","password":"pw"}`}, http.StatusTooManyRequests},

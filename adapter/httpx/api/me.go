@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/gatehouse/gatehouse/usecase"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -18,7 +19,11 @@ const (
 // the site's dashboard does, so a user notices a login that was not
 // theirs) and whether the password must be changed before anything else.
 func (h *Handler) me(c *fiber.Ctx) error {
-	p := principal(c)
+	return h.writeMe(c, principal(c))
+}
+
+// writeMe writes p's account as GET /me shows it.
+func (h *Handler) writeMe(c *fiber.Ctx, p usecase.Principal) error {
 	previous, ok, err := h.account.PreviousLogin(c.UserContext(), p)
 	if err != nil {
 		return err
@@ -29,6 +34,10 @@ func (h *Handler) me(c *fiber.Ctx) error {
 		Role:               string(p.User.Role),
 		CreatedAt:          p.User.CreatedAt.UTC(),
 		MustChangePassword: p.User.MustChangePassword,
+	}
+	if !p.User.DisplayName.IsZero() {
+		name := p.User.DisplayName.String()
+		out.DisplayName = &name
 	}
 	if ok {
 		out.LastLogin = &loginView{At: previous.At.UTC(), IP: previous.IP}

@@ -28,6 +28,7 @@ func TestMustChangePasswordAllowsOnlyTheChange(t *testing.T) {
 		method string // the use case the endpoint runs
 	}{
 		{"/v1/me", call{method: http.MethodGet, path: mePath}, http.StatusOK, "PreviousLogin"},
+		{"/v1/me", call{method: http.MethodPatch, path: mePath, body: `{"display_name":"Al"}`}, http.StatusForbidden, "SetDisplayName"},
 		{"/v1/me/password", call{method: http.MethodPut, path: passwordPath,
 			body: `{"current_password":"hunter2","new_password":"purple monkey dishwasher"}`}, http.StatusNoContent, "ChangePassword"},
 		{"/v1/sessions/current", call{method: http.MethodDelete, path: sessionsPath + "/current"}, http.StatusNoContent, "Logout"},

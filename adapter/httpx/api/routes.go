@@ -37,6 +37,7 @@ func (h *Handler) routes() []route {
 		{fiber.MethodDelete, "/v1/sessions/current", untilChanged(h.deleteCurrentSession)},
 		{fiber.MethodDelete, "/v1/sessions/:id", signedIn(h.deleteSession)},
 		{fiber.MethodGet, "/v1/me", untilChanged(h.me)},
+		{fiber.MethodPatch, "/v1/me", signedIn(h.updateMe)},
 		{fiber.MethodPut, "/v1/me/password", untilChanged(h.changePassword)},
 		{fiber.MethodGet, "/v1/openapi.json", []fiber.Handler{h.openAPI}},
 	}

@@ -31,8 +31,10 @@ type newSessionView struct {
 
 // meView is the caller's account, for GET /me.
 type meView struct {
-	ID                 int64      `json:"id"`
-	Username           string     `json:"username"`
+	ID       int64  `json:"id"`
+	Username string `json:"username"`
+	// DisplayName is null when the account has none.
+	DisplayName        *string    `json:"display_name"`
 	Role               string     `json:"role"`
 	CreatedAt          time.Time  `json:"created_at"`
 	MustChangePassword bool       `json:"must_change_password"`
