@@ -25,6 +25,14 @@ const (
 // alone would look empty.
 const brailleBlank = '\u2800'
 
+// The blocks where Unicode adds its new emoji (Mahjong Tiles to Symbols
+// and Pictographs Extended-A): a code point there that the tables do not
+// know yet is an emoji newer than them, so it is let through.
+const (
+	emojiBlocksFirst = 0x1F000
+	emojiBlocksLast  = 0x1FAFF
+)
+
 // The refusals of a display name, for the person who typed it.
 const (
 	msgDisplayNameText      = "Display name must be valid text."
@@ -50,7 +58,9 @@ type DisplayName struct {
 // 1 to DisplayNameMaxLen code points (an emoji built of several code
 // points counts as several), none of them a control character (Cc), a
 // line or paragraph separator (Zl, Zp), a private-use character (Co), a
-// noncharacter, or a format character (Cf: the bidirectional embeddings,
+// noncharacter, a code point the Unicode tables do not know (unless it is
+// in the emoji blocks, where phones get new emoji before Go's tables do),
+// or a format character (Cf: the bidirectional embeddings,
 // overrides and isolates U+202A to U+202E and U+2066 to U+2069, the
 // direction marks, zero width spaces, the byte order mark, the invisible
 // operators, the tag characters) or other default-ignorable code point
@@ -107,9 +117,17 @@ func forbiddenInDisplayName(r rune) bool {
 		return true
 	case unicode.Is(unicode.Variation_Selector, r):
 		return false // emoji presentation (U+FE0F) and ideographic variants
+	case !assigned(r):
+		// A later Unicode version may make it anything, even a format
+		// character; only a newer emoji is worth that.
+		return r < emojiBlocksFirst || r > emojiBlocksLast
 	}
 	return isDefaultIgnorable(r)
 }
+
+// assigned reports whether the standard library's Unicode tables give r
+// a general category other than Cn (unassigned).
+func assigned(r rune) bool { return !unicode.Is(unicode.Cn, r) }
 
 // joinersBetweenVisible reports whether every zero width joiner or
 // non-joiner in name stands between two characters that are neither
