@@ -45,8 +45,8 @@ func TestAPIMethodNotAllowed(t *testing.T) {
 	tests := []struct {
 		method, path, wantAllow string
 	}{
-		{http.MethodPatch, v1 + "/me", "GET"},
-		{http.MethodDelete, v1 + "/me", "GET"},
+		{http.MethodPut, v1 + "/me", "GET, PATCH"},
+		{http.MethodDelete, v1 + "/me", "GET, PATCH"},
 		{http.MethodGet, v1 + "/users", "POST"},
 		{http.MethodPut, v1 + "/sessions", "POST, GET"},
 		{http.MethodGet, v1 + "/sessions/current", "DELETE"},
