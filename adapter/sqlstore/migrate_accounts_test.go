@@ -9,6 +9,7 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/uptrace/bun"
 	"github.com/uptrace/bun/migrate"
 
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
@@ -25,18 +26,7 @@ const accountsStep = "20261126000004_"
 // the account becomes an enabled user, and neither direction loses a row.
 func TestMigrateAccountsKeepsData(t *testing.T) {
 	ctx := context.Background()
-	db, err := database.Open("sqlite::memory:")
-	if err != nil {
-		t.Fatalf("database.Open() error = %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	older := migrate.NewMigrator(db, migrationsBefore(t, accountsStep))
-	if err := older.Init(ctx); err != nil {
-		t.Fatalf("Init() error = %v", err)
-	}
-	if _, err := older.Migrate(ctx); err != nil {
-		t.Fatalf("Migrate(steps before %s) error = %v", accountsStep, err)
-	}
+	db := databaseBefore(t, accountsStep)
 	h := hashOf(1)
 	exec(t, db, "INSERT INTO users (username, username_canonical, password_hash, created_at) VALUES ('Alice', 'alice', 'h', ?)", t0.UnixMilli())
 	exec(t, db, "INSERT INTO sessions (token_hash, user_id, persistent, created_at, last_seen_at, expires_at, absolute_expires_at)"+
@@ -70,6 +60,26 @@ func TestMigrateAccountsKeepsData(t *testing.T) {
 	if cols != 0 || events != 0 || rows != 2 {
 		t.Errorf("after rolling back %s: %d new users columns, %d security_events tables, %d rows, want 0, 0 and 2", accountsStep, cols, events, rows)
 	}
+}
+
+// databaseBefore returns an in-memory SQLite database migrated up to,
+// not including, step: the schema an older release left.
+func databaseBefore(t *testing.T, step string) *bun.DB {
+	t.Helper()
+	db, err := database.Open("sqlite::memory:")
+	if err != nil {
+		t.Fatalf("database.Open() error = %v", err)
+	}
+	t.Cleanup(func() { db.Close() })
+	older := migrate.NewMigrator(db, migrationsBefore(t, step))
+	ctx := context.Background()
+	if err := older.Init(ctx); err != nil {
+		t.Fatalf("Init() error = %v", err)
+	}
+	if _, err := older.Migrate(ctx); err != nil {
+		t.Fatalf("Migrate(steps before %s) error = %v", step, err)
+	}
+	return db
 }
 
 // migrationsBefore returns the steps in migrations/sqlite that sort

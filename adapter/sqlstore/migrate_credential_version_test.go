@@ -10,7 +10,6 @@ import (
 
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
 	"github.com/gatehouse/gatehouse/domain"
-	"github.com/gatehouse/gatehouse/infrastructure/database"
 )
 
 // credentialVersionStep is the migration that gives accounts and
@@ -23,18 +22,7 @@ const credentialVersionStep = "20261205000001_"
 // password moves the account to 2. Rolling the step back loses no row.
 func TestMigrateCredentialVersionKeepsSessions(t *testing.T) {
 	ctx := context.Background()
-	db, err := database.Open("sqlite::memory:")
-	if err != nil {
-		t.Fatalf("database.Open() error = %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	older := migrate.NewMigrator(db, migrationsBefore(t, credentialVersionStep))
-	if err := older.Init(ctx); err != nil {
-		t.Fatalf("Init() error = %v", err)
-	}
-	if _, err := older.Migrate(ctx); err != nil {
-		t.Fatalf("Migrate(steps before %s) error = %v", credentialVersionStep, err)
-	}
+	db := databaseBefore(t, credentialVersionStep)
 	h := hashOf(1)
 	exec(t, db, "INSERT INTO users (username, username_canonical, password_hash, created_at) VALUES ('Alice', 'alice', 'h', ?)", t0.UnixMilli())
 	exec(t, db, "INSERT INTO sessions (token_hash, user_id, persistent, created_at, last_seen_at, expires_at, absolute_expires_at)"+

@@ -9,7 +9,6 @@ import (
 
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
 	"github.com/gatehouse/gatehouse/domain"
-	"github.com/gatehouse/gatehouse/infrastructure/database"
 )
 
 // displayNameStep is the migration that gives accounts a display name.
@@ -20,18 +19,7 @@ const displayNameStep = "20261206000201_"
 // name and can be given one. Rolling the step back loses no account.
 func TestMigrateDisplayNameKeepsAccounts(t *testing.T) {
 	ctx := context.Background()
-	db, err := database.Open("sqlite::memory:")
-	if err != nil {
-		t.Fatalf("database.Open() error = %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	older := migrate.NewMigrator(db, migrationsBefore(t, displayNameStep))
-	if err := older.Init(ctx); err != nil {
-		t.Fatalf("Init() error = %v", err)
-	}
-	if _, err := older.Migrate(ctx); err != nil {
-		t.Fatalf("Migrate(steps before %s) error = %v", displayNameStep, err)
-	}
+	db := databaseBefore(t, displayNameStep)
 	exec(t, db, "INSERT INTO users (username, username_canonical, password_hash, created_at) VALUES ('Alice', 'alice', 'h', ?)", t0.UnixMilli())
 
 	if err := sqlstore.Migrate(ctx, db); err != nil {

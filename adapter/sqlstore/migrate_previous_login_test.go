@@ -10,7 +10,6 @@ import (
 
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
 	"github.com/gatehouse/gatehouse/domain"
-	"github.com/gatehouse/gatehouse/infrastructure/database"
 )
 
 // previousLoginStep is the migration that lets sessions keep their
@@ -23,18 +22,7 @@ const previousLoginStep = "20261126000005_"
 // looked up as before), and neither direction loses a row.
 func TestMigratePreviousLoginKeepsSessions(t *testing.T) {
 	ctx := context.Background()
-	db, err := database.Open("sqlite::memory:")
-	if err != nil {
-		t.Fatalf("database.Open() error = %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
-	older := migrate.NewMigrator(db, migrationsBefore(t, previousLoginStep))
-	if err := older.Init(ctx); err != nil {
-		t.Fatalf("Init() error = %v", err)
-	}
-	if _, err := older.Migrate(ctx); err != nil {
-		t.Fatalf("Migrate(steps before %s) error = %v", previousLoginStep, err)
-	}
+	db := databaseBefore(t, previousLoginStep)
 	h := hashOf(1)
 	exec(t, db, "INSERT INTO users (username, username_canonical, password_hash, created_at) VALUES ('Alice', 'alice', 'h', ?)", t0.UnixMilli())
 	exec(t, db, "INSERT INTO sessions (token_hash, user_id, persistent, created_at, last_seen_at, expires_at, absolute_expires_at, ip)"+
