@@ -26,6 +26,9 @@ const (
 	EventAdminCreate     EventKind = "admin_create"
 	EventAdminDelete     EventKind = "admin_delete"
 	EventImport          EventKind = "import"
+	// EventMailFailed is a message about the account that the mail
+	// server refused for good; Detail names the message's kind.
+	EventMailFailed EventKind = "mail_failed"
 )
 
 // Reasons a login failed, kept in SecurityEvent.Detail.

@@ -207,6 +207,66 @@ type EventLog interface {
 	ListByUser(ctx context.Context, user domain.UserID, kinds []domain.EventKind, limit int) ([]domain.SecurityEvent, error)
 }
 
+// Mail.
+
+// Mailer hands one rendered message to the mail system. Send returns nil
+// once the system accepted the message; an error wrapping
+// domain.ErrMailRejected when it refused the message for good (an SMTP 5xx
+// answer), so that sending it again is pointless; and any other error for
+// a failure a later attempt may overcome (the server down, unreachable,
+// too slow, or answering 4xx). It gives up when ctx ends. It never logs a
+// message's body.
+type Mailer interface {
+	Send(ctx context.Context, m domain.Email) error
+}
+
+// MailComposer renders the message of a kind to one recipient from
+// embedded templates, as plain text with an HTML alternative. Every link
+// in it starts with the service's public URL, never with anything a
+// request said, and every message gets a new, unique Message-ID. It
+// returns an error for a kind it has no template for.
+type MailComposer interface {
+	Compose(kind domain.MailKind, to string, data MailData) (domain.Email, error)
+}
+
+// MailData is what a message's template may show: the account's name, a
+// one-time code (and the link that carries it), an address.
+type MailData struct {
+	Username string
+	Code     string
+	Address  string
+}
+
+// MailOutbox keeps messages in the database until a worker delivers them,
+// so that a message outlives a crash or a mail server that is down, and
+// no request waits for the mail server. The stores that change accounts
+// enqueue their messages in the same transaction as the change that
+// causes them: both or neither.
+type MailOutbox interface {
+	// Enqueue stores m as pending, due at once (its ID, Status, Attempts,
+	// Claim and SentAt are ignored).
+	Enqueue(ctx context.Context, m domain.QueuedMail) error
+	// Claim leases at most n pending messages due at now (oldest first)
+	// to the caller until now+lease, counts an attempt on each, and
+	// returns them with a Claim of their own. A message leased to one
+	// caller is given to no other, in this process or another instance,
+	// until its lease ends: the claim is one atomic step.
+	Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]domain.QueuedMail, error)
+	// Settle records the outcome of the claimed message m: Status sent
+	// or failed (with SentAt, and LastError for failed) ends it, and a
+	// sent message's bodies are erased; pending puts it back, due at
+	// m.NextAttempt, with m.LastError. It changes nothing and returns
+	// domain.ErrNotFound when m's claim is no longer the message's (its
+	// lease ran out and another worker claimed it).
+	Settle(ctx context.Context, m domain.QueuedMail) error
+	// List returns the messages in statuses (all when empty), newest
+	// first, at most limit, without their bodies.
+	List(ctx context.Context, statuses []domain.MailStatus, limit int) ([]domain.QueuedMail, error)
+	// Purge deletes the messages sent or failed before before, and
+	// reports how many went.
+	Purge(ctx context.Context, before time.Time) (int64, error)
+}
+
 // Time.
 
 // Clock tells the current time; tests supply a fixed or stepping one.

@@ -112,6 +112,7 @@ var Housekeeping = fx.Module("housekeeping",
 	fx.Provide(
 		fx.Annotate(func(m *usecase.SessionManager) housekeeping.Purger { return m }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(t *usecase.Throttle) housekeeping.Purger { return t }, fx.ResultTags(`group:"purgers"`)),
+		fx.Annotate(func(p *usecase.Postman) housekeeping.Purger { return p }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(housekeeping.NewLoop, fx.ParamTags(`group:"purgers"`)),
 	),
 )
@@ -127,13 +128,14 @@ func Core(cfg config.Config) []fx.Option {
 		database.Module,
 		Store,
 		Security,
+		Mail,
 		UseCases,
 	}
 }
 
 // Modules is the whole service for cfg: the core, the metrics around its
 // ports, the health check, the site, the API, the HTTP server, the
-// background work, and last the Lifecycle that starts and stops them.
+// background work (the mail worker, the purges), and last the Lifecycle that starts and stops them.
 // Only Lifecycle sets the start order; this list reads as the service is
 // built.
 func Modules(cfg config.Config) []fx.Option {
@@ -143,6 +145,7 @@ func Modules(cfg config.Config) []fx.Option {
 		Web,
 		API,
 		httpserver.Module,
+		MailWorker,
 		Housekeeping,
 		Lifecycle,
 	)

@@ -22,6 +22,7 @@ var eventTexts = map[domain.EventKind]string{
 	domain.EventAdminCreate:     "Account created by an admin",
 	domain.EventAdminDelete:     "Account deleted by an admin",
 	domain.EventImport:          "Account imported",
+	domain.EventMailFailed:      "A message to your address was refused by its mail server",
 }
 
 // failureTexts say why a login failed, by SecurityEvent.Detail.
