@@ -39,6 +39,8 @@ var commands = []command{
 	{"user role", "NAME admin|user", "make an account an admin or a user", userRole},
 	{"user delete", "NAME", "delete an account", userDelete},
 	{"sessions revoke", "NAME", "end every session of an account", sessionsRevoke},
+	{"mail test", "ADDRESS", "send a test message through MAIL_URL and say what happened", mailTest},
+	{"mail queue", "", "list the outbox's pending and failed messages", mailQueue},
 	{"migrate", "", "apply pending database migrations", migrateCommand},
 	{"hash calibrate", "", "measure argon2id here and suggest ARGON2_* settings", hashCalibrate},
 	{"import-flask", "PATH", "import the accounts of the Flask app's users.db", importFlask},
