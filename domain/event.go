@@ -29,6 +29,12 @@ const (
 	// EventMailFailed is a message about the account that the mail
 	// server refused for good; Detail names the message's kind.
 	EventMailFailed EventKind = "mail_failed"
+	// EventEmailVerified is a new address verified (Detail empty);
+	// EventEmailRemoved the address removed; EventEmailCodeFailure a
+	// wrong verification code.
+	EventEmailVerified    EventKind = "email_verified"
+	EventEmailRemoved     EventKind = "email_removed"
+	EventEmailCodeFailure EventKind = "email_code_failure"
 )
 
 // Reasons a login failed, kept in SecurityEvent.Detail.

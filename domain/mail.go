@@ -17,6 +17,16 @@ type MailKind string
 const (
 	// MailTest is the operator's test message (gatehouse mail test).
 	MailTest MailKind = "test"
+	// MailVerifyEmail carries the code that verifies an address.
+	MailVerifyEmail MailKind = "verify_email"
+	// MailEmailChangeNotice tells the account's current address that
+	// another address was asked for.
+	MailEmailChangeNotice MailKind = "email_change_notice"
+	// MailEmailTakenNotice tells an address's owner that another account
+	// asked for it.
+	MailEmailTakenNotice MailKind = "email_taken_notice"
+	// MailEmailRemovedNotice tells an address it was removed.
+	MailEmailRemovedNotice MailKind = "email_removed_notice"
 )
 
 // Email is one rendered message to one recipient: a plain text body and an

@@ -19,6 +19,8 @@ const (
 	InputPassword        Input = "password"
 	InputCurrentPassword Input = "current_password"
 	InputNewPassword     Input = "new_password"
+	InputEmail           Input = "email"
+	InputCode            Input = "code"
 )
 
 // InvalidInputError reports inputs of a use case that break its rules,

@@ -267,6 +267,50 @@ type MailOutbox interface {
 	Purge(ctx context.Context, before time.Time) (int64, error)
 }
 
+// Addresses and one-time codes.
+
+// CodeSource makes one-time codes: domain.CodeLength characters of
+// domain.CodeAlphabet, each drawn uniformly from a cryptographic random
+// source.
+type CodeSource interface {
+	NewCode() (string, error)
+}
+
+// EmailStore keeps the accounts' verified addresses, unique without
+// regard to case, and each account's one active one-time code per
+// purpose, stored only as a keyed hash. The lookups return
+// domain.ErrNotFound when there is nothing to find. The methods that
+// change something enqueue their mails (MailOutbox) and record their
+// events in the same transaction: all or nothing.
+type EmailStore interface {
+	// OwnerOf returns the account whose verified address is a.
+	OwnerOf(ctx context.Context, a domain.EmailAddress) (domain.User, error)
+	// PutCode stores c (its ID and Tries ignored) as its account's one
+	// code of its purpose, replacing any other.
+	PutCode(ctx context.Context, c domain.PendingCode, mails ...domain.QueuedMail) error
+	// ActiveCode returns user's code of purpose, unused and unexpired at
+	// now.
+	ActiveCode(ctx context.Context, user domain.UserID, purpose domain.CodePurpose, now time.Time) (domain.PendingCode, error)
+	// TryCode counts one try against user's active code of purpose and
+	// returns it, in one atomic step that requires fewer than maxTries
+	// tries so far: however many tries race, at most maxTries are
+	// counted, and a code with none left is not found.
+	TryCode(ctx context.Context, user domain.UserID, purpose domain.CodePurpose, now time.Time, maxTries int) (domain.PendingCode, error)
+	// ConfirmEmail consumes the verification code with id (in one atomic
+	// step that requires it unused, so of two confirmations of one code
+	// only one succeeds; the other gets domain.ErrNotFound) and makes
+	// its address user's verified one, replacing any other. It returns
+	// domain.ErrEmailTaken, changing nothing, when another account has
+	// that address.
+	ConfirmEmail(ctx context.Context, id int64, user domain.UserID, now time.Time, events []domain.SecurityEvent, mails ...domain.QueuedMail) (domain.EmailAddress, error)
+	// RemoveEmail clears user's verified address and its pending
+	// verification.
+	RemoveEmail(ctx context.Context, user domain.UserID, events []domain.SecurityEvent, mails ...domain.QueuedMail) error
+	// PurgeCodes deletes the codes that expired, or were used, before
+	// before, and reports how many went.
+	PurgeCodes(ctx context.Context, before time.Time) (int64, error)
+}
+
 // Time.
 
 // Clock tells the current time; tests supply a fixed or stepping one.

@@ -22,7 +22,11 @@ var _ usecase.MailComposer = (*Composer)(nil)
 // links are the pages a message of each kind points to, under the public
 // URL; a kind's code, if any, goes in the link's query.
 var links = map[domain.MailKind]string{
-	domain.MailTest: "/",
+	domain.MailTest:               "/",
+	domain.MailVerifyEmail:        "/account/email/verify",
+	domain.MailEmailChangeNotice:  "/account",
+	domain.MailEmailTakenNotice:   "/account",
+	domain.MailEmailRemovedNotice: "/account",
 }
 
 // kindTemplates are one kind's parsed templates.

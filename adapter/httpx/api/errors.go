@@ -26,6 +26,8 @@ const (
 	fieldCurrentPassword = "current_password"
 	fieldNewPassword     = "new_password"
 	fieldDeviceToken     = "device_token"
+	fieldEmail           = "email"
+	fieldCode            = "code"
 )
 
 // jsonFields names, for an invalid_input's fields, the JSON field that
@@ -35,6 +37,8 @@ var jsonFields = map[usecase.Input]string{
 	usecase.InputPassword:        fieldPassword,
 	usecase.InputCurrentPassword: fieldCurrentPassword,
 	usecase.InputNewPassword:     fieldNewPassword,
+	usecase.InputEmail:           fieldEmail,
+	usecase.InputCode:            fieldCode,
 }
 
 // describe is how err is shown to an API client (httpx.Describe, in the

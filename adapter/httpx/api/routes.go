@@ -38,6 +38,9 @@ func (h *Handler) routes() []route {
 		{fiber.MethodDelete, "/v1/sessions/:id", signedIn(h.deleteSession)},
 		{fiber.MethodGet, "/v1/me", untilChanged(h.me)},
 		{fiber.MethodPut, "/v1/me/password", untilChanged(h.changePassword)},
+		{fiber.MethodPut, "/v1/me/email", signedIn(h.changeEmail)},
+		{fiber.MethodDelete, "/v1/me/email", signedIn(h.removeEmail)},
+		{fiber.MethodPost, "/v1/me/email/verify", signedIn(h.verifyEmail)},
 		{fiber.MethodGet, "/v1/openapi.json", []fiber.Handler{h.openAPI}},
 	}
 }

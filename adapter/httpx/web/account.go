@@ -21,6 +21,15 @@ type accountView struct {
 	Sessions      []sessionView
 	OtherSessions bool
 	Activity      []activityRow
+	// Emails says whether the Email section is shown; Email is the
+	// verified address, PendingEmail the one waiting for its code (until
+	// PendingUntil), and Code a code to prefill (from the link in the
+	// message).
+	Emails       bool
+	Email        string
+	PendingEmail string
+	PendingUntil timeView
+	Code         string
 }
 
 // PasswordRules describes the password change form's rules.
@@ -57,9 +66,18 @@ func (h *Handler) accountPage(c *fiber.Ctx) error {
 	return h.renderAccount(c, http.StatusOK, notices[c.Query("notice")], "", nil)
 }
 
+// renderAccountWith is renderAccount with a code to prefill.
+func (h *Handler) renderAccountWith(c *fiber.Ctx, status int, notice, alert string, fieldErrors map[string]string, code string) error {
+	return h.renderAccountPage(c, status, notice, alert, fieldErrors, code)
+}
+
 // renderAccount writes the account page with status, a confirmation or an
 // alert, and the messages of the form fields.
 func (h *Handler) renderAccount(c *fiber.Ctx, status int, notice, alert string, fieldErrors map[string]string) error {
+	return h.renderAccountPage(c, status, notice, alert, fieldErrors, "")
+}
+
+func (h *Handler) renderAccountPage(c *fiber.Ctx, status int, notice, alert string, fieldErrors map[string]string, code string) error {
 	p, _ := httpx.PrincipalOf(c)
 	sessions, err := h.account.Sessions(c.UserContext(), p)
 	if err != nil {
@@ -75,6 +93,16 @@ func (h *Handler) renderAccount(c *fiber.Ctx, status int, notice, alert string, 
 		Errors:             fieldErrors,
 		Sessions:           make([]sessionView, len(sessions)),
 		Activity:           make([]activityRow, len(events)),
+	}
+	if h.emails != nil {
+		st, err := h.emails.Status(c.UserContext(), p.User.ID)
+		if err != nil {
+			return err
+		}
+		view.Emails, view.Email, view.PendingEmail, view.Code = true, st.Verified.String(), st.Pending.String(), code
+		if !st.Pending.IsZero() {
+			view.PendingUntil = newTimeView(st.PendingUntil, timeLayout)
+		}
 	}
 	if view.MustChangePassword && view.Notice == "" {
 		view.Notice = notices[noticeMustChangePassword]

@@ -16,6 +16,9 @@ const (
 	noticeUserSessionsRevoked  = "user-sessions-revoked"
 	noticeRoleAdmin            = "role-admin"
 	noticeRoleUser             = "role-user"
+	noticeEmailCodeSent        = "email-code-sent"
+	noticeEmailVerified        = "email-verified"
+	noticeEmailRemoved         = "email-removed"
 )
 
 // notices are the confirmations, by key.
@@ -33,4 +36,7 @@ var notices = map[string]string{
 	noticeUserSessionsRevoked:  "Every session of the account has been ended.",
 	noticeRoleAdmin:            "The account is now an admin.",
 	noticeRoleUser:             "The account is now a regular user.",
+	noticeEmailCodeSent:        "A code is on its way to the address. Enter it below to verify the address.",
+	noticeEmailVerified:        "Your email address has been verified.",
+	noticeEmailRemoved:         "Your email address has been removed.",
 }
