@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/test/smtptest"
 )
 
@@ -229,5 +230,30 @@ func TestEmailOnTheSite(t *testing.T) {
 	wrong := b.post("/account/email/remove", url.Values{"current_password": {"not the password"}})
 	if wrong.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(wrong.Body, `id="remove_current_password-error"`) {
 		t.Errorf("remove with a wrong password = %d, want 422 next to the remove form", wrong.StatusCode)
+	}
+}
+
+// TestEmailInTheAdminList: the admin's list shows each address and
+// whether it is verified.
+func TestEmailInTheAdminList(t *testing.T) {
+	t.Parallel()
+	smtp := smtptest.Start(t, smtptest.STARTTLS)
+	s := startAdminServer(t, mailOptions(smtp)...)
+	s.createUser(t, "erin", emailPassword, domain.RoleUser)
+	erin, _ := s.newAPIClient().login("erin", emailPassword, false)
+	erin.call(http.MethodPut, v1+"/me/email", map[string]string{"email": "erin@example.com", "current_password": emailPassword})
+	root := s.rootBrowser(t)
+	row := userRows(root.get("/admin/users").Body)["erin"]
+	if !strings.Contains(row, "erin@example.com") || !strings.Contains(row, "Unverified") {
+		t.Errorf("erin's row before verifying = %q, want the address, unverified", row)
+	}
+	code := codeOf(t, mailTo(t, smtp, 1, "erin@example.com"))
+	erin.call(http.MethodPost, v1+"/me/email/verify", map[string]string{"code": code})
+	row = userRows(root.get("/admin/users").Body)["erin"]
+	if !strings.Contains(row, "erin@example.com") || !strings.Contains(row, ">Verified<") {
+		t.Errorf("erin's row after verifying = %q, want the address, verified", row)
+	}
+	if row := userRows(root.get("/admin/users").Body)["root"]; !strings.Contains(row, "—") {
+		t.Errorf("root's row = %q, want no address", row)
 	}
 }

@@ -30,17 +30,25 @@ type mailRig struct {
 func startMailRig(t *testing.T, smtp *smtptest.Server, opts ...option) mailRig {
 	t.Helper()
 	r := mailRig{smtp: smtp}
-	var mailOpt fx.Option
-	opts = append([]option{withConfig(func(c *config.Config) {
-		c.PublicURL, c.MailFrom = "https://login.example.org", "gatehouse <accounts@login.example.org>"
-		mailOpt = testserver.SMTP(c, smtp, 200*time.Millisecond)
-	})}, opts...)
+	opts = append(mailOptions(smtp), opts...)
 	opts = append(opts, withFx(fx.Populate(&r.outbox, &r.composer, &r.events)))
-	// mailOpt is known only once the config function ran: startServer
-	// runs the config functions before it builds the graph.
-	opts = append(opts, withFxLazy(&mailOpt))
 	r.srv = startServer(t, opts...)
 	return r
+}
+
+// mailOptions send a server's mail to smtp, with links to
+// https://login.example.org.
+func mailOptions(smtp *smtptest.Server) []option {
+	mailOpt := new(fx.Option)
+	return []option{
+		withConfig(func(c *config.Config) {
+			c.PublicURL, c.MailFrom = "https://login.example.org", "gatehouse <accounts@login.example.org>"
+			*mailOpt = testserver.SMTP(c, smtp, 200*time.Millisecond)
+		}),
+		// Known only once the config function ran: startServer runs the
+		// config functions before it builds the graph.
+		withFxLazy(mailOpt),
+	}
 }
 
 func (r mailRig) enqueue(t *testing.T, to string, user domain.UserID) domain.Email {

@@ -87,6 +87,9 @@ type UserSummary struct {
 	User           domain.User
 	LastLoginAt    time.Time // zero when never
 	ActiveSessions int
+	// PendingEmail is the address waiting for verification, if any;
+	// User.Email is the verified one.
+	PendingEmail domain.EmailAddress
 }
 
 // UserPage is one page of accounts, ordered by username, and how many

@@ -132,3 +132,43 @@ func TestMailQueue(t *testing.T) {
 		t.Errorf("a command made the pickup directory mail in the working directory")
 	}
 }
+
+func TestUserListShowsEmail(t *testing.T) {
+	t.Parallel()
+	env := testEnv(t)
+	must(t, env, "correct horse battery staple\n", "user", "create", "alice", "--password-stdin")
+	must(t, env, "correct horse battery staple\n", "user", "create", "bob", "--password-stdin")
+	var (
+		emails usecase.EmailStore
+		admin  *usecase.Admin
+	)
+	startCore(t, env, &emails, &admin)
+	ctx := context.Background()
+	page, err := admin.List(ctx, usecase.Operator, "", 0)
+	if err != nil || len(page.Users) != 2 {
+		t.Fatalf("List() = %+v, %v", page, err)
+	}
+	now := time.Now()
+	for i, addr := range []string{"alice@example.com", "bob@example.com"} {
+		a, _ := domain.NewEmailAddress(addr)
+		err := emails.PutCode(ctx, domain.PendingCode{UserID: page.Users[i].User.ID, Purpose: domain.PurposeVerifyEmail,
+			Address: a, Hash: []byte{1}, ExpiresAt: now.Add(time.Hour), CreatedAt: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	code, err := emails.TryCode(ctx, page.Users[0].User.ID, domain.PurposeVerifyEmail, now, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := emails.ConfirmEmail(ctx, code.ID, page.Users[0].User.ID, now, nil); err != nil {
+		t.Fatal(err)
+	}
+	out := must(t, env, "", "user", "list")
+	if row := strings.Join(listRow(out, "alice"), " "); !strings.Contains(row, "alice@example.com (verified)") {
+		t.Errorf("user list: alice's row %q, want her verified address", row)
+	}
+	if row := strings.Join(listRow(out, "bob"), " "); !strings.Contains(row, "bob@example.com (unverified)") {
+		t.Errorf("user list: bob's row %q, want his pending address", row)
+	}
+}
