@@ -223,6 +223,28 @@ func (e *AccountEmail) Remove(ctx context.Context, p Principal, currentPassword 
 	return nil
 }
 
+// SetByOperator gives u the address raw: verified at once when verified
+// (the operator vouches for it; domain.ErrEmailTaken when another account
+// has it), else by mailing it a code as a signup does.
+func (e *AccountEmail) SetByOperator(ctx context.Context, u domain.User, raw string, verified bool) error {
+	address, err := domain.NewEmailAddress(raw)
+	if err != nil {
+		return asInput(InputEmail, err)
+	}
+	if !verified {
+		// The operator may know what a visitor may not: whose it is.
+		if owner, err := e.store.OwnerOf(ctx, address); err == nil && owner.ID != u.ID {
+			return fmt.Errorf("set email of user %d: %w", u.ID, domain.ErrEmailTaken)
+		}
+		return e.startVerification(ctx, u, address)
+	}
+	event := e.events.event(domain.EventEmailVerified, u.ID, 0, Client{}, "operator")
+	if err := e.store.SetEmail(ctx, u.ID, address, []domain.SecurityEvent{event}); err != nil {
+		return fmt.Errorf("set email of user %d: %w", u.ID, err)
+	}
+	return nil
+}
+
 // Purge deletes the codes expired or used more than a day ago.
 func (e *AccountEmail) Purge(ctx context.Context) (int64, error) {
 	return e.store.PurgeCodes(ctx, e.clock.Now().Add(-24*time.Hour))

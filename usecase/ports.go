@@ -306,6 +306,11 @@ type EmailStore interface {
 	// domain.ErrEmailTaken, changing nothing, when another account has
 	// that address.
 	ConfirmEmail(ctx context.Context, id int64, user domain.UserID, now time.Time, events []domain.SecurityEvent, mails ...domain.QueuedMail) (domain.EmailAddress, error)
+	// SetEmail makes a user's verified address at once (the operator's
+	// word for it) and drops its pending verification; it returns
+	// domain.ErrEmailTaken, changing nothing, when another account has
+	// that address.
+	SetEmail(ctx context.Context, user domain.UserID, a domain.EmailAddress, events []domain.SecurityEvent) error
 	// RemoveEmail clears user's verified address and its pending
 	// verification.
 	RemoveEmail(ctx context.Context, user domain.UserID, events []domain.SecurityEvent, mails ...domain.QueuedMail) error

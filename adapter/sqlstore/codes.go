@@ -157,6 +157,35 @@ func (s *EmailStore) ConfirmEmail(ctx context.Context, id int64, user domain.Use
 	return address, nil
 }
 
+// SetEmail makes a user's verified address and deletes its pending
+// verification, with events, in one transaction.
+func (s *EmailStore) SetEmail(ctx context.Context, user domain.UserID, a domain.EmailAddress, events []domain.SecurityEvent) error {
+	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
+		res, err := tx.NewUpdate().Model((*userRow)(nil)).
+			Set("email = ?", a.String()).Set("email_canonical = ?", a.Canonical()).Where("id = ?", int64(user)).Exec(ctx)
+		if err := affectedOne(res, err); err != nil {
+			if isUniqueViolation(err) {
+				return domain.ErrEmailTaken
+			}
+			return err
+		}
+		if _, err := tx.NewDelete().Model((*codeRow)(nil)).
+			Where("user_id = ?", int64(user)).Where("purpose = ?", string(domain.PurposeVerifyEmail)).Exec(ctx); err != nil {
+			return err
+		}
+		for _, e := range events {
+			if err := recordEvent(ctx, tx, e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlstore: set address of user %d: %w", user, translate(err))
+	}
+	return nil
+}
+
 // RemoveEmail clears user's verified address and deletes its pending
 // verification, with events and mails, in one transaction.
 func (s *EmailStore) RemoveEmail(ctx context.Context, user domain.UserID, events []domain.SecurityEvent, mails ...domain.QueuedMail) error {

@@ -172,3 +172,36 @@ func TestUserListShowsEmail(t *testing.T) {
 		t.Errorf("user list: bob's row %q, want his pending address", row)
 	}
 }
+
+func TestUserEmail(t *testing.T) {
+	t.Parallel()
+	env := testEnv(t)
+	must(t, env, "correct horse battery staple\n", "user", "create", "alice", "--password-stdin")
+	must(t, env, "correct horse battery staple\n", "user", "create", "bob", "--password-stdin")
+	if out := must(t, env, "", "user", "email", "alice", "Alice@example.com", "--verified"); !strings.Contains(out, "now Alice@example.com (verified)") {
+		t.Errorf("user email --verified said %q", out)
+	}
+	r := gatehouse(t, env, "", "user", "email", "bob", "alice@EXAMPLE.com")
+	if r.code != exitFailed || !strings.Contains(r.stderr, "another account has verified") {
+		t.Errorf("user email bob <alice's address> = %d, %q; want refused", r.code, r.stderr)
+	}
+	if out := must(t, env, "", "user", "email", "bob", "bob@example.com"); !strings.Contains(out, "queued a code for bob@example.com") {
+		t.Errorf("user email without --verified said %q", out)
+	}
+	if out := must(t, env, "", "mail", "queue"); !strings.Contains(out, "verify_email") || !strings.Contains(out, "bob@example.com") {
+		t.Errorf("mail queue after user email = %q, want bob's code waiting", out)
+	}
+	out := must(t, env, "", "user", "list")
+	if row := strings.Join(listRow(out, "alice"), " "); !strings.Contains(row, "Alice@example.com (verified)") {
+		t.Errorf("user list: alice's row %q", row)
+	}
+	if row := strings.Join(listRow(out, "bob"), " "); !strings.Contains(row, "bob@example.com (unverified)") {
+		t.Errorf("user list: bob's row %q", row)
+	}
+	if r := gatehouse(t, env, "", "user", "email", "bob", "not-an-address"); r.code != exitUsage {
+		t.Errorf("user email with a bad address = %d, %q; want %d", r.code, r.stderr, exitUsage)
+	}
+	if r := gatehouse(t, env, "", "user", "email", "nobody", "n@example.com"); r.code != exitFailed || !strings.Contains(r.stderr, `no user named "nobody"`) {
+		t.Errorf("user email for an unknown user = %d, %q", r.code, r.stderr)
+	}
+}

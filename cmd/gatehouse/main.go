@@ -38,6 +38,7 @@ var commands = []command{
 	{"user enable", "NAME", "let a disabled account log in again", userEnable},
 	{"user role", "NAME admin|user", "make an account an admin or a user", userRole},
 	{"user delete", "NAME", "delete an account", userDelete},
+	{"user email", "NAME ADDRESS [--verified]", "give an account an email address", userEmail},
 	{"sessions revoke", "NAME", "end every session of an account", sessionsRevoke},
 	{"mail test", "ADDRESS", "send a test message through MAIL_URL and say what happened", mailTest},
 	{"mail queue", "", "list the outbox's pending and failed messages", mailQueue},

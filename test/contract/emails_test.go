@@ -132,3 +132,25 @@ func TestEmailStoreTriesUnderConcurrency(t *testing.T) {
 		}
 	})
 }
+
+func TestEmailStoreSetEmail(t *testing.T) {
+	forEachStore(t, func(t *testing.T, b backend) {
+		ctx := context.Background()
+		db := b.newDB(t)
+		users, emails := sqlstore.NewUserStore(db), sqlstore.NewEmailStore(db)
+		alice, bob := createUser(t, users, "alice"), createUser(t, users, "bob")
+		putCode(t, emails, alice.ID, "old@example.com", 1)
+		if err := emails.SetEmail(ctx, alice.ID, address(t, "a@example.com"), nil); err != nil {
+			t.Fatalf("SetEmail(alice) error = %v", err)
+		}
+		if _, err := emails.ActiveCode(ctx, alice.ID, domain.PurposeVerifyEmail, t0); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("alice's pending code after SetEmail: %v, want gone", err)
+		}
+		if err := emails.SetEmail(ctx, bob.ID, address(t, "A@EXAMPLE.com"), nil); !errors.Is(err, domain.ErrEmailTaken) {
+			t.Errorf("SetEmail(bob, alice's address in another case) error = %v, want ErrEmailTaken", err)
+		}
+		if err := emails.SetEmail(ctx, 9999, address(t, "n@example.com"), nil); !errors.Is(err, domain.ErrNotFound) {
+			t.Errorf("SetEmail(unknown account) error = %v, want ErrNotFound", err)
+		}
+	})
+}
