@@ -26,6 +26,15 @@ const (
 	EventAdminCreate     EventKind = "admin_create"
 	EventAdminDelete     EventKind = "admin_delete"
 	EventImport          EventKind = "import"
+	// EventMailFailed is a message about the account that the mail
+	// server refused for good; Detail names the message's kind.
+	EventMailFailed EventKind = "mail_failed"
+	// EventEmailVerified is a new address verified (Detail empty);
+	// EventEmailRemoved the address removed; EventEmailCodeFailure a
+	// wrong verification code.
+	EventEmailVerified    EventKind = "email_verified"
+	EventEmailRemoved     EventKind = "email_removed"
+	EventEmailCodeFailure EventKind = "email_code_failure"
 )
 
 // Reasons a login failed, kept in SecurityEvent.Detail.

@@ -28,6 +28,9 @@ type User struct {
 	// started under and counts only while the account still has it, so
 	// no session started before a credential change outlives it.
 	CredentialVersion int64
+	// Email is the account's verified address, zero for none: an address
+	// becomes the account's only once a code sent to it came back.
+	Email EmailAddress
 }
 
 // FirstCredentialVersion is the credential version of a new account.

@@ -21,11 +21,16 @@
 // and copy those two files; no Bootstrap JavaScript is used. static/style.css
 // holds the site's own rules on top, and static/password-hint.js the only
 // script, which the pages work without.
+//
+// mail/ holds the messages gatehouse sends, one kind per pair of files:
+// KIND.txt (text/template) defines "subject" and "body", the plain text;
+// KIND.html (html/template) defines "body", which mail/layout.html wraps
+// as the HTML alternative. The mail adapter parses them at start.
 package templates
 
 import "embed"
 
 // FS holds the page templates and static assets.
 //
-//go:embed *.html layouts/*.html static/*
+//go:embed *.html layouts/*.html static/* mail/*
 var FS embed.FS

@@ -34,7 +34,12 @@ type testServer struct {
 type option struct {
 	config func(*config.Config)
 	fx     []fx.Option
+	// lazy is an fx option that a config function sets (withFxLazy).
+	lazy *fx.Option
 }
+
+// withFxLazy adds *o, which an earlier option's config function sets.
+func withFxLazy(o *fx.Option) option { return option{lazy: o} }
 
 func withConfig(f func(*config.Config)) option { return option{config: f} }
 func withFx(opts ...fx.Option) option          { return option{fx: opts} }
@@ -73,6 +78,11 @@ func startServer(t testing.TB, opts ...option) *testServer {
 			o.config(&cfg)
 		}
 		extra = append(extra, o.fx...)
+	}
+	for _, o := range opts {
+		if o.lazy != nil && *o.lazy != nil {
+			extra = append(extra, *o.lazy)
+		}
 	}
 	logs := &testserver.Buffer{}
 	addr := testserver.Start(t, cfg, logs, extra...)

@@ -22,7 +22,7 @@ func TestStoredUserAgentIsClean(t *testing.T) {
 	}
 	clock := &fakeClock{now: time.Date(2026, 12, 4, 9, 0, 0, 0, time.UTC)}
 	s := newStores(t)
-	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard, nil)
 	for i, tt := range tests {
 		name := "user" + strings.Repeat("x", i)
 		u, err := r.Register(context.Background(), usecase.RegisterInput{Username: name, Password: "correct horse battery", Client: usecase.Client{UserAgent: tt.in}})

@@ -49,7 +49,7 @@ func TestHashingIsKeyedByClientNetwork(t *testing.T) {
 			}
 		}},
 		{"signup", func(f *accountFixture, p usecase.Principal) {
-			r := usecase.NewRegistrar(f.users, usecase.NewPasswordPolicy(f.hasher, fakeBlocklist{}), usecase.NewThrottle(f.throttles, f.clock, testThrottlePolicy), f.events, f.clock, discard)
+			r := usecase.NewRegistrar(f.users, usecase.NewPasswordPolicy(f.hasher, fakeBlocklist{}), usecase.NewThrottle(f.throttles, f.clock, testThrottlePolicy), f.events, f.clock, discard, nil)
 			_, _ = r.Register(ctx, usecase.RegisterInput{Username: "bob", Password: "another good password", Client: client})
 		}},
 		{"change password", func(f *accountFixture, p usecase.Principal) {

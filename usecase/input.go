@@ -20,6 +20,8 @@ const (
 	InputCurrentPassword Input = "current_password"
 	InputNewPassword     Input = "new_password"
 	InputDisplayName     Input = "display_name"
+	InputEmail           Input = "email"
+	InputCode            Input = "code"
 )
 
 // InvalidInputError reports inputs of a use case that break its rules,

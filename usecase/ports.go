@@ -92,6 +92,9 @@ type UserSummary struct {
 	User           domain.User
 	LastLoginAt    time.Time // zero when never
 	ActiveSessions int
+	// PendingEmail is the address waiting for verification, if any;
+	// User.Email is the verified one.
+	PendingEmail domain.EmailAddress
 }
 
 // UserPage is one page of accounts, ordered by username, and how many
@@ -210,6 +213,115 @@ type EventLog interface {
 	// ListByUser returns the newest events about user, newest first, at
 	// most limit, only of the given kinds when kinds is not empty.
 	ListByUser(ctx context.Context, user domain.UserID, kinds []domain.EventKind, limit int) ([]domain.SecurityEvent, error)
+}
+
+// Mail.
+
+// Mailer hands one rendered message to the mail system. Send returns nil
+// once the system accepted the message; an error wrapping
+// domain.ErrMailRejected when it refused the message for good (an SMTP 5xx
+// answer), so that sending it again is pointless; and any other error for
+// a failure a later attempt may overcome (the server down, unreachable,
+// too slow, or answering 4xx). It gives up when ctx ends. It never logs a
+// message's body.
+type Mailer interface {
+	Send(ctx context.Context, m domain.Email) error
+}
+
+// MailComposer renders the message of a kind to one recipient from
+// embedded templates, as plain text with an HTML alternative. Every link
+// in it starts with the service's public URL, never with anything a
+// request said, and every message gets a new, unique Message-ID. It
+// returns an error for a kind it has no template for.
+type MailComposer interface {
+	Compose(kind domain.MailKind, to string, data MailData) (domain.Email, error)
+}
+
+// MailData is what a message's template may show: the account's name, a
+// one-time code (and the link that carries it), an address.
+type MailData struct {
+	Username string
+	Code     string
+	Address  string
+}
+
+// MailOutbox keeps messages in the database until a worker delivers them,
+// so that a message outlives a crash or a mail server that is down, and
+// no request waits for the mail server. The stores that change accounts
+// enqueue their messages in the same transaction as the change that
+// causes them: both or neither.
+type MailOutbox interface {
+	// Enqueue stores m as pending, due at once (its ID, Status, Attempts,
+	// Claim and SentAt are ignored).
+	Enqueue(ctx context.Context, m domain.QueuedMail) error
+	// Claim leases at most n pending messages due at now (oldest first)
+	// to the caller until now+lease, counts an attempt on each, and
+	// returns them with a Claim of their own. A message leased to one
+	// caller is given to no other, in this process or another instance,
+	// until its lease ends: the claim is one atomic step.
+	Claim(ctx context.Context, now time.Time, lease time.Duration, n int) ([]domain.QueuedMail, error)
+	// Settle records the outcome of the claimed message m: Status sent
+	// or failed (with SentAt, and LastError for failed) ends it, and a
+	// sent message's bodies are erased; pending puts it back, due at
+	// m.NextAttempt, with m.LastError. It changes nothing and returns
+	// domain.ErrNotFound when m's claim is no longer the message's (its
+	// lease ran out and another worker claimed it).
+	Settle(ctx context.Context, m domain.QueuedMail) error
+	// List returns the messages in statuses (all when empty), newest
+	// first, at most limit, without their bodies.
+	List(ctx context.Context, statuses []domain.MailStatus, limit int) ([]domain.QueuedMail, error)
+	// Purge deletes the messages sent or failed before before, and
+	// reports how many went.
+	Purge(ctx context.Context, before time.Time) (int64, error)
+}
+
+// Addresses and one-time codes.
+
+// CodeSource makes one-time codes: domain.CodeLength characters of
+// domain.CodeAlphabet, each drawn uniformly from a cryptographic random
+// source.
+type CodeSource interface {
+	NewCode() (string, error)
+}
+
+// EmailStore keeps the accounts' verified addresses, unique without
+// regard to case, and each account's one active one-time code per
+// purpose, stored only as a keyed hash. The lookups return
+// domain.ErrNotFound when there is nothing to find. The methods that
+// change something enqueue their mails (MailOutbox) and record their
+// events in the same transaction: all or nothing.
+type EmailStore interface {
+	// OwnerOf returns the account whose verified address is a.
+	OwnerOf(ctx context.Context, a domain.EmailAddress) (domain.User, error)
+	// PutCode stores c (its ID and Tries ignored) as its account's one
+	// code of its purpose, replacing any other.
+	PutCode(ctx context.Context, c domain.PendingCode, mails ...domain.QueuedMail) error
+	// ActiveCode returns user's code of purpose, unused and unexpired at
+	// now.
+	ActiveCode(ctx context.Context, user domain.UserID, purpose domain.CodePurpose, now time.Time) (domain.PendingCode, error)
+	// TryCode counts one try against user's active code of purpose and
+	// returns it, in one atomic step that requires fewer than maxTries
+	// tries so far: however many tries race, at most maxTries are
+	// counted, and a code with none left is not found.
+	TryCode(ctx context.Context, user domain.UserID, purpose domain.CodePurpose, now time.Time, maxTries int) (domain.PendingCode, error)
+	// ConfirmEmail consumes the verification code with id (in one atomic
+	// step that requires it unused, so of two confirmations of one code
+	// only one succeeds; the other gets domain.ErrNotFound) and makes
+	// its address user's verified one, replacing any other. It returns
+	// domain.ErrEmailTaken, changing nothing, when another account has
+	// that address.
+	ConfirmEmail(ctx context.Context, id int64, user domain.UserID, now time.Time, events []domain.SecurityEvent, mails ...domain.QueuedMail) (domain.EmailAddress, error)
+	// SetEmail makes a user's verified address at once (the operator's
+	// word for it) and drops its pending verification; it returns
+	// domain.ErrEmailTaken, changing nothing, when another account has
+	// that address.
+	SetEmail(ctx context.Context, user domain.UserID, a domain.EmailAddress, events []domain.SecurityEvent) error
+	// RemoveEmail clears user's verified address and its pending
+	// verification.
+	RemoveEmail(ctx context.Context, user domain.UserID, events []domain.SecurityEvent, mails ...domain.QueuedMail) error
+	// PurgeCodes deletes the codes that expired, or were used, before
+	// before, and reports how many went.
+	PurgeCodes(ctx context.Context, before time.Time) (int64, error)
 }
 
 // Time.

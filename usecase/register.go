@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 
 	"github.com/gatehouse/gatehouse/domain"
 )
@@ -13,7 +14,9 @@ import (
 type RegisterInput struct {
 	Username string
 	Password string
-	Client   Client
+	// Email is optional: an address to verify, mailed a code at once.
+	Email  string
+	Client Client
 }
 
 // Registrar creates accounts.
@@ -24,12 +27,15 @@ type Registrar struct {
 	clock     Clock
 	events    recorder
 	log       *slog.Logger
+	emails    *AccountEmail
 }
 
-// NewRegistrar returns a Registrar that stores users in users.
-func NewRegistrar(users UserCreator, passwords *PasswordPolicy, throttle *Throttle, history EventLog, clock Clock, log *slog.Logger) *Registrar {
+// NewRegistrar returns a Registrar that stores users in users and, when
+// a signup gives an address, has emails mail it a code (nil refuses
+// addresses).
+func NewRegistrar(users UserCreator, passwords *PasswordPolicy, throttle *Throttle, history EventLog, clock Clock, log *slog.Logger, emails *AccountEmail) *Registrar {
 	return &Registrar{users: users, passwords: passwords, throttle: throttle, clock: clock,
-		events: recorder{history: history, clock: clock, logger: log}, log: log}
+		events: recorder{history: history, clock: clock, logger: log}, log: log, emails: emails}
 }
 
 // Register validates in, hashes the password and stores the account. It
@@ -60,6 +66,13 @@ func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User
 		return domain.User{}, err
 	}
 	r.events.record(ctx, domain.EventSignup, u.ID, 0, in.Client, "")
+	if address, _ := domain.NewEmailAddress(in.Email); !address.IsZero() && r.emails != nil {
+		// The account exists whatever happens here; its owner can add
+		// the address again from the account page.
+		if err := r.emails.StartVerification(ctx, u, address); err != nil {
+			r.log.WarnContext(ctx, "usecase: mail the signup's address a code", "user_id", u.ID, "err", err)
+		}
+	}
 	return u, nil
 }
 
@@ -67,7 +80,14 @@ func (r *Registrar) Register(ctx context.Context, in RegisterInput) (domain.User
 func (r *Registrar) create(ctx context.Context, in RegisterInput) (domain.User, error) {
 	name, nameErr := domain.ChooseUsername(in.Username)
 	password, passErr := r.passwords.Check(in.Password, name)
-	if err := mergeInvalid(asInput(InputUsername, nameErr), asInput(InputPassword, passErr)); err != nil {
+	var emailErr error
+	if strings.TrimSpace(in.Email) != "" {
+		_, emailErr = domain.NewEmailAddress(in.Email)
+		if emailErr == nil && r.emails == nil {
+			emailErr = &domain.InvalidError{Message: "Addresses cannot be added here."}
+		}
+	}
+	if err := mergeInvalid(asInput(InputUsername, nameErr), asInput(InputPassword, passErr), asInput(InputEmail, emailErr)); err != nil {
 		return domain.User{}, err
 	}
 	hash, err := r.passwords.Hash(ctx, password)

@@ -15,7 +15,7 @@ func TestRegister(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	s := newStores(t)
 	hasher := &fakeHasher{version: "v1"}
-	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(hasher, fakeBlocklist{"password1234": true}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(hasher, fakeBlocklist{"password1234": true}), newTestThrottle(s.throttles, clock), s.events, clock, discard, nil)
 
 	u, err := r.Register(ctx, usecase.RegisterInput{Username: " Alice ", Password: "correct horse battery"})
 	if err != nil {
@@ -69,7 +69,7 @@ func TestRegisterPropagatesStoreErrors(t *testing.T) {
 	s := newStores(t)
 	s.users.err = domain.ErrUnavailable
 	clock := &fakeClock{}
-	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard, nil)
 	_, err := r.Register(context.Background(), usecase.RegisterInput{Username: "carol", Password: "correct horse battery"})
 	if !errors.Is(err, domain.ErrUnavailable) {
 		t.Errorf("Register with a failing store error = %v, want %v", err, domain.ErrUnavailable)

@@ -25,6 +25,8 @@ type stores struct {
 	sessions  *sessionStore
 	throttles *throttleStore
 	events    *eventStore
+	emails    *sqlstore.EmailStore
+	outbox    *sqlstore.OutboxStore
 }
 
 // newStores returns the stores on a new, migrated in-memory database
@@ -46,6 +48,8 @@ func newStores(t *testing.T) stores {
 		sessions:  &sessionStore{SessionStore: sqlstore.NewSessionStore(db)},
 		throttles: &throttleStore{ThrottleStore: sqlstore.NewThrottleStore(db)},
 		events:    &eventStore{EventStore: sqlstore.NewEventStore(db)},
+		emails:    sqlstore.NewEmailStore(db),
+		outbox:    sqlstore.NewOutboxStore(db),
 	}
 }
 

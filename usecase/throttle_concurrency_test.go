@@ -71,7 +71,7 @@ func TestConcurrentSignupsAreAcceptedOnlyUpToTheCap(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	s := newStores(t)
 	hasher := &fakeHasher{version: "v1", delay: 20 * time.Millisecond}
-	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(hasher, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(hasher, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard, nil)
 	ip := netip.MustParseAddr("192.0.2.1")
 	const n = 30
 	errs := concurrently(n, func(i int) error {
@@ -94,7 +94,7 @@ func TestSignupReservationOutcomes(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	s := newStores(t)
 	hasher := &fakeHasher{version: "v1"}
-	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(hasher, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(hasher, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard, nil)
 	ip := netip.MustParseAddr("192.0.2.1")
 	ctx := context.Background()
 	register := func(name string) error {

@@ -77,7 +77,7 @@ func TestClientAllocation(t *testing.T) {
 func TestSignupCapCountsIPv6Per48(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	s := newStores(t)
-	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard, nil)
 	register := func(i int, ip string) error {
 		_, err := r.Register(context.Background(), usecase.RegisterInput{Username: fmt.Sprintf("user-%02d", i), Password: "correct horse battery", Client: usecase.Client{IP: netip.MustParseAddr(ip)}})
 		return err
@@ -193,7 +193,7 @@ func TestLoginNetworkCap(t *testing.T) {
 func TestSignupCap(t *testing.T) {
 	clock := &fakeClock{now: time.Date(2026, 11, 26, 9, 0, 0, 0, time.UTC)}
 	s := newStores(t)
-	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard)
+	r := usecase.NewRegistrar(s.users, usecase.NewPasswordPolicy(&fakeHasher{version: "v1"}, fakeBlocklist{}), newTestThrottle(s.throttles, clock), s.events, clock, discard, nil)
 	ip := netip.MustParseAddr("192.0.2.1")
 	for i := range 20 {
 		clock.Advance(time.Minute)

@@ -41,6 +41,16 @@ type Account interface {
 	PreviousLogin(ctx context.Context, p usecase.Principal) (domain.PreviousLogin, bool, error)
 }
 
+// AccountEmail is what signed-in users do with their address
+// (usecase.AccountEmail).
+type AccountEmail interface {
+	Status(ctx context.Context, user domain.UserID) (usecase.EmailStatus, error)
+	Change(ctx context.Context, p usecase.Principal, address, currentPassword string, c usecase.Client) error
+	Verify(ctx context.Context, p usecase.Principal, code string, c usecase.Client) error
+	Resend(ctx context.Context, p usecase.Principal, c usecase.Client) error
+	Remove(ctx context.Context, p usecase.Principal, currentPassword string, c usecase.Client) error
+}
+
 // Admin is what admins do with other accounts (usecase.Admin).
 type Admin interface {
 	List(ctx context.Context, actor usecase.Actor, search string, page int) (usecase.UserPage, error)
@@ -57,5 +67,6 @@ var (
 	_ Authenticator = (*usecase.Authenticator)(nil)
 	_ Sessions      = (*usecase.SessionManager)(nil)
 	_ Account       = (*usecase.Account)(nil)
+	_ AccountEmail  = (*usecase.AccountEmail)(nil)
 	_ Admin         = (*usecase.Admin)(nil)
 )

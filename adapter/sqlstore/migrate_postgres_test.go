@@ -48,6 +48,12 @@ func TestPostgresSchema(t *testing.T) {
 		{"security_events", "id", "bigint", "ALWAYS", ""},
 		{"security_events", "user_id", "bigint", "", ""},
 		{"login_failures", "last_failure_at", "bigint", "", ""},
+		{"users", "email_canonical", "text", "", "C"},
+		{"one_time_codes", "id", "bigint", "ALWAYS", ""},
+		{"one_time_codes", "code_hash", "bytea", "", ""},
+		{"mail_outbox", "id", "bigint", "ALWAYS", ""},
+		{"mail_outbox", "next_attempt_at", "bigint", "", ""},
+		{"mail_outbox", "claimed_until", "bigint", "", ""},
 	}
 	for _, tt := range tests {
 		var dataType, identity, collation string

@@ -32,6 +32,8 @@ type userRow struct {
 	Disabled           bool   `bun:"disabled,notnull"`
 	MustChangePassword bool   `bun:"must_change_password,notnull"`
 	CredentialVersion  int64  `bun:"credential_version,notnull"`
+	Email              string `bun:"email,nullzero"`
+	EmailCanonical     string `bun:"email_canonical,nullzero"`
 }
 
 // newUserRow converts u to a row; the username goes in all three forms.
@@ -48,7 +50,17 @@ func newUserRow(u domain.User) userRow {
 		Disabled:           u.Disabled,
 		MustChangePassword: u.MustChangePassword,
 		CredentialVersion:  u.CredentialVersion,
+		Email:              u.Email.String(),
+		EmailCanonical:     emailCanonical(u.Email),
 	}
+}
+
+// emailCanonical is a's canonical form, "" (stored as NULL) for none.
+func emailCanonical(a domain.EmailAddress) string {
+	if a.IsZero() {
+		return ""
+	}
+	return a.Canonical()
 }
 
 // user converts r back to an entity, rebuilding the Username and the
@@ -64,6 +76,7 @@ func (r userRow) user() domain.User {
 		Disabled:           r.Disabled,
 		MustChangePassword: r.MustChangePassword,
 		CredentialVersion:  r.CredentialVersion,
+		Email:              domain.RestoreEmailAddress(r.Email),
 	}
 }
 

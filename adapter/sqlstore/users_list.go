@@ -16,8 +16,9 @@ import (
 type summaryRow struct {
 	userRow `bun:",extend"`
 
-	LastLoginAt    sql.NullInt64 `bun:"last_login_at,scanonly"`
-	ActiveSessions int           `bun:"active_sessions,scanonly"`
+	LastLoginAt    sql.NullInt64  `bun:"last_login_at,scanonly"`
+	ActiveSessions int            `bun:"active_sessions,scanonly"`
+	PendingEmail   sql.NullString `bun:"pending_email,scanonly"`
 }
 
 // likeEscaper escapes the characters LIKE treats specially, with '\' as
@@ -30,7 +31,8 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // ('%' and '_' are no wildcards); "" matches all. A q.Limit of zero or less
 // returns no accounts, only the total; a negative q.Offset counts as zero.
 // Each summary carries the time of the account's last successful login
-// (zero when never) and how many of its sessions are active at q.Now.
+// (zero when never), how many of its sessions are active at q.Now, and
+// the address waiting for verification at q.Now, if any.
 func (s *UserStore) List(ctx context.Context, q usecase.UserQuery) (usecase.UserPage, error) {
 	search := strings.TrimSpace(q.Search)
 	filter := func(sq *bun.SelectQuery) *bun.SelectQuery {
@@ -57,6 +59,8 @@ func (s *UserStore) List(ctx context.Context, q usecase.UserQuery) (usecase.User
 			" WHERE se.user_id = ?TableAlias.id AND se.kind = ?) AS last_login_at", domain.EventLoginSuccess).
 		ColumnExpr("(SELECT count(*) FROM sessions AS ss"+
 			" WHERE ss.user_id = ?TableAlias.id AND ss.expires_at > ?) AS active_sessions", toMillis(q.Now)).
+		ColumnExpr("(SELECT oc.address FROM one_time_codes AS oc WHERE oc.user_id = ?TableAlias.id AND oc.purpose = ?"+
+			" AND oc.used_at = 0 AND oc.expires_at > ?) AS pending_email", string(domain.PurposeVerifyEmail), toMillis(q.Now)).
 		Apply(filter).
 		Order("username_canonical").
 		Limit(int64(q.Limit)).
@@ -67,7 +71,8 @@ func (s *UserStore) List(ctx context.Context, q usecase.UserQuery) (usecase.User
 	}
 	page.Users = make([]usecase.UserSummary, len(rows))
 	for i, r := range rows {
-		page.Users[i] = usecase.UserSummary{User: r.user(), ActiveSessions: r.ActiveSessions}
+		page.Users[i] = usecase.UserSummary{User: r.user(), ActiveSessions: r.ActiveSessions,
+			PendingEmail: domain.RestoreEmailAddress(r.PendingEmail.String)}
 		if r.LastLoginAt.Valid {
 			page.Users[i].LastLoginAt = fromMillis(r.LastLoginAt.Int64)
 		}

@@ -34,6 +34,10 @@ func TestRunRejectsInvalidSettings(t *testing.T) {
 		{"LOG_LEVEL", "loud", "debug, info, warn, error"},
 		{"METRICS_ADDR", "9090", "HOST:PORT"},
 		{"SHUTDOWN_TIMEOUT", "soon", "Go duration"},
+		{"MAIL_URL", "smtp://u:hunter2@mail.example.org?tls=none", "loopback host"},
+		{"MAIL_URL", "pop3://mail.example.org", "smtp://USER:PASSWORD@HOST:PORT"},
+		{"MAIL_FROM", "nobody", "email address"},
+		{"PUBLIC_URL", "example.org", "http or https URL"},
 	}
 	for _, tt := range tests {
 		env := map[string]string{tt.name: tt.value}
@@ -47,7 +51,7 @@ func TestRunRejectsInvalidSettings(t *testing.T) {
 		if !strings.Contains(msg, tt.name) || !strings.Contains(msg, tt.wantForm) {
 			t.Errorf("%s=%q: message %q, want it to name the variable and %q", tt.name, tt.value, msg, tt.wantForm)
 		}
-		if tt.name == "SECRET_KEY" && strings.Contains(msg, tt.value) {
+		if (tt.name == "SECRET_KEY" || tt.name == "MAIL_URL") && strings.Contains(msg, tt.value) {
 			t.Errorf("SECRET_KEY message echoes the secret: %q", msg)
 		}
 	}
@@ -127,6 +131,9 @@ func TestBinaryServesOnTheDefaults(t *testing.T) {
 	if !strings.Contains(stderr.String(), "SECRET_KEY is not set") {
 		t.Errorf("no warning about the generated SECRET_KEY; stderr:\n%s", stderr.String())
 	}
+	if !strings.Contains(stderr.String(), "MAIL_URL is not set") {
+		t.Errorf("no warning about the pickup directory MAIL_URL defaults to; stderr:\n%s", stderr.String())
+	}
 }
 
 func TestBinaryFailsOnATakenPort(t *testing.T) {
@@ -159,7 +166,7 @@ func filteredEnv() []string {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch name {
-		case "PORT", "DATABASE_URL", "SECRET_KEY", "COOKIE_SECURE":
+		case "PORT", "DATABASE_URL", "SECRET_KEY", "COOKIE_SECURE", "MAIL_URL", "MAIL_FROM", "PUBLIC_URL":
 			continue
 		}
 		env = append(env, kv)

@@ -14,8 +14,9 @@ import (
 // userList runs "gatehouse user list".
 func userList(c *cli, args []string) error {
 	cl := c.command("user list", "[--search S] [--page N]", fmt.Sprintf(`
-Lists the accounts, %d a page, ordered by name: role, status, when each was
-created, its last login and how many sessions it has open. Times are UTC.`, usecase.AdminPageSize))
+Lists the accounts, %d a page, ordered by name: role, status, email address
+(verified, or waiting for its code), when each was created, its last login
+and how many sessions it has open. Times are UTC.`, usecase.AdminPageSize))
 	search := cl.fs.String("search", "", "list only the names that contain `S` (without regard to case)")
 	page := cl.fs.Int("page", 1, "show page `N`")
 	if _, err := cl.parse(args, 0); err != nil {
@@ -55,9 +56,9 @@ func printUsers(w io.Writer, res usecase.UserPage, search string, n int) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tCREATED\tLAST LOGIN\tSESSIONS")
+	fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tEMAIL\tCREATED\tLAST LOGIN\tSESSIONS")
 	for _, s := range res.Users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%d\n", s.User.Username, s.User.Role, status(s),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", s.User.Username, s.User.Role, status(s), emailColumn(s),
 			stamp(s.User.CreatedAt), stamp(s.LastLoginAt), s.ActiveSessions)
 	}
 	tw.Flush()
@@ -65,6 +66,17 @@ func printUsers(w io.Writer, res usecase.UserPage, search string, n int) {
 		first := (n-1)*usecase.AdminPageSize + 1
 		fmt.Fprintf(w, "users %d-%d of %d (page %d of %d)\n", first, first+len(res.Users)-1, res.Total, n, pages)
 	}
+}
+
+// emailColumn is the account's address and whether it is verified.
+func emailColumn(s usecase.UserSummary) string {
+	switch {
+	case !s.User.Email.IsZero():
+		return s.User.Email.String() + " (verified)"
+	case !s.PendingEmail.IsZero():
+		return s.PendingEmail.String() + " (unverified)"
+	}
+	return "-"
 }
 
 // status says whether the account can log in.

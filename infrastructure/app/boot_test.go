@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"log/slog"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -25,6 +26,7 @@ func testConfig(t *testing.T) config.Config {
 	cfg.DatabaseURL = "sqlite::memory:"
 	cfg.SecretKey = []byte("app-test-secret-key-of-32-bytes-or-more")
 	cfg.SecretKeyGenerated = false
+	cfg.Mail, cfg.MailURLDefaulted = config.Mail{Scheme: "file", Dir: filepath.Join(t.TempDir(), "mail")}, false
 	return cfg
 }
 

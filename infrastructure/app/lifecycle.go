@@ -3,6 +3,7 @@ package app
 import (
 	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"
 	"github.com/gatehouse/gatehouse/infrastructure/httpserver"
+	"github.com/gatehouse/gatehouse/infrastructure/mailworker"
 	"github.com/gatehouse/gatehouse/infrastructure/metrics"
 	"go.uber.org/fx"
 )
@@ -18,13 +19,16 @@ var Lifecycle = fx.Module("lifecycle", fx.Invoke(startInOrder))
 // before these); then the startup memory is released, so that the
 // collection's pause falls before anything is served; then the metrics
 // listener binds, so that a taken METRICS_ADDR fails the start before the
-// public port opens; then the HTTP server binds and serves; and last the
-// background purges begin, nothing else waiting on them. At stop: the
-// purges end, the HTTP server drains the requests in flight, the metrics
-// listener closes, and the database closes last.
-func startInOrder(lc fx.Lifecycle, metricsServer *metrics.Server, server *httpserver.Server, purges *housekeeping.Loop) {
+// public port opens; then the HTTP server binds and serves; then the mail
+// worker starts delivering the outbox; and last the background purges
+// begin, nothing else waiting on them. At stop: the purges end, the mail
+// worker finishes the message under way, the HTTP server drains the
+// requests in flight (what they enqueue waits in the outbox for the next
+// start), the metrics listener closes, and the database closes last.
+func startInOrder(lc fx.Lifecycle, metricsServer *metrics.Server, server *httpserver.Server, worker *mailworker.Worker, purges *housekeeping.Loop) {
 	lc.Append(fx.StartHook(releaseStartupMemory))
 	lc.Append(fx.StartStopHook(metricsServer.Start, metricsServer.Stop))
 	lc.Append(fx.StartStopHook(server.Start, server.Stop))
+	lc.Append(fx.StartStopHook(worker.Start, worker.Stop))
 	lc.Append(fx.StartStopHook(purges.Start, purges.Stop))
 }

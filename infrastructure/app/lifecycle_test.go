@@ -54,10 +54,12 @@ func TestLifecycleOrder(t *testing.T) {
 		"infrastructure/app.releaseStartupMemory()",
 		"infrastructure/metrics.(*Server).Start-fm()",
 		"infrastructure/httpserver.(*Server).Start-fm()",
+		"infrastructure/mailworker.(*Worker).Start-fm()",
 		"infrastructure/housekeeping.(*Loop).Start-fm()",
 	}
 	wantStops := []string{
 		"infrastructure/housekeeping.(*Loop).Stop-fm()",
+		"infrastructure/mailworker.(*Worker).Stop-fm()",
 		"infrastructure/httpserver.(*Server).Stop-fm()",
 		"infrastructure/metrics.(*Server).Stop-fm()",
 		"infrastructure/database.newDB.func2()", // close

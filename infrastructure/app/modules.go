@@ -25,7 +25,7 @@ import (
 // Settings provides each area's settings, derived from the supplied
 // Config, and warns when SECRET_KEY was generated for this run.
 var Settings = fx.Module("settings",
-	fx.Provide(databaseSettings, serverSettings, metricsSettings, webConfig, apiConfig, sessionPolicy, throttlePolicy, deviceKey, argon2Params, poolLimits, housekeepingSettings),
+	fx.Provide(databaseSettings, serverSettings, metricsSettings, webConfig, apiConfig, sessionPolicy, throttlePolicy, deviceKey, codeKey, argon2Params, poolLimits, housekeepingSettings),
 	fx.Invoke(warnGeneratedSecret),
 )
 
@@ -40,6 +40,7 @@ var Store = fx.Module("sqlstore",
 		fx.Annotate(sqlstore.NewEventStore, fx.As(new(usecase.EventLog))),
 		fx.Annotate(sqlstore.NewSessionStore, fx.As(new(usecase.SessionStore)), fx.As(new(metrics.SessionCounter))),
 		fx.Annotate(sqlstore.NewThrottleStore, fx.As(new(usecase.ThrottleStore))),
+		fx.Annotate(sqlstore.NewEmailStore, fx.As(new(usecase.EmailStore))),
 	),
 )
 
@@ -52,7 +53,7 @@ var Security = fx.Module("security",
 		fx.Annotate(argon2id.NewPool, fx.As(fx.Self()), fx.As(new(usecase.PasswordHasher))),
 		fx.Annotate(commonpasswords.New, fx.As(new(usecase.PasswordBlocklist))),
 		fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(usecase.Clock))),
-		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource))),
+		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource)), fx.As(new(usecase.CodeSource))),
 	),
 )
 
@@ -68,7 +69,9 @@ var UseCases = fx.Module("usecase",
 		fx.Annotate(usecase.NewRegistrar, fx.As(new(httpx.Registrar))),
 		fx.Annotate(usecase.NewAuthenticator, fx.As(fx.Self()), fx.As(new(httpx.Authenticator))),
 		fx.Annotate(usecase.NewSessionManager, fx.As(fx.Self()), fx.As(new(httpx.Sessions))),
-		fx.Annotate(usecase.NewAccount, fx.As(new(httpx.Account))),
+		fx.Annotate(usecase.NewAccount, fx.As(fx.Self()), fx.As(new(httpx.Account))),
+		usecase.DefaultCodePolicy,
+		fx.Annotate(usecase.NewAccountEmail, fx.As(fx.Self()), fx.As(new(httpx.AccountEmail))),
 		fx.Annotate(usecase.NewAdmin, fx.As(fx.Self()), fx.As(new(httpx.Admin))),
 	),
 )
@@ -112,6 +115,8 @@ var Housekeeping = fx.Module("housekeeping",
 	fx.Provide(
 		fx.Annotate(func(m *usecase.SessionManager) housekeeping.Purger { return m }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(t *usecase.Throttle) housekeeping.Purger { return t }, fx.ResultTags(`group:"purgers"`)),
+		fx.Annotate(func(p *usecase.Postman) housekeeping.Purger { return p }, fx.ResultTags(`group:"purgers"`)),
+		fx.Annotate(func(e *usecase.AccountEmail) housekeeping.Purger { return e }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(housekeeping.NewLoop, fx.ParamTags(`group:"purgers"`)),
 	),
 )
@@ -127,13 +132,14 @@ func Core(cfg config.Config) []fx.Option {
 		database.Module,
 		Store,
 		Security,
+		Mail,
 		UseCases,
 	}
 }
 
 // Modules is the whole service for cfg: the core, the metrics around its
 // ports, the health check, the site, the API, the HTTP server, the
-// background work, and last the Lifecycle that starts and stops them.
+// background work (the mail worker, the purges), and last the Lifecycle that starts and stops them.
 // Only Lifecycle sets the start order; this list reads as the service is
 // built.
 func Modules(cfg config.Config) []fx.Option {
@@ -143,6 +149,7 @@ func Modules(cfg config.Config) []fx.Option {
 		Web,
 		API,
 		httpserver.Module,
+		MailWorker,
 		Housekeeping,
 		Lifecycle,
 	)

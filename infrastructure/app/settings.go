@@ -1,6 +1,8 @@
 package app
 
 import (
+	"crypto/hmac"
+	"crypto/sha256"
 	"time"
 
 	"github.com/gatehouse/gatehouse/adapter/argon2id"
@@ -68,6 +70,14 @@ func throttlePolicy(c config.Config) usecase.ThrottlePolicy {
 
 func deviceKey(c config.Config) usecase.DeviceKey {
 	return usecase.DeviceKey(c.SecretKey)
+}
+
+// codeKey keys the hashes of one-time codes: derived from SECRET_KEY for
+// this use alone, so that it is never the key of anything else.
+func codeKey(c config.Config) usecase.CodeKey {
+	m := hmac.New(sha256.New, c.SecretKey)
+	m.Write([]byte("gatehouse one-time codes v1"))
+	return usecase.CodeKey(m.Sum(nil))
 }
 
 func poolLimits(config.Config) argon2id.PoolLimits {

@@ -68,6 +68,17 @@ type Config struct {
 	MetricsAddr string
 	// ShutdownTimeout bounds how long a stop waits for requests in flight.
 	ShutdownTimeout time.Duration
+
+	// Mail is where messages go (MAIL_URL); MailURLDefaulted is true when
+	// MAIL_URL was unset and messages go to the pickup directory "mail".
+	Mail             Mail
+	MailURLDefaulted bool
+	// MailFrom is the sender of every message (MAIL_FROM).
+	MailFrom string
+	// PublicURL is the service's address as its users reach it, without
+	// a trailing slash: the start of every link in a message, never the
+	// Host header.
+	PublicURL string
 }
 
 // Default returns the settings used when no variable is set, except
@@ -135,6 +146,11 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	r.level("LOG_LEVEL", &c.LogLevel)
 	r.hostPort("METRICS_ADDR", &c.MetricsAddr)
 	r.duration("SHUTDOWN_TIMEOUT", &c.ShutdownTimeout)
+	c.PublicURL = "http://localhost:" + port
+	r.publicURL("PUBLIC_URL", &c.PublicURL)
+	r.mailURL("MAIL_URL", &c.Mail, &c.MailURLDefaulted)
+	c.MailFrom = defaultSender(c.PublicURL)
+	r.address("MAIL_FROM", &c.MailFrom)
 	if r.err != nil {
 		return Config{}, r.err
 	}

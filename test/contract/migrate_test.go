@@ -15,7 +15,7 @@ import (
 )
 
 // tables are the tables the migrations create.
-var tables = []string{"users", "sessions", "login_failures", "throttle_events", "security_events"}
+var tables = []string{"users", "sessions", "login_failures", "throttle_events", "security_events", "mail_outbox", "one_time_codes"}
 
 // steps returns the names of the migrations for db's dialect, oldest
 // first.

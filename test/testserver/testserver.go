@@ -8,6 +8,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -39,6 +40,7 @@ func Config(t testing.TB) config.Config {
 	cfg.DatabaseURL = "sqlite::memory:"
 	cfg.SecretKey = []byte("integration-test-secret-key-32-bytes!")
 	cfg.SecretKeyGenerated = false
+	cfg.Mail, cfg.MailURLDefaulted = config.Mail{Scheme: "file", Dir: filepath.Join(t.TempDir(), "mail")}, false
 	return cfg
 }
 

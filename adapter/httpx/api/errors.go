@@ -27,6 +27,8 @@ const (
 	fieldNewPassword     = "new_password"
 	fieldDeviceToken     = "device_token"
 	fieldDisplayName     = "display_name"
+	fieldEmail           = "email"
+	fieldCode            = "code"
 )
 
 // jsonFields names, for an invalid_input's fields, the JSON field that
@@ -37,6 +39,8 @@ var jsonFields = map[usecase.Input]string{
 	usecase.InputCurrentPassword: fieldCurrentPassword,
 	usecase.InputNewPassword:     fieldNewPassword,
 	usecase.InputDisplayName:     fieldDisplayName,
+	usecase.InputEmail:           fieldEmail,
+	usecase.InputCode:            fieldCode,
 }
 
 // describe is how err is shown to an API client (httpx.Describe, in the

@@ -42,7 +42,60 @@ func (h *Handler) writeMe(c *fiber.Ctx, p usecase.Principal) error {
 	if ok {
 		out.LastLogin = &loginView{At: previous.At.UTC(), IP: previous.IP}
 	}
+	if h.emails != nil {
+		st, err := h.emails.Status(c.UserContext(), p.User.ID)
+		if err != nil {
+			return err
+		}
+		switch {
+		case !st.Verified.IsZero():
+			a := st.Verified.String()
+			out.Email, out.EmailVerified = &a, true
+		case !st.Pending.IsZero():
+			a := st.Pending.String()
+			out.Email = &a
+		}
+	}
 	return c.JSON(out)
+}
+
+// changeEmail starts the verification of a new address after checking
+// the current password: 202, a code is on its way. An address another
+// account verified answers the same.
+func (h *Handler) changeEmail(c *fiber.Ctx) error {
+	var in emailChangeRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.emails.Change(c.UserContext(), principal(c), in.Email, in.CurrentPassword, h.client(c)); err != nil {
+		return err
+	}
+	return c.Status(http.StatusAccepted).JSON(acceptedView{Message: "If the address can receive mail, a code is on its way to it."})
+}
+
+// verifyEmail makes the pending address the account's with the mailed
+// code: 204, or a 422 on code.
+func (h *Handler) verifyEmail(c *fiber.Ctx) error {
+	var in emailVerifyRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.emails.Verify(c.UserContext(), principal(c), in.Code, h.client(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(http.StatusNoContent)
+}
+
+// removeEmail removes the address after checking the current password.
+func (h *Handler) removeEmail(c *fiber.Ctx) error {
+	var in emailRemoveRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if err := h.emails.Remove(c.UserContext(), principal(c), in.CurrentPassword, h.client(c)); err != nil {
+		return err
+	}
+	return c.SendStatus(http.StatusNoContent)
 }
 
 // changePassword replaces the password after checking the current one

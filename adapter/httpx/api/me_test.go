@@ -35,23 +35,23 @@ func TestMe(t *testing.T) {
 			name: "previous login", principal: alice,
 			previous: domain.PreviousLogin{Known: true, At: time.Date(2026, 12, 2, 20, 15, 0, 0, cet), IP: "203.0.113.9"}, found: true,
 			want: `{"id": 7, "username": "Alice", "display_name": null, "role": "user", "created_at": "2026-11-26T09:00:00Z",
-				"must_change_password": false, "last_login": {"at": "2026-12-02T19:15:00Z", "ip": "203.0.113.9"}}`,
+				"must_change_password": false, "last_login": {"at": "2026-12-02T19:15:00Z", "ip": "203.0.113.9"}, "email": null, "email_verified": false}`,
 		},
 		{
 			name: "previous login from an unknown address", principal: alice,
 			previous: domain.PreviousLogin{At: time.Date(2026, 12, 2, 19, 15, 0, 0, time.UTC)}, found: true,
 			want: `{"id": 7, "username": "Alice", "display_name": null, "role": "user", "created_at": "2026-11-26T09:00:00Z",
-				"must_change_password": false, "last_login": {"at": "2026-12-02T19:15:00Z", "ip": ""}}`,
+				"must_change_password": false, "last_login": {"at": "2026-12-02T19:15:00Z", "ip": ""}, "email": null, "email_verified": false}`,
 		},
 		{
 			name: "first login", principal: alice,
 			want: `{"id": 7, "username": "Alice", "display_name": null, "role": "user", "created_at": "2026-11-26T09:00:00Z",
-				"must_change_password": false, "last_login": null}`,
+				"must_change_password": false, "last_login": null, "email": null, "email_verified": false}`,
 		},
 		{
 			name: "must change password", principal: admin,
 			want: `{"id": 7, "username": "Alice", "display_name": null, "role": "admin", "created_at": "2026-11-26T09:00:00Z",
-				"must_change_password": true, "last_login": null}`,
+				"must_change_password": true, "last_login": null, "email": null, "email_verified": false}`,
 		},
 	}
 	for _, tt := range tests {

@@ -36,6 +36,12 @@ func TestMustChangePasswordAllowsOnlyTheChange(t *testing.T) {
 		{"/v1/sessions", call{method: http.MethodHead, path: sessionsPath}, http.StatusForbidden, "Sessions"},
 		{"/v1/sessions/:id", call{method: http.MethodDelete, path: sessionsPath + "/40"}, http.StatusForbidden, "RevokeSession"},
 		{"/v1/sessions/:id", call{method: http.MethodDelete, path: sessionsPath + "/41"}, http.StatusForbidden, "Logout"},
+		{"/v1/me/email", call{method: http.MethodPut, path: mePath + "/email",
+			body: `{"email":"a@example.com","current_password":"hunter2"}`}, http.StatusForbidden, "ChangeEmail"},
+		{"/v1/me/email", call{method: http.MethodDelete, path: mePath + "/email",
+			body: `{"current_password":"hunter2"}`}, http.StatusForbidden, "RemoveEmail"},
+		{"/v1/me/email/verify", call{method: http.MethodPost, path: mePath + "/email/verify",
+			body: `{"code":"K7QW3MZP"}`}, http.StatusForbidden, "VerifyEmail"},
 	}
 	covered, refused := map[string]bool{}, map[string]bool{}
 	for _, tt := range tests {

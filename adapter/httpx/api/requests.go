@@ -7,10 +7,11 @@ package api
 type newUserRequest struct {
 	Username string `json:"username"`
 	Password string `json:"password"`
+	Email    string `json:"email"`
 }
 
 func (r *newUserRequest) texts() map[string]string {
-	return map[string]string{fieldUsername: r.Username, fieldPassword: r.Password}
+	return map[string]string{fieldUsername: r.Username, fieldPassword: r.Password, fieldEmail: r.Email}
 }
 
 // credentialsRequest is the body of POST /sessions. DeviceToken is the
@@ -34,4 +35,32 @@ type passwordChangeRequest struct {
 
 func (r *passwordChangeRequest) texts() map[string]string {
 	return map[string]string{fieldCurrentPassword: r.CurrentPassword, fieldNewPassword: r.NewPassword}
+}
+
+// emailChangeRequest is the body of PUT /me/email.
+type emailChangeRequest struct {
+	Email           string `json:"email"`
+	CurrentPassword string `json:"current_password"`
+}
+
+func (r *emailChangeRequest) texts() map[string]string {
+	return map[string]string{fieldEmail: r.Email, fieldCurrentPassword: r.CurrentPassword}
+}
+
+// emailVerifyRequest is the body of POST /me/email/verify.
+type emailVerifyRequest struct {
+	Code string `json:"code"`
+}
+
+func (r *emailVerifyRequest) texts() map[string]string {
+	return map[string]string{fieldCode: r.Code}
+}
+
+// emailRemoveRequest is the body of DELETE /me/email.
+type emailRemoveRequest struct {
+	CurrentPassword string `json:"current_password"`
+}
+
+func (r *emailRemoveRequest) texts() map[string]string {
+	return map[string]string{fieldCurrentPassword: r.CurrentPassword}
 }

@@ -39,6 +39,9 @@ func (h *Handler) routes() []route {
 		{fiber.MethodGet, "/v1/me", untilChanged(h.me)},
 		{fiber.MethodPatch, "/v1/me", signedIn(h.updateMe)},
 		{fiber.MethodPut, "/v1/me/password", untilChanged(h.changePassword)},
+		{fiber.MethodPut, "/v1/me/email", signedIn(h.changeEmail)},
+		{fiber.MethodDelete, "/v1/me/email", signedIn(h.removeEmail)},
+		{fiber.MethodPost, "/v1/me/email/verify", signedIn(h.verifyEmail)},
 		{fiber.MethodGet, "/v1/openapi.json", []fiber.Handler{h.openAPI}},
 	}
 }

@@ -18,6 +18,7 @@ func (h *Handler) createUser(c *fiber.Ctx) error {
 	u, err := h.registrar.Register(c.UserContext(), usecase.RegisterInput{
 		Username: in.Username,
 		Password: in.Password,
+		Email:    in.Email,
 		Client:   h.client(c),
 	})
 	if err != nil {

@@ -39,6 +39,10 @@ type meView struct {
 	CreatedAt          time.Time  `json:"created_at"`
 	MustChangePassword bool       `json:"must_change_password"`
 	LastLogin          *loginView `json:"last_login"`
+	// Email is the verified address, or else the one waiting for
+	// verification, or null.
+	Email         *string `json:"email"`
+	EmailVerified bool    `json:"email_verified"`
 }
 
 // loginView is when, and from which address, a login happened.
@@ -61,4 +65,10 @@ type sessionView struct {
 // grow.
 type sessionListView struct {
 	Sessions []sessionView `json:"sessions"`
+}
+
+// acceptedView says what happens next, the same whatever the request
+// names, so that it reveals nothing about it.
+type acceptedView struct {
+	Message string `json:"message"`
 }

@@ -25,6 +25,15 @@ type accountView struct {
 	Sessions      []sessionView
 	OtherSessions bool
 	Activity      []activityRow
+	// Emails says whether the Email section is shown; Email is the
+	// verified address, PendingEmail the one waiting for its code (until
+	// PendingUntil), and Code a code to prefill (from the link in the
+	// message).
+	Emails       bool
+	Email        string
+	PendingEmail string
+	PendingUntil timeView
+	Code         string
 }
 
 // PasswordRules describes the password change form's rules.
@@ -61,17 +70,30 @@ func (h *Handler) accountPage(c *fiber.Ctx) error {
 	return h.renderAccount(c, http.StatusOK, notices[c.Query("notice")], "", nil)
 }
 
+// accountForms holds what the account page's forms show typed back: the
+// profile form's display name and the code to prefill in the Email
+// section (from the link in the message, or the one that was refused).
+type accountForms struct {
+	DisplayName string
+	Code        string
+}
+
 // renderAccount writes the account page with status, a confirmation or an
 // alert, and the messages of the form fields; the profile form holds the
 // account's display name.
 func (h *Handler) renderAccount(c *fiber.Ctx, status int, notice, alert string, fieldErrors map[string]string) error {
-	p, _ := httpx.PrincipalOf(c)
-	return h.renderAccountWith(c, status, notice, alert, fieldErrors, p.User.DisplayName.String())
+	return h.renderAccountWith(c, status, notice, alert, fieldErrors, savedForms(c, ""))
 }
 
-// renderAccountWith is renderAccount with displayName in the profile
-// form.
-func (h *Handler) renderAccountWith(c *fiber.Ctx, status int, notice, alert string, fieldErrors map[string]string, displayName string) error {
+// savedForms is the forms holding what the account has, with code to
+// prefill.
+func savedForms(c *fiber.Ctx, code string) accountForms {
+	p, _ := httpx.PrincipalOf(c)
+	return accountForms{DisplayName: p.User.DisplayName.String(), Code: code}
+}
+
+// renderAccountWith is renderAccount with the forms holding forms.
+func (h *Handler) renderAccountWith(c *fiber.Ctx, status int, notice, alert string, fieldErrors map[string]string, forms accountForms) error {
 	p, _ := httpx.PrincipalOf(c)
 	sessions, err := h.account.Sessions(c.UserContext(), p)
 	if err != nil {
@@ -84,10 +106,20 @@ func (h *Handler) renderAccountWith(c *fiber.Ctx, status int, notice, alert stri
 	view := &accountView{
 		layoutView:         layoutView{Title: "Your account", Notice: notice, Alert: alert, Wide: true},
 		MustChangePassword: p.User.MustChangePassword,
-		DisplayName:        displayName,
+		DisplayName:        forms.DisplayName,
 		Errors:             fieldErrors,
 		Sessions:           make([]sessionView, len(sessions)),
 		Activity:           make([]activityRow, len(events)),
+	}
+	if h.emails != nil {
+		st, err := h.emails.Status(c.UserContext(), p.User.ID)
+		if err != nil {
+			return err
+		}
+		view.Emails, view.Email, view.PendingEmail, view.Code = true, st.Verified.String(), st.Pending.String(), forms.Code
+		if !st.Pending.IsZero() {
+			view.PendingUntil = newTimeView(st.PendingUntil, timeLayout)
+		}
 	}
 	if view.MustChangePassword && view.Notice == "" {
 		view.Notice = notices[noticeMustChangePassword]

@@ -39,6 +39,10 @@ type userRow struct {
 	MustChangePassword bool
 	ActiveSessions     int
 	Self               bool // the admin's own account
+	// Email is the address, verified (EmailVerified) or waiting for its
+	// code; "" for none.
+	Email         string
+	EmailVerified bool
 }
 
 // listQuery is the search and page of the admin's list, which every
@@ -114,6 +118,10 @@ func (h *Handler) renderUsers(c *fiber.Ctx, status int, q listQuery, notice, ale
 			MustChangePassword: s.User.MustChangePassword,
 			ActiveSessions:     s.ActiveSessions,
 			Self:               s.User.ID == p.User.ID,
+			Email:              s.PendingEmail.String(),
+		}
+		if !s.User.Email.IsZero() {
+			row.Email, row.EmailVerified = s.User.Email.String(), true
 		}
 		if !s.LastLoginAt.IsZero() {
 			at := newTimeView(s.LastLoginAt, timeLayout)

@@ -85,8 +85,8 @@ func TestAdminUsers(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Accounts, page 2 of 3",
-		"root You Admin 14 Mar 2025, 09:26 UTC 14 Mar 2026, 08:00 UTC Active 2",
-		"albert User 2 Jan 2025, 03:04 UTC Never Disabled Must change password 0 Enable albert",
+		"root You — Admin 14 Mar 2025, 09:26 UTC 14 Mar 2026, 08:00 UTC Active 2",
+		"albert — User 2 Jan 2025, 03:04 UTC Never Disabled Must change password 0 Enable albert",
 		"Page 2 of 3",
 	} {
 		if !r.says(want) {

@@ -15,6 +15,8 @@ const (
 	fieldUsername        = "username"
 	fieldPassword        = "password"
 	fieldCurrentPassword = "current_password"
+	fieldEmail           = "email"
+	fieldCode            = "code"
 	fieldNewPassword     = "new_password"
 	fieldDisplayName     = "display_name"
 )
@@ -27,6 +29,8 @@ var formFields = map[usecase.Input]string{
 	usecase.InputCurrentPassword: fieldCurrentPassword,
 	usecase.InputNewPassword:     fieldNewPassword,
 	usecase.InputDisplayName:     fieldDisplayName,
+	usecase.InputEmail:           fieldEmail,
+	usecase.InputCode:            fieldCode,
 }
 
 // describe is how err is shown on the site (httpx.Describe, in the site's

@@ -20,6 +20,7 @@ type Handler struct {
 	auth      httpx.Authenticator
 	sessions  httpx.Sessions
 	account   httpx.Account
+	emails    httpx.AccountEmail // nil: the site offers no addresses
 	admin     httpx.Admin
 	clock     usecase.Clock
 	tokens    usecase.TokenSource
@@ -34,12 +35,13 @@ type Handler struct {
 }
 
 // NewHandler returns a Handler that runs the given use cases.
-func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, admin httpx.Admin, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
+func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, emails httpx.AccountEmail, admin httpx.Admin, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
 	return &Handler{
 		registrar: registrar,
 		auth:      auth,
 		sessions:  sessions,
 		account:   account,
+		emails:    emails,
 		admin:     admin,
 		clock:     clock,
 		tokens:    tokens,
@@ -107,6 +109,11 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/account/sessions/revoke-others", user, h.revokeOtherSessions)
 	app.Post("/account/sessions/:id/revoke", user, h.revokeSession)
 	app.Post("/account/delete", user, h.deleteAccount)
+	app.Post("/account/email", user, h.changeEmail)
+	app.Get("/account/email/verify", user, h.verifyEmailForm)
+	app.Post("/account/email/verify", user, h.verifyEmail)
+	app.Post("/account/email/resend", user, h.resendEmailCode)
+	app.Post("/account/email/remove", user, h.removeEmail)
 
 	admin := h.requireAdmin // after user: anonymous visitors go to the login page
 	app.Get("/admin/users", user, admin, h.adminUsers)

@@ -18,6 +18,9 @@ const (
 	noticeRoleUser             = "role-user"
 	noticeDisplayNameSaved     = "display-name-saved"
 	noticeDisplayNameCleared   = "display-name-cleared"
+	noticeEmailCodeSent        = "email-code-sent"
+	noticeEmailVerified        = "email-verified"
+	noticeEmailRemoved         = "email-removed"
 )
 
 // notices are the confirmations, by key.
@@ -37,4 +40,7 @@ var notices = map[string]string{
 	noticeRoleUser:             "The account is now a regular user.",
 	noticeDisplayNameSaved:     "Your display name has been saved.",
 	noticeDisplayNameCleared:   "Your display name has been removed: you are greeted by your username.",
+	noticeEmailCodeSent:        "A code is on its way to the address. Enter it below to verify the address.",
+	noticeEmailVerified:        "Your email address has been verified.",
+	noticeEmailRemoved:         "Your email address has been removed.",
 }

@@ -29,7 +29,7 @@ func (h *Handler) saveProfile(c *fiber.Ctx) error {
 	switch {
 	case errors.As(err, &invalid):
 		problem := describe(err)
-		return h.renderAccountWith(c, problem.Status, "", problem.Message, problem.Fields, typed)
+		return h.renderAccountWith(c, problem.Status, "", problem.Message, problem.Fields, accountForms{DisplayName: typed})
 	case err != nil:
 		return err
 	case u.DisplayName.IsZero():

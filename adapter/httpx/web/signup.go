@@ -26,6 +26,7 @@ func (h *Handler) signup(c *fiber.Ctx) error {
 	_, err := h.registrar.Register(c.UserContext(), usecase.RegisterInput{
 		Username: username,
 		Password: formValue(c, fieldPassword),
+		Email:    formValue(c, fieldEmail),
 		Client:   h.client(c),
 	})
 	if err == nil {
@@ -39,6 +40,7 @@ func (h *Handler) signup(c *fiber.Ctx) error {
 	view := &signupView{
 		layoutView: layoutView{Title: "Sign up", Alert: p.Message},
 		Username:   username,
+		Email:      formValue(c, fieldEmail),
 		Errors:     map[string]string{},
 	}
 	switch {

@@ -65,6 +65,7 @@ type loginView struct {
 type signupView struct {
 	layoutView
 	Username string
+	Email    string
 	Errors   map[string]string
 }
 
