@@ -26,6 +26,13 @@ const (
 	EventAdminCreate     EventKind = "admin_create"
 	EventAdminDelete     EventKind = "admin_delete"
 	EventImport          EventKind = "import"
+	// EventTOTPEnabled and EventTOTPDisabled record the owner turning
+	// the authenticator app on and off.
+	EventTOTPEnabled  EventKind = "totp_enabled"
+	EventTOTPDisabled EventKind = "totp_disabled"
+	// EventTOTPFailure is a one-time code refused; Detail says why
+	// (FailureBadCode, FailureReplayedCode, FailureThrottled).
+	EventTOTPFailure EventKind = "totp_failure"
 )
 
 // Reasons a login failed, kept in SecurityEvent.Detail.
@@ -36,6 +43,11 @@ const (
 	// FailureCredentialsChanged is a login whose password was right when
 	// checked but changed before its session was stored.
 	FailureCredentialsChanged = "credentials_changed"
+	// FailureBadCode is a one-time code that matches no time step.
+	FailureBadCode = "bad_code"
+	// FailureReplayedCode is a one-time code of a time step already
+	// used: someone may have seen it.
+	FailureReplayedCode = "replayed_code"
 )
 
 // SecurityEvent is one entry of an account's security history. It never

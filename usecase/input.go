@@ -19,6 +19,7 @@ const (
 	InputPassword        Input = "password"
 	InputCurrentPassword Input = "current_password"
 	InputNewPassword     Input = "new_password"
+	InputCode            Input = "code"
 )
 
 // InvalidInputError reports inputs of a use case that break its rules,

@@ -40,6 +40,16 @@ type Account interface {
 	PreviousLogin(ctx context.Context, p usecase.Principal) (domain.PreviousLogin, bool, error)
 }
 
+// TwoFactor is what signed-in users do with their second factor
+// (usecase.TwoFactor).
+type TwoFactor interface {
+	Enabled(ctx context.Context, user domain.UserID) (bool, error)
+	Setup(ctx context.Context, p usecase.Principal) (usecase.TOTPState, error)
+	QRCode(ctx context.Context, p usecase.Principal) ([]byte, error)
+	Confirm(ctx context.Context, p usecase.Principal, code string, c usecase.Client) (domain.Token, domain.Session, error)
+	Disable(ctx context.Context, p usecase.Principal, password, code string, c usecase.Client) (domain.Token, domain.Session, error)
+}
+
 // Admin is what admins do with other accounts (usecase.Admin).
 type Admin interface {
 	List(ctx context.Context, actor usecase.Actor, search string, page int) (usecase.UserPage, error)
@@ -57,4 +67,5 @@ var (
 	_ Sessions      = (*usecase.SessionManager)(nil)
 	_ Account       = (*usecase.Account)(nil)
 	_ Admin         = (*usecase.Admin)(nil)
+	_ TwoFactor     = (*usecase.TwoFactor)(nil)
 )

@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse/gatehouse/adapter/httpx/web"
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
 	"github.com/gatehouse/gatehouse/adapter/system"
+	"github.com/gatehouse/gatehouse/adapter/totp"
 	"github.com/gatehouse/gatehouse/infrastructure/config"
 	"github.com/gatehouse/gatehouse/infrastructure/database"
 	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"
@@ -40,12 +41,13 @@ var Store = fx.Module("sqlstore",
 		fx.Annotate(sqlstore.NewEventStore, fx.As(new(usecase.EventLog))),
 		fx.Annotate(sqlstore.NewSessionStore, fx.As(new(usecase.SessionStore)), fx.As(new(metrics.SessionCounter))),
 		fx.Annotate(sqlstore.NewThrottleStore, fx.As(new(usecase.ThrottleStore))),
+		fx.Annotate(sqlstore.NewTOTPStore, fx.As(new(usecase.TOTPStore))),
 	),
 )
 
 // Security provides the bounded argon2id pool (itself, and as the use
 // cases' usecase.PasswordHasher), the common-password list, the clock and
-// the token source.
+// the token source, the TOTP algorithm and the sealer of secrets at rest.
 var Security = fx.Module("security",
 	fx.Provide(
 		argon2id.New,
@@ -53,6 +55,8 @@ var Security = fx.Module("security",
 		fx.Annotate(commonpasswords.New, fx.As(new(usecase.PasswordBlocklist))),
 		fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(usecase.Clock))),
 		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource))),
+		fx.Annotate(totp.New, fx.As(new(usecase.TOTPAlgorithm))),
+		fx.Annotate(secretSealer, fx.As(new(usecase.SecretSealer))),
 	),
 )
 
@@ -68,8 +72,9 @@ var UseCases = fx.Module("usecase",
 		fx.Annotate(usecase.NewRegistrar, fx.As(new(httpx.Registrar))),
 		fx.Annotate(usecase.NewAuthenticator, fx.As(fx.Self()), fx.As(new(httpx.Authenticator))),
 		fx.Annotate(usecase.NewSessionManager, fx.As(fx.Self()), fx.As(new(httpx.Sessions))),
-		fx.Annotate(usecase.NewAccount, fx.As(new(httpx.Account))),
+		fx.Annotate(usecase.NewAccount, fx.As(fx.Self()), fx.As(new(httpx.Account))),
 		fx.Annotate(usecase.NewAdmin, fx.As(fx.Self()), fx.As(new(httpx.Admin))),
+		fx.Annotate(usecase.NewTwoFactor, fx.As(fx.Self()), fx.As(new(httpx.TwoFactor))),
 	),
 )
 

@@ -22,6 +22,16 @@ var eventTexts = map[domain.EventKind]string{
 	domain.EventAdminCreate:     "Account created by an admin",
 	domain.EventAdminDelete:     "Account deleted by an admin",
 	domain.EventImport:          "Account imported",
+	domain.EventTOTPEnabled:     "Two-factor authentication turned on",
+	domain.EventTOTPDisabled:    "Two-factor authentication turned off",
+	domain.EventTOTPFailure:     "Wrong two-factor code",
+}
+
+// codeTexts say why a one-time code was refused, by SecurityEvent.Detail.
+var codeTexts = map[string]string{
+	domain.FailureBadCode:      "Wrong two-factor code",
+	domain.FailureReplayedCode: "Two-factor code used a second time: refused",
+	domain.FailureThrottled:    "Two-factor code tried too often, refused without checking",
 }
 
 // failureTexts say why a login failed, by SecurityEvent.Detail.
@@ -54,6 +64,10 @@ func describeEvent(e domain.SecurityEvent) string {
 		}
 	case domain.EventReauthFailure:
 		if text, ok := reauthTexts[e.Detail]; ok {
+			return text
+		}
+	case domain.EventTOTPFailure:
+		if text, ok := codeTexts[e.Detail]; ok {
 			return text
 		}
 	case domain.EventAdminRole:

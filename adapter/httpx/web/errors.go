@@ -16,6 +16,7 @@ const (
 	fieldPassword        = "password"
 	fieldCurrentPassword = "current_password"
 	fieldNewPassword     = "new_password"
+	fieldCode            = "code"
 )
 
 // formFields names, for the messages next to a form's fields, the field
@@ -25,6 +26,7 @@ var formFields = map[usecase.Input]string{
 	usecase.InputPassword:        fieldPassword,
 	usecase.InputCurrentPassword: fieldCurrentPassword,
 	usecase.InputNewPassword:     fieldNewPassword,
+	usecase.InputCode:            fieldCode,
 }
 
 // describe is how err is shown on the site (httpx.Describe, in the site's

@@ -21,6 +21,7 @@ type Handler struct {
 	sessions  httpx.Sessions
 	account   httpx.Account
 	admin     httpx.Admin
+	twoFactor httpx.TwoFactor
 	clock     usecase.Clock
 	tokens    usecase.TokenSource
 	cfg       Config
@@ -34,13 +35,14 @@ type Handler struct {
 }
 
 // NewHandler returns a Handler that runs the given use cases.
-func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, admin httpx.Admin, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
+func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, admin httpx.Admin, twoFactor httpx.TwoFactor, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
 	return &Handler{
 		registrar: registrar,
 		auth:      auth,
 		sessions:  sessions,
 		account:   account,
 		admin:     admin,
+		twoFactor: twoFactor,
 		clock:     clock,
 		tokens:    tokens,
 		cfg:       cfg,
@@ -106,6 +108,10 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/account/sessions/revoke-others", user, h.revokeOtherSessions)
 	app.Post("/account/sessions/:id/revoke", user, h.revokeSession)
 	app.Post("/account/delete", user, h.deleteAccount)
+	app.Get("/account/2fa", user, h.twoFactorPage)
+	app.Get("/account/2fa/qr.png", user, h.twoFactorQR)
+	app.Post("/account/2fa", user, h.confirmTOTP)
+	app.Post("/account/2fa/disable", user, h.disableTOTP)
 
 	admin := h.requireAdmin // after user: anonymous visitors go to the login page
 	app.Get("/admin/users", user, admin, h.adminUsers)

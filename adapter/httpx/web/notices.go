@@ -16,6 +16,8 @@ const (
 	noticeUserSessionsRevoked  = "user-sessions-revoked"
 	noticeRoleAdmin            = "role-admin"
 	noticeRoleUser             = "role-user"
+	noticeTOTPEnabled          = "totp-enabled"
+	noticeTOTPDisabled         = "totp-disabled"
 )
 
 // notices are the confirmations, by key.
@@ -33,4 +35,6 @@ var notices = map[string]string{
 	noticeUserSessionsRevoked:  "Every session of the account has been ended.",
 	noticeRoleAdmin:            "The account is now an admin.",
 	noticeRoleUser:             "The account is now a regular user.",
+	noticeTOTPEnabled:          "Two-factor authentication is on. Every other session has been logged out.",
+	noticeTOTPDisabled:         "Two-factor authentication is off. Every other session has been logged out.",
 }
