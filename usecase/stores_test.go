@@ -25,6 +25,7 @@ type stores struct {
 	sessions  *sessionStore
 	throttles *throttleStore
 	events    *eventStore
+	totp      *sqlstore.TOTPStore
 }
 
 // newStores returns the stores on a new, migrated in-memory database
@@ -46,6 +47,7 @@ func newStores(t *testing.T) stores {
 		sessions:  &sessionStore{SessionStore: sqlstore.NewSessionStore(db)},
 		throttles: &throttleStore{ThrottleStore: sqlstore.NewThrottleStore(db)},
 		events:    &eventStore{EventStore: sqlstore.NewEventStore(db)},
+		totp:      sqlstore.NewTOTPStore(db),
 	}
 }
 
