@@ -1,0 +1,117 @@
+package test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/adapter/totp"
+)
+
+var secretPattern = regexp.MustCompile(`<code id="totp-secret">([A-Z2-7 ]+)</code>`)
+
+// pageSecret reads the pending TOTP secret from the two-factor page, as a
+// person typing it into an app would.
+func pageSecret(t *testing.T, body string) string {
+	t.Helper()
+	m := secretPattern.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("the two-factor page shows no secret; body:\n%s", body)
+	}
+	return strings.ReplaceAll(m[1], " ", "")
+}
+
+func codeAt(t *testing.T, secret string, at time.Time) string {
+	t.Helper()
+	c, err := totp.Code(secret, at)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestTOTPEnrollOverHTTP enrolls an authenticator app with real codes:
+// the secret shows as text and as a same-origin, uncached QR image; a
+// wrong code is refused; the right one turns 2FA on and logs out the
+// other browser; the same code cannot be used again; turning it off needs
+// password and a fresh code. The secret never reaches the logs.
+func TestTOTPEnrollOverHTTP(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	b := srv.newBrowser()
+	b.signup("alice", alicePassword)
+	b.login("alice", alicePassword, false)
+	other := srv.newBrowser()
+	other.login("alice", alicePassword, false)
+
+	if anon := srv.newBrowser().get("/account/2fa/qr.png"); anon.StatusCode != http.StatusSeeOther {
+		t.Errorf("anonymous GET /account/2fa/qr.png = %d, want 303 to the login", anon.StatusCode)
+	}
+	if acct := b.get("/account"); !strings.Contains(acct.Body, `<a href="/account/2fa">Two-factor authentication</a>`) {
+		t.Errorf("GET /account lacks the link to /account/2fa")
+	}
+	page := b.get("/account/2fa")
+	if page.StatusCode != http.StatusOK || page.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("GET /account/2fa = %d (Cache-Control %q), want 200, no-store", page.StatusCode, page.Header.Get("Cache-Control"))
+	}
+	checkFormsHaveTokens(t, "/account/2fa", page.Body)
+	secret := pageSecret(t, page.Body)
+	if len(secret) != 32 {
+		t.Errorf("secret %q has %d base32 characters, want 32 (160 bits)", secret, len(secret))
+	}
+	if again := pageSecret(t, b.get("/account/2fa").Body); again != secret {
+		t.Errorf("reloading /account/2fa changed the secret")
+	}
+	if !strings.Contains(page.Body, `<img class="mb-3 border" src="/account/2fa/qr.png"`) {
+		t.Errorf("GET /account/2fa lacks the same-origin QR image")
+	}
+	qr := b.get("/account/2fa/qr.png")
+	if qr.StatusCode != http.StatusOK || qr.Header.Get("Content-Type") != "image/png" ||
+		qr.Header.Get("Cache-Control") != "no-store" || !strings.HasPrefix(qr.Body, "\x89PNG") {
+		t.Errorf("GET /account/2fa/qr.png = %d %q (Cache-Control %q), want 200 image/png no-store", qr.StatusCode, qr.Header.Get("Content-Type"), qr.Header.Get("Cache-Control"))
+	}
+
+	wrong := b.post("/account/2fa", url.Values{"code": {"000000"}})
+	if wrong.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(wrong.Body, "That code is not correct.") {
+		t.Errorf("POST /account/2fa (wrong code) = %d, want 422 saying the code is wrong", wrong.StatusCode)
+	}
+	code := codeAt(t, secret, time.Now())
+	on := b.post("/account/2fa", url.Values{"code": {code}})
+	if on.StatusCode != http.StatusSeeOther || on.Header.Get("Location") != "/account?notice=totp-enabled" {
+		t.Fatalf("POST /account/2fa (right code) = %d to %q, want 303 to /account?notice=totp-enabled; body:\n%s", on.StatusCode, on.Header.Get("Location"), on.Body)
+	}
+	if page := b.get("/account/2fa"); !strings.Contains(page.Body, `id="totp-status"`) || strings.Contains(page.Body, "totp-secret") {
+		t.Errorf("GET /account/2fa after enabling does not say it is on, or still shows a secret")
+	}
+	if res := other.get("/account"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("the other browser's GET /account after enabling 2FA = %d, want 303: its session ended", res.StatusCode)
+	}
+	if qr := b.get("/account/2fa/qr.png"); qr.StatusCode != http.StatusNotFound {
+		t.Errorf("GET /account/2fa/qr.png after enabling = %d, want 404: the secret is not shown again", qr.StatusCode)
+	}
+
+	replay := b.post("/account/2fa/disable", url.Values{"current_password": {alicePassword}, "code": {code}})
+	if replay.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(replay.Body, "already been used") {
+		t.Errorf("POST /account/2fa/disable with the code already used = %d, want 422 saying so", replay.StatusCode)
+	}
+	next := codeAt(t, secret, time.Now().Add(30*time.Second)) // one step ahead: within the skew
+	off := b.post("/account/2fa/disable", url.Values{"current_password": {alicePassword}, "code": {next}})
+	if off.StatusCode != http.StatusSeeOther || off.Header.Get("Location") != "/account?notice=totp-disabled" {
+		t.Fatalf("POST /account/2fa/disable = %d to %q, want 303 to /account?notice=totp-disabled; body:\n%s", off.StatusCode, off.Header.Get("Location"), off.Body)
+	}
+	if page := b.get("/account/2fa"); pageSecret(t, page.Body) == secret {
+		t.Errorf("after turning 2FA off the page offers the old secret again")
+	}
+	activity := b.get("/account").Body
+	for _, want := range []string{"Two-factor authentication turned on", "Two-factor authentication turned off", "Two-factor code used a second time: refused"} {
+		if !strings.Contains(activity, want) {
+			t.Errorf("recent activity lacks %q", want)
+		}
+	}
+	if logs := srv.logs.String(); strings.Contains(logs, secret) || strings.Contains(logs, "code="+code) {
+		t.Errorf("the logs hold the secret or a code")
+	}
+}
