@@ -115,3 +115,100 @@ func TestTOTPEnrollOverHTTP(t *testing.T) {
 		t.Errorf("the logs hold the secret or a code")
 	}
 }
+
+// enrollOverHTTP turns on alice's authenticator app in b and returns the
+// secret.
+func enrollOverHTTP(t *testing.T, b *browser) string {
+	t.Helper()
+	secret := pageSecret(t, b.get("/account/2fa").Body)
+	if res := b.post("/account/2fa", url.Values{"code": {codeAt(t, secret, time.Now())}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST /account/2fa = %d, want 303; body:\n%s", res.StatusCode, res.Body)
+	}
+	return secret
+}
+
+// TestLoginWithTOTPOverHTTP: with 2FA on, the right password sets no
+// session cookie but a challenge and sends the browser to /login/2fa; a
+// wrong code is a 422 on that page; the right code logs in, to the
+// original destination, with the password step's "remember me"; the
+// challenge cannot be used again.
+func TestLoginWithTOTPOverHTTP(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	b := srv.newBrowser()
+	b.signup("alice", alicePassword)
+	b.login("alice", alicePassword, false)
+	secret := enrollOverHTTP(t, b)
+	if res := b.post("/logout", nil); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST /logout = %d", res.StatusCode)
+	}
+
+	if res := b.get("/login/2fa"); res.StatusCode != http.StatusSeeOther || !strings.HasPrefix(res.Header.Get("Location"), "/login") {
+		t.Errorf("GET /login/2fa without a challenge = %d to %q, want 303 to the login", res.StatusCode, res.Header.Get("Location"))
+	}
+	pw := b.post("/login", url.Values{"username": {"alice"}, "password": {alicePassword}, "remember": {"on"}, "next": {"/account"}})
+	if pw.StatusCode != http.StatusSeeOther || pw.Header.Get("Location") != "/login/2fa?next=%2Faccount" {
+		t.Fatalf("POST /login (2FA on) = %d to %q, want 303 to /login/2fa?next=%%2Faccount", pw.StatusCode, pw.Header.Get("Location"))
+	}
+	if line := pw.setCookieHeader("gatehouse_session"); line != "" {
+		t.Errorf("the password step set a session cookie: %s", line)
+	}
+	if line := pw.setCookieHeader("gatehouse_challenge"); !strings.Contains(line, "HttpOnly") || !strings.Contains(line, "max-age=300") {
+		t.Errorf("challenge cookie = %q, want HttpOnly with Max-Age=300", line)
+	}
+	if res := b.get("/account"); res.StatusCode != http.StatusSeeOther {
+		t.Errorf("GET /account after the password step alone = %d, want 303 to the login", res.StatusCode)
+	}
+	page := b.get("/login/2fa?next=%2Faccount")
+	if page.StatusCode != http.StatusOK || !strings.Contains(page.Body, `name="code" id="code"`) {
+		t.Fatalf("GET /login/2fa = %d, want 200 with the code field", page.StatusCode)
+	}
+	checkFormsHaveTokens(t, "/login/2fa", page.Body)
+	challenge := b.cookie("gatehouse_challenge")
+
+	wrong := b.post("/login/2fa", url.Values{"code": {"000000"}, "next": {"/account"}})
+	if wrong.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(wrong.Body, "That code is not correct.") {
+		t.Errorf("POST /login/2fa (wrong code) = %d, want 422 saying so", wrong.StatusCode)
+	}
+	code := codeAt(t, secret, time.Now().Add(30*time.Second)) // newer than the enrollment's step
+	ok := b.post("/login/2fa", url.Values{"code": {code}, "next": {"/account"}})
+	if ok.StatusCode != http.StatusSeeOther || ok.Header.Get("Location") != "/account" {
+		t.Fatalf("POST /login/2fa (right code) = %d to %q, want 303 to /account; body:\n%s", ok.StatusCode, ok.Header.Get("Location"), ok.Body)
+	}
+	if line := ok.setCookieHeader("gatehouse_session"); !strings.Contains(line, "max-age=") {
+		t.Errorf("session cookie after the code = %q, want a persistent one (remember me was ticked)", line)
+	}
+	if res := b.get("/account"); res.StatusCode != http.StatusOK {
+		t.Errorf("GET /account after the code = %d, want 200", res.StatusCode)
+	}
+
+	// The challenge is single use: sent again, it is gone.
+	replay := srv.newBrowser()
+	replay.setCookie("gatehouse_challenge", challenge.Value)
+	res := replay.post("/login/2fa", url.Values{"code": {codeAt(t, secret, time.Now().Add(30*time.Second))}})
+	if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/login?notice=challenge-gone" {
+		t.Errorf("POST /login/2fa with a used challenge = %d to %q, want 303 to /login?notice=challenge-gone", res.StatusCode, res.Header.Get("Location"))
+	}
+}
+
+// TestLoginCodeLockout: wrong codes at /login/2fa count as failed logins:
+// after five the sixth, even right, is a 429 with Retry-After.
+func TestLoginCodeLockout(t *testing.T) {
+	t.Parallel()
+	srv := startServer(t)
+	b := srv.newBrowser()
+	b.signup("alice", alicePassword)
+	b.login("alice", alicePassword, false)
+	secret := enrollOverHTTP(t, b)
+	b.post("/logout", nil)
+	b.post("/login", url.Values{"username": {"alice"}, "password": {alicePassword}})
+	for i := range 5 {
+		if res := b.post("/login/2fa", url.Values{"code": {"000000"}}); res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong code #%d = %d, want 422", i+1, res.StatusCode)
+		}
+	}
+	res := b.post("/login/2fa", url.Values{"code": {codeAt(t, secret, time.Now().Add(30*time.Second))}})
+	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
+		t.Errorf("right code after five wrong ones = %d (Retry-After %q), want 429 with Retry-After", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+}

@@ -225,6 +225,24 @@ type TOTPStore interface {
 	Delete(ctx context.Context, user domain.UserID) (version int64, err error)
 }
 
+// LoginChallengeStore keeps logins whose password was right and whose
+// second factor is still to come, by the hash of their token only.
+type LoginChallengeStore interface {
+	// Create stores c; domain.ErrNotFound when its account is gone.
+	Create(ctx context.Context, c domain.LoginChallenge) error
+	// Get returns the challenge with hash h still open at now (expiring
+	// after it), or domain.ErrNotFound.
+	Get(ctx context.Context, h domain.TokenHash, now time.Time) (domain.LoginChallenge, error)
+	// Consume removes the challenge with hash h when still open at now,
+	// as one conditional DELETE: of any number of concurrent calls, one
+	// succeeds; the others, and any call for a challenge gone or
+	// expired, return domain.ErrNotFound.
+	Consume(ctx context.Context, h domain.TokenHash, now time.Time) error
+	// DeleteExpired removes the challenges expired at now and reports
+	// how many went.
+	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
+}
+
 // TOTPAlgorithm makes and checks RFC 6238 codes (SHA-1, 6 digits, 30 s
 // steps, what authenticator apps understand).
 type TOTPAlgorithm interface {

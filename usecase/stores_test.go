@@ -21,11 +21,12 @@ import (
 
 // stores are the wrapped stores on one database.
 type stores struct {
-	users     *userStore
-	sessions  *sessionStore
-	throttles *throttleStore
-	events    *eventStore
-	totp      *sqlstore.TOTPStore
+	users      *userStore
+	sessions   *sessionStore
+	throttles  *throttleStore
+	events     *eventStore
+	totp       *sqlstore.TOTPStore
+	challenges *sqlstore.ChallengeStore
 }
 
 // newStores returns the stores on a new, migrated in-memory database
@@ -43,11 +44,12 @@ func newStores(t *testing.T) stores {
 		t.Fatalf("Migrate() error = %v", err)
 	}
 	return stores{
-		users:     &userStore{UserStore: sqlstore.NewUserStore(db)},
-		sessions:  &sessionStore{SessionStore: sqlstore.NewSessionStore(db)},
-		throttles: &throttleStore{ThrottleStore: sqlstore.NewThrottleStore(db)},
-		events:    &eventStore{EventStore: sqlstore.NewEventStore(db)},
-		totp:      sqlstore.NewTOTPStore(db),
+		users:      &userStore{UserStore: sqlstore.NewUserStore(db)},
+		sessions:   &sessionStore{SessionStore: sqlstore.NewSessionStore(db)},
+		throttles:  &throttleStore{ThrottleStore: sqlstore.NewThrottleStore(db)},
+		events:     &eventStore{EventStore: sqlstore.NewEventStore(db)},
+		totp:       sqlstore.NewTOTPStore(db),
+		challenges: sqlstore.NewChallengeStore(db),
 	}
 }
 

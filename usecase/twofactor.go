@@ -45,15 +45,18 @@ type TwoFactor struct {
 	account  *Account
 	sessions *SessionManager
 	throttle *Throttle
+	pending  LoginChallengeStore
+	devices  *DeviceProofs
 	clock    Clock
 	events   recorder
 	log      *slog.Logger
 }
 
 // NewTwoFactor returns a TwoFactor.
-func NewTwoFactor(store TOTPStore, algo TOTPAlgorithm, sealer SecretSealer, account *Account, sessions *SessionManager, throttle *Throttle, history EventLog, clock Clock, log *slog.Logger) *TwoFactor {
+func NewTwoFactor(store TOTPStore, algo TOTPAlgorithm, sealer SecretSealer, account *Account, sessions *SessionManager, throttle *Throttle, pending LoginChallengeStore, devices *DeviceProofs, history EventLog, clock Clock, log *slog.Logger) *TwoFactor {
 	return &TwoFactor{
-		store: store, algo: algo, sealer: sealer, account: account, sessions: sessions, throttle: throttle, clock: clock,
+		store: store, algo: algo, sealer: sealer, account: account, sessions: sessions, throttle: throttle,
+		pending: pending, devices: devices, clock: clock,
 		events: recorder{history: history, clock: clock, logger: log}, log: log,
 	}
 }
@@ -241,6 +244,75 @@ func (f *TwoFactor) VerifyCode(ctx context.Context, u domain.User, code string, 
 	}
 	f.release(ctx, u, ticket)
 	return nil
+}
+
+// SecondStepInput answers a login's challenge.
+type SecondStepInput struct {
+	// Challenge is the token Login returned in its
+	// *SecondFactorRequiredError.
+	Challenge string
+	Code      string
+	// Previous is the session token the client held, revoked on success.
+	Previous domain.Token
+	Client   Client
+}
+
+// CompleteLogin finishes a login whose password was right: when the code
+// is right it consumes the challenge (once: of two racing answers one
+// wins) and starts the session, with the "remember me" of the password
+// step, and returns it as Login would. A wrong code keeps the challenge
+// (the login throttle bounds the tries); an unknown, expired or used
+// challenge, or one opened before the account's credentials changed, is
+// ErrChallengeGone.
+func (f *TwoFactor) CompleteLogin(ctx context.Context, in SecondStepInput) (LoginResult, error) {
+	token, ok := domain.ParseToken(in.Challenge)
+	if !ok {
+		return LoginResult{}, ErrChallengeGone
+	}
+	ch, err := f.pending.Get(ctx, token.Hash(), f.clock.Now().UTC())
+	if errors.Is(err, domain.ErrNotFound) {
+		return LoginResult{}, ErrChallengeGone
+	}
+	if err != nil {
+		return LoginResult{}, err
+	}
+	u, err := f.account.accounts.ByID(ctx, ch.UserID)
+	if errors.Is(err, domain.ErrNotFound) {
+		return LoginResult{}, ErrChallengeGone
+	}
+	if err != nil {
+		return LoginResult{}, err
+	}
+	if u.CredentialVersion != ch.CredentialVersion {
+		return LoginResult{}, ErrChallengeGone
+	}
+	if u.Disabled {
+		f.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureDisabled)
+		return LoginResult{}, domain.ErrAccountDisabled
+	}
+	if err := f.VerifyCode(ctx, u, in.Code, in.Client); err != nil {
+		return LoginResult{}, err
+	}
+	if err := f.pending.Consume(ctx, token.Hash(), f.clock.Now().UTC()); err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			return LoginResult{}, ErrChallengeGone
+		}
+		return LoginResult{}, err
+	}
+	success := f.events.event(domain.EventLoginSuccess, u.ID, 0, in.Client, MethodTOTP)
+	sessionToken, s, err := f.sessions.Start(ctx, u, ch.Remember, in.Client, lastLogin(ctx, f.events.history, f.log, u.ID), success)
+	if errors.Is(err, domain.ErrCredentialsChanged) {
+		return LoginResult{}, ErrChallengeGone
+	}
+	if err != nil {
+		return LoginResult{}, fmt.Errorf("second step of login of user %d: %w", u.ID, err)
+	}
+	if in.Previous != "" {
+		if err := f.sessions.Revoke(ctx, in.Previous); err != nil {
+			f.log.WarnContext(ctx, "usecase: revoke previous session at login", "user_id", u.ID, "err", err)
+		}
+	}
+	return LoginResult{User: u, Session: s, Token: sessionToken, Device: f.devices.Issue(u.ID)}, nil
 }
 
 // reserve counts a code check as a login attempt of u's from c before it

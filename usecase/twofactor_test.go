@@ -30,7 +30,7 @@ func newTwoFactorFixture(t *testing.T) *twoFactorFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf := usecase.NewTwoFactor(f.totp, totp.New(), box, f.account, f.manager, f.throttle, f.events, f.clock, discard)
+	tf := usecase.NewTwoFactor(f.totp, totp.New(), box, f.account, f.manager, f.throttle, f.challenges, testDevices, f.events, f.clock, discard)
 	return &twoFactorFixture{accountFixture: f, sealer: box, tf: tf}
 }
 
@@ -63,6 +63,91 @@ func (f *twoFactorFixture) enroll(t *testing.T) (usecase.Principal, string) {
 	p.Session = s
 	p.User.CredentialVersion = s.CredentialVersion
 	return p, state.Secret
+}
+
+// loginWithCode logs alice in with her password and, a step later, a
+// code, and returns her principal.
+func (f *twoFactorFixture) loginWithCode(t *testing.T, secret string) usecase.Principal {
+	t.Helper()
+	challenge := f.passwordStep(t, false)
+	f.clock.Advance(30 * time.Second)
+	res, err := f.tf.CompleteLogin(context.Background(), usecase.SecondStepInput{Challenge: challenge.Challenge.Reveal(), Code: f.code(t, secret, 0), Client: home})
+	if err != nil {
+		t.Fatalf("CompleteLogin() error = %v", err)
+	}
+	return usecase.Principal{User: res.User, Session: res.Session}
+}
+
+// passwordStep gives alice's password and returns the challenge.
+func (f *twoFactorFixture) passwordStep(t *testing.T, remember bool) *usecase.SecondFactorRequiredError {
+	t.Helper()
+	before := f.sessions.count(t)
+	_, err := f.auth.Login(context.Background(), usecase.LoginInput{Username: "alice", Password: "correct horse battery", Remember: remember, Client: home})
+	var required *usecase.SecondFactorRequiredError
+	if !errors.As(err, &required) || len(required.Methods) != 1 || required.Methods[0] != usecase.MethodTOTP || !errors.Is(err, domain.ErrUnauthenticated) {
+		t.Fatalf("Login(right password, 2FA on) error = %v, want a *SecondFactorRequiredError for totp", err)
+	}
+	if after := f.sessions.count(t); after != before {
+		t.Fatalf("the password step stored %d sessions, want none", after-before)
+	}
+	return required
+}
+
+// TestLoginSecondStep: with 2FA on the password starts no session but a
+// challenge; a wrong code keeps it; the right code starts the session
+// with the password step's "remember me", once; an expired challenge, or
+// one from before a password change, is gone.
+func TestLoginSecondStep(t *testing.T) {
+	f := newTwoFactorFixture(t)
+	ctx := context.Background()
+	_, secret := f.enroll(t)
+
+	ch := f.passwordStep(t, true)
+	if !ch.ExpiresAt.Equal(f.clock.Now().Add(usecase.ChallengeLifetime)) {
+		t.Errorf("challenge expires %v, want five minutes on", ch.ExpiresAt)
+	}
+	f.clock.Advance(30 * time.Second)
+	in := usecase.SecondStepInput{Challenge: ch.Challenge.Reveal(), Code: "000000", Client: home}
+	if _, err := f.tf.CompleteLogin(ctx, in); !codeRefused(err) {
+		t.Fatalf("CompleteLogin(wrong code) error = %v, want refused", err)
+	}
+	in.Code = f.code(t, secret, 0)
+	res, err := f.tf.CompleteLogin(ctx, in)
+	if err != nil {
+		t.Fatalf("CompleteLogin(right code after a wrong one) error = %v", err)
+	}
+	if !res.Session.Persistent || res.Session.TokenHash != res.Token.Hash() || res.Device == "" {
+		t.Errorf("CompleteLogin() = %+v, want a persistent (remember me) session for its token and a device proof", res.Session)
+	}
+	f.clock.Advance(30 * time.Second)
+	in.Code = f.code(t, secret, 0)
+	if _, err := f.tf.CompleteLogin(ctx, in); !errors.Is(err, usecase.ErrChallengeGone) {
+		t.Errorf("CompleteLogin(used challenge) error = %v, want %v", err, usecase.ErrChallengeGone)
+	}
+	for _, bad := range []string{"", "not a token", ch.Challenge.Reveal() + "x"} {
+		if _, err := f.tf.CompleteLogin(ctx, usecase.SecondStepInput{Challenge: bad, Code: in.Code, Client: home}); !errors.Is(err, usecase.ErrChallengeGone) {
+			t.Errorf("CompleteLogin(challenge %q) error = %v, want %v", bad, err, usecase.ErrChallengeGone)
+		}
+	}
+
+	late := f.passwordStep(t, false)
+	f.clock.Advance(usecase.ChallengeLifetime)
+	if _, err := f.tf.CompleteLogin(ctx, usecase.SecondStepInput{Challenge: late.Challenge.Reveal(), Code: f.code(t, secret, 0), Client: home}); !errors.Is(err, usecase.ErrChallengeGone) {
+		t.Errorf("CompleteLogin(after five minutes) error = %v, want %v", err, usecase.ErrChallengeGone)
+	}
+	purger := usecase.NewLoginChallenges(f.totp, f.challenges, &seqTokens{n: 160}, f.clock)
+	if n, err := purger.Purge(ctx); err != nil || n != 1 {
+		t.Errorf("Purge() = %d, %v, want the one expired challenge", n, err)
+	}
+
+	stale := f.passwordStep(t, false)
+	if _, err := f.users.SetPassword(ctx, f.user.ID, "v1:correct horse battery", false); err != nil {
+		t.Fatal(err)
+	}
+	f.clock.Advance(30 * time.Second)
+	if _, err := f.tf.CompleteLogin(ctx, usecase.SecondStepInput{Challenge: stale.Challenge.Reveal(), Code: f.code(t, secret, 0), Client: home}); !errors.Is(err, usecase.ErrChallengeGone) {
+		t.Errorf("CompleteLogin(challenge from before a password change) error = %v, want %v", err, usecase.ErrChallengeGone)
+	}
 }
 
 func codeRefused(err error) bool {
@@ -221,7 +306,7 @@ func TestTOTPDisable(t *testing.T) {
 	f := newTwoFactorFixture(t)
 	ctx := context.Background()
 	p, secret := f.enroll(t)
-	other := f.loginAlice(t)
+	other := f.loginWithCode(t, secret)
 	f.clock.Advance(30 * time.Second)
 	tests := []struct {
 		password, code string

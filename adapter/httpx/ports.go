@@ -48,6 +48,7 @@ type TwoFactor interface {
 	QRCode(ctx context.Context, p usecase.Principal) ([]byte, error)
 	Confirm(ctx context.Context, p usecase.Principal, code string, c usecase.Client) (domain.Token, domain.Session, error)
 	Disable(ctx context.Context, p usecase.Principal, password, code string, c usecase.Client) (domain.Token, domain.Session, error)
+	CompleteLogin(ctx context.Context, in usecase.SecondStepInput) (usecase.LoginResult, error)
 }
 
 // Admin is what admins do with other accounts (usecase.Admin).

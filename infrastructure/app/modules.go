@@ -42,6 +42,7 @@ var Store = fx.Module("sqlstore",
 		fx.Annotate(sqlstore.NewSessionStore, fx.As(new(usecase.SessionStore)), fx.As(new(metrics.SessionCounter))),
 		fx.Annotate(sqlstore.NewThrottleStore, fx.As(new(usecase.ThrottleStore))),
 		fx.Annotate(sqlstore.NewTOTPStore, fx.As(new(usecase.TOTPStore))),
+		fx.Annotate(sqlstore.NewChallengeStore, fx.As(new(usecase.LoginChallengeStore))),
 	),
 )
 
@@ -69,6 +70,7 @@ var UseCases = fx.Module("usecase",
 		usecase.NewThrottle,
 		usecase.NewDeviceProofs,
 		usecase.NewImporter,
+		usecase.NewLoginChallenges,
 		fx.Annotate(usecase.NewRegistrar, fx.As(new(httpx.Registrar))),
 		fx.Annotate(usecase.NewAuthenticator, fx.As(fx.Self()), fx.As(new(httpx.Authenticator))),
 		fx.Annotate(usecase.NewSessionManager, fx.As(fx.Self()), fx.As(new(httpx.Sessions))),
@@ -111,12 +113,13 @@ var Web = fx.Module("web", fx.Provide(web.NewHandler))
 // API provides the JSON API's handler, on the same ports as the site.
 var API = fx.Module("api", fx.Provide(api.NewHandler))
 
-// Housekeeping provides the background loop that purges expired sessions
-// and stale throttling state.
+// Housekeeping provides the background loop that purges expired sessions,
+// expired login challenges and stale throttling state.
 var Housekeeping = fx.Module("housekeeping",
 	fx.Provide(
 		fx.Annotate(func(m *usecase.SessionManager) housekeeping.Purger { return m }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(t *usecase.Throttle) housekeeping.Purger { return t }, fx.ResultTags(`group:"purgers"`)),
+		fx.Annotate(func(l *usecase.LoginChallenges) housekeeping.Purger { return l }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(housekeeping.NewLoop, fx.ParamTags(`group:"purgers"`)),
 	),
 )

@@ -263,3 +263,8 @@ func (f *TwoFactor) Disable(_ context.Context, p usecase.Principal, password, co
 	f.add("Disable", p, password, code, c)
 	return "", domain.Session{}, f.Err
 }
+
+func (f *TwoFactor) CompleteLogin(_ context.Context, in usecase.SecondStepInput) (usecase.LoginResult, error) {
+	f.add("CompleteLogin", in)
+	return usecase.LoginResult{}, f.Err
+}

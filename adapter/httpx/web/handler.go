@@ -99,6 +99,8 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/signup", h.signup)
 	app.Get("/login", h.loginForm)
 	app.Post("/login", h.login)
+	app.Get("/login/2fa", h.secondStepForm)
+	app.Post("/login/2fa", h.secondStep)
 	app.Get("/logout", h.logoutForm)
 	app.Post("/logout", h.logout)
 

@@ -18,6 +18,7 @@ const (
 	noticeRoleUser             = "role-user"
 	noticeTOTPEnabled          = "totp-enabled"
 	noticeTOTPDisabled         = "totp-disabled"
+	noticeChallengeGone        = "challenge-gone"
 )
 
 // notices are the confirmations, by key.
@@ -37,4 +38,5 @@ var notices = map[string]string{
 	noticeRoleUser:             "The account is now a regular user.",
 	noticeTOTPEnabled:          "Two-factor authentication is on. Every other session has been logged out.",
 	noticeTOTPDisabled:         "Two-factor authentication is off. Every other session has been logged out.",
+	noticeChallengeGone:        "Your login timed out or was already finished. Please log in again.",
 }

@@ -45,6 +45,7 @@ var pageViews = map[string]func() page{
 	"logout":      func() page { return &logoutView{} },
 	"account":     func() page { return &accountView{} },
 	"twofactor":   func() page { return &twoFactorView{} },
+	"login_2fa":   func() page { return &secondStepView{} },
 	"admin_users": func() page { return &adminUsersView{} },
 	"error":       func() page { return &errorView{} },
 }
