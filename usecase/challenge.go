@@ -20,6 +20,10 @@ const MethodTOTP = "totp"
 // expired or already used: the login starts over with the password.
 var ErrChallengeGone = fmt.Errorf("usecase: login challenge expired or used: %w", domain.ErrUnauthenticated)
 
+// ErrSecondFactorRequired is what a *SecondFactorRequiredError is:
+// not logged in yet (domain.ErrUnauthenticated), a code to come.
+var ErrSecondFactorRequired = fmt.Errorf("usecase: second factor required: %w", domain.ErrUnauthenticated)
+
 // SecondFactorRequiredError is the answer to a right password of an
 // account with a second factor: no session yet, a challenge to answer
 // with a code. It is an error so that a delivery that does not know the
@@ -36,8 +40,8 @@ func (e *SecondFactorRequiredError) Error() string {
 	return "usecase: second factor required"
 }
 
-// Unwrap makes it a domain.ErrUnauthenticated: not logged in yet.
-func (e *SecondFactorRequiredError) Unwrap() error { return domain.ErrUnauthenticated }
+// Unwrap makes it an ErrSecondFactorRequired.
+func (e *SecondFactorRequiredError) Unwrap() error { return ErrSecondFactorRequired }
 
 // LoginChallenges opens the second step of logins for accounts with a
 // second factor, and purges the expired ones.

@@ -62,7 +62,7 @@ func newTestApp(t *testing.T, limit int, reg *httpxtest.Registrar) *fiber.App {
 	site := web.NewHandler(&httpxtest.Registrar{}, &httpxtest.Authenticator{}, &httpxtest.Sessions{},
 		&httpxtest.Account{}, &httpxtest.Admin{}, &httpxtest.TwoFactor{}, fixedClock{}, fixedTokens{},
 		web.Config{SecretKey: []byte("0123456789abcdef0123456789abcdef")}, log)
-	jsonAPI := api.NewHandler(reg, &httpxtest.Authenticator{}, &httpxtest.Sessions{}, &httpxtest.Account{}, api.Config{}, log)
+	jsonAPI := api.NewHandler(reg, &httpxtest.Authenticator{}, &httpxtest.Sessions{}, &httpxtest.Account{}, &httpxtest.TwoFactor{}, api.Config{}, log)
 	app, err := NewApp(Settings{BodyLimit: limit}, site, jsonAPI, alwaysReady{}, &observed{}, log)
 	if err != nil {
 		t.Fatalf("NewApp: %v", err)

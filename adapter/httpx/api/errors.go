@@ -23,6 +23,8 @@ var (
 const (
 	fieldUsername        = "username"
 	fieldPassword        = "password"
+	fieldChallenge       = "challenge"
+	fieldCode            = "code"
 	fieldCurrentPassword = "current_password"
 	fieldNewPassword     = "new_password"
 	fieldDeviceToken     = "device_token"
@@ -33,6 +35,7 @@ const (
 var jsonFields = map[usecase.Input]string{
 	usecase.InputUsername:        fieldUsername,
 	usecase.InputPassword:        fieldPassword,
+	usecase.InputCode:            fieldCode,
 	usecase.InputCurrentPassword: fieldCurrentPassword,
 	usecase.InputNewPassword:     fieldNewPassword,
 }

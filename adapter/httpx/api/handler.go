@@ -14,17 +14,19 @@ type Handler struct {
 	auth      httpx.Authenticator
 	sessions  httpx.Sessions
 	account   httpx.Account
+	twoFactor httpx.TwoFactor
 	cfg       Config
 	log       *slog.Logger
 }
 
 // NewHandler returns a Handler that runs the given use cases.
-func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, cfg Config, log *slog.Logger) *Handler {
+func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, twoFactor httpx.TwoFactor, cfg Config, log *slog.Logger) *Handler {
 	return &Handler{
 		registrar: registrar,
 		auth:      auth,
 		sessions:  sessions,
 		account:   account,
+		twoFactor: twoFactor,
 		cfg:       cfg,
 		log:       log,
 	}

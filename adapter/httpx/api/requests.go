@@ -35,3 +35,13 @@ type passwordChangeRequest struct {
 func (r *passwordChangeRequest) texts() map[string]string {
 	return map[string]string{fieldCurrentPassword: r.CurrentPassword, fieldNewPassword: r.NewPassword}
 }
+
+// secondFactorRequest answers a login's challenge.
+type secondFactorRequest struct {
+	Challenge string `json:"challenge"`
+	Code      string `json:"code"`
+}
+
+func (r *secondFactorRequest) texts() map[string]string {
+	return map[string]string{fieldChallenge: r.Challenge, fieldCode: r.Code}
+}
