@@ -33,6 +33,9 @@ const (
 	// EventTOTPFailure is a one-time code refused; Detail says why
 	// (FailureBadCode, FailureReplayedCode, FailureThrottled).
 	EventTOTPFailure EventKind = "totp_failure"
+	// EventAdmin2FAReset is an admin or the operator removing the
+	// account's second factors.
+	EventAdmin2FAReset EventKind = "admin_2fa_reset"
 )
 
 // Reasons a login failed, kept in SecurityEvent.Detail.

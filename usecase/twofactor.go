@@ -246,6 +246,33 @@ func (f *TwoFactor) VerifyCode(ctx context.Context, u domain.User, code string, 
 	return nil
 }
 
+// Reset removes the second factors of the account id for actor (an admin,
+// or the operator at the command line), ends every session of the account
+// and records it; the account logs in with its password alone again. It
+// reports false, changing and recording nothing, when the account has no
+// second factor; an unknown account is domain.ErrNotFound.
+func (f *TwoFactor) Reset(ctx context.Context, actor Actor, id domain.UserID, c Client) (bool, error) {
+	if err := actor.check(); err != nil {
+		return false, err
+	}
+	if _, err := f.account.accounts.ByID(ctx, id); err != nil {
+		return false, fmt.Errorf("reset second factors of user %d: %w", id, err)
+	}
+	if _, err := f.store.Delete(ctx, id); err != nil {
+		if errors.Is(err, domain.ErrNotFound) {
+			return false, nil
+		}
+		return false, fmt.Errorf("reset second factors of user %d: %w", id, err)
+	}
+	// The credential version moved on with the delete: no session of the
+	// account counts any more; they are removed too.
+	if _, err := f.sessions.RevokeAll(ctx, id, 0); err != nil {
+		return true, err
+	}
+	f.events.record(ctx, domain.EventAdmin2FAReset, id, actor.id(), c, "")
+	return true, nil
+}
+
 // SecondStepInput answers a login's challenge.
 type SecondStepInput struct {
 	// Challenge is the token Login returned in its

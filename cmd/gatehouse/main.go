@@ -38,6 +38,7 @@ var commands = []command{
 	{"user enable", "NAME", "let a disabled account log in again", userEnable},
 	{"user role", "NAME admin|user", "make an account an admin or a user", userRole},
 	{"user delete", "NAME", "delete an account", userDelete},
+	{"user 2fa-reset", "NAME", "remove an account's second factor and end its sessions", user2FAReset},
 	{"sessions revoke", "NAME", "end every session of an account", sessionsRevoke},
 	{"migrate", "", "apply pending database migrations", migrateCommand},
 	{"hash calibrate", "", "measure argon2id here and suggest ARGON2_* settings", hashCalibrate},

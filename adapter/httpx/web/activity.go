@@ -25,6 +25,7 @@ var eventTexts = map[domain.EventKind]string{
 	domain.EventTOTPEnabled:     "Two-factor authentication turned on",
 	domain.EventTOTPDisabled:    "Two-factor authentication turned off",
 	domain.EventTOTPFailure:     "Wrong two-factor code",
+	domain.EventAdmin2FAReset:   "Two-factor authentication removed by an admin",
 }
 
 // codeTexts say why a one-time code was refused, by SecurityEvent.Detail.
