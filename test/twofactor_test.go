@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/adapter/totp"
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/infrastructure/config"
 )
 
 var secretPattern = regexp.MustCompile(`<code id="totp-secret">([A-Z2-7 ]+)</code>`)
@@ -210,5 +212,36 @@ func TestLoginCodeLockout(t *testing.T) {
 	res := b.post("/login/2fa", url.Values{"code": {codeAt(t, secret, time.Now().Add(30*time.Second))}})
 	if res.StatusCode != http.StatusTooManyRequests || res.Header.Get("Retry-After") == "" {
 		t.Errorf("right code after five wrong ones = %d (Retry-After %q), want 429 with Retry-After", res.StatusCode, res.Header.Get("Retry-After"))
+	}
+}
+
+// TestRequire2FAForAdmins: with REQUIRE_2FA_FOR_ADMINS=true an admin
+// without a second factor is sent to the enrollment before any admin page
+// (GET and POST alike), and reaches them once it is on; without the
+// setting nothing changes.
+func TestRequire2FAForAdmins(t *testing.T) {
+	t.Parallel()
+	srv := startAdminServer(t, withConfig(func(c *config.Config) { c.Require2FAForAdmins = true }))
+	srv.createUser(t, "bob", alicePassword, domain.RoleUser)
+	root := srv.rootBrowser(t)
+	for _, res := range []response{root.get("/admin/users"), root.post("/admin/users/2/disable", nil)} {
+		if res.StatusCode != http.StatusSeeOther || res.Header.Get("Location") != "/account/2fa?notice=admin-2fa-required" {
+			t.Errorf("admin without 2FA: %s %s = %d to %q, want 303 to /account/2fa?notice=admin-2fa-required", res.Request.Method, res.Request.URL.Path, res.StatusCode, res.Header.Get("Location"))
+		}
+	}
+	if page := root.get("/account/2fa?notice=admin-2fa-required"); !strings.Contains(page.Body, "Admins must use two-factor authentication") {
+		t.Errorf("the enrollment page does not say why the admin was sent there")
+	}
+	secret := pageSecret(t, root.get("/account/2fa").Body)
+	if res := root.post("/account/2fa", url.Values{"code": {codeAt(t, secret, time.Now())}}); res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("POST /account/2fa = %d", res.StatusCode)
+	}
+	if res := root.get("/admin/users"); res.StatusCode != http.StatusOK {
+		t.Errorf("admin with 2FA: GET /admin/users = %d, want 200", res.StatusCode)
+	}
+
+	plain := startAdminServer(t)
+	if res := plain.rootBrowser(t).get("/admin/users"); res.StatusCode != http.StatusOK {
+		t.Errorf("without REQUIRE_2FA_FOR_ADMINS: GET /admin/users = %d, want 200", res.StatusCode)
 	}
 }

@@ -47,6 +47,8 @@ func webConfig(c config.Config) web.Config {
 		LastVisitMaxAge: c.LastVisitMaxAge,
 		SecretKey:       c.SecretKey,
 		TrustedProxies:  c.TrustedProxies,
+
+		Require2FAForAdmins: c.Require2FAForAdmins,
 	}
 }
 

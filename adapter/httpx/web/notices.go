@@ -19,6 +19,7 @@ const (
 	noticeTOTPEnabled          = "totp-enabled"
 	noticeTOTPDisabled         = "totp-disabled"
 	noticeChallengeGone        = "challenge-gone"
+	noticeAdmin2FARequired     = "admin-2fa-required"
 )
 
 // notices are the confirmations, by key.
@@ -39,4 +40,5 @@ var notices = map[string]string{
 	noticeTOTPEnabled:          "Two-factor authentication is on. Every other session has been logged out.",
 	noticeTOTPDisabled:         "Two-factor authentication is off. Every other session has been logged out.",
 	noticeChallengeGone:        "Your login timed out or was already finished. Please log in again.",
+	noticeAdmin2FARequired:     "Admins must use two-factor authentication: set it up to reach the admin pages.",
 }

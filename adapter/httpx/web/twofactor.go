@@ -28,6 +28,9 @@ func (h *Handler) twoFactorPage(c *fiber.Ctx) error {
 	return h.renderTwoFactor(c, http.StatusOK, "", nil)
 }
 
+// twoFactorNotice is the confirmation a redirect to the page names.
+func twoFactorNotice(c *fiber.Ctx) string { return notices[c.Query("notice")] }
+
 func (h *Handler) renderTwoFactor(c *fiber.Ctx, status int, alert string, fieldErrors map[string]string) error {
 	p, _ := httpx.PrincipalOf(c)
 	state, err := h.twoFactor.Setup(c.UserContext(), p)
@@ -35,7 +38,7 @@ func (h *Handler) renderTwoFactor(c *fiber.Ctx, status int, alert string, fieldE
 		return err
 	}
 	view := &twoFactorView{
-		layoutView: layoutView{Title: "Two-factor authentication", Alert: alert},
+		layoutView: layoutView{Title: "Two-factor authentication", Alert: alert, Notice: twoFactorNotice(c)},
 		Enabled:    state.Enabled,
 		Secret:     groupSecret(state.Secret),
 		Errors:     fieldErrors,
