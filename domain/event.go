@@ -35,6 +35,16 @@ const (
 	EventEmailVerified    EventKind = "email_verified"
 	EventEmailRemoved     EventKind = "email_removed"
 	EventEmailCodeFailure EventKind = "email_code_failure"
+	// EventTOTPEnabled and EventTOTPDisabled record the owner turning
+	// the authenticator app on and off.
+	EventTOTPEnabled  EventKind = "totp_enabled"
+	EventTOTPDisabled EventKind = "totp_disabled"
+	// EventTOTPFailure is a one-time code refused; Detail says why
+	// (FailureBadCode, FailureReplayedCode, FailureThrottled).
+	EventTOTPFailure EventKind = "totp_failure"
+	// EventAdmin2FAReset is an admin or the operator removing the
+	// account's second factors.
+	EventAdmin2FAReset EventKind = "admin_2fa_reset"
 )
 
 // Reasons a login failed, kept in SecurityEvent.Detail.
@@ -45,6 +55,11 @@ const (
 	// FailureCredentialsChanged is a login whose password was right when
 	// checked but changed before its session was stored.
 	FailureCredentialsChanged = "credentials_changed"
+	// FailureBadCode is a one-time code that matches no time step.
+	FailureBadCode = "bad_code"
+	// FailureReplayedCode is a one-time code of a time step already
+	// used: someone may have seen it.
+	FailureReplayedCode = "replayed_code"
 )
 
 // SecurityEvent is one entry of an account's security history. It never

@@ -44,6 +44,7 @@ type Authenticator struct {
 	sessions *SessionManager
 	throttle *Throttle
 	devices  *DeviceProofs
+	second   *LoginChallenges
 	events   recorder
 	log      *slog.Logger
 	// decoy is a hash of a random password made with the current
@@ -69,7 +70,7 @@ func (a *Authenticator) SetRefusalHold(d time.Duration) { a.refusalHold = d }
 
 // NewAuthenticator returns an Authenticator. It hashes one random decoy
 // password up front, so it fails only if the hasher does.
-func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, devices *DeviceProofs, history EventLog, tokens TokenSource, clock Clock, log *slog.Logger) (*Authenticator, error) {
+func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *SessionManager, throttle *Throttle, devices *DeviceProofs, second *LoginChallenges, history EventLog, tokens TokenSource, clock Clock, log *slog.Logger) (*Authenticator, error) {
 	seed, err := tokens.NewToken()
 	if err != nil {
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
@@ -79,7 +80,7 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 		return nil, fmt.Errorf("usecase: decoy password: %w", err)
 	}
 	return &Authenticator{
-		users: users, hasher: hasher, sessions: sessions, throttle: throttle, devices: devices,
+		users: users, hasher: hasher, sessions: sessions, throttle: throttle, devices: devices, second: second,
 		events: recorder{history: history, clock: clock, logger: log}, log: log, decoy: decoy,
 		refusalHold: DefaultRefusalHold,
 	}, nil
@@ -93,7 +94,10 @@ func NewAuthenticator(users CredentialStore, hasher PasswordHasher, sessions *Se
 // three spend the same hashing work, and a failure makes the same store
 // calls whether or not an account has the name. The right password for a
 // disabled account returns domain.ErrAccountDisabled. A successful login
-// returns a new device proof for the client to present next time.
+// returns a new device proof for the client to present next time. The
+// right password of an account with a second factor starts no session: it
+// returns a *SecondFactorRequiredError with a challenge, which
+// TwoFactor.CompleteLogin answers.
 func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, error) {
 	// The client's network may hold only its share of the hashing pool.
 	ctx = WithHashingKey(ctx, ClientAllocation(in.Client.IP))
@@ -156,12 +160,19 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 		a.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureDisabled)
 		return LoginResult{}, domain.ErrAccountDisabled
 	}
+	methods, err := a.second.required(ctx, u)
+	if err != nil {
+		return LoginResult{}, err
+	}
+	if len(methods) > 0 {
+		return LoginResult{}, a.second.open(ctx, u, in.Remember, methods)
+	}
 	// The session and the event that records the login are one commit.
 	// The session takes the credential version of the row whose password
 	// was verified, not a fresh read: when the password changed since,
 	// the store refuses it.
 	success := a.events.event(domain.EventLoginSuccess, u.ID, 0, in.Client, "")
-	token, s, err := a.sessions.Start(ctx, u, in.Remember, in.Client, a.lastLogin(ctx, u.ID), success)
+	token, s, err := a.sessions.Start(ctx, u, in.Remember, in.Client, lastLogin(ctx, a.events.history, a.log, u.ID), success)
 	if errors.Is(err, domain.ErrCredentialsChanged) {
 		// The password given was right when checked and is wrong now:
 		// the answer is a wrong password's, which tells the client
@@ -184,10 +195,10 @@ func (a *Authenticator) Login(ctx context.Context, in LoginInput) (LoginResult, 
 // this login is recorded: the new session keeps it as its previous login.
 // A history that cannot be read does not fail the login; the session then
 // does not know its previous login and looks it up when asked.
-func (a *Authenticator) lastLogin(ctx context.Context, id domain.UserID) domain.PreviousLogin {
-	list, err := a.events.history.ListByUser(ctx, id, []domain.EventKind{domain.EventLoginSuccess}, 1)
+func lastLogin(ctx context.Context, history EventLog, log *slog.Logger, id domain.UserID) domain.PreviousLogin {
+	list, err := history.ListByUser(ctx, id, []domain.EventKind{domain.EventLoginSuccess}, 1)
 	if err != nil {
-		a.log.WarnContext(ctx, "usecase: read the previous login", "user_id", id, "err", err)
+		log.WarnContext(ctx, "usecase: read the previous login", "user_id", id, "err", err)
 		return domain.PreviousLogin{}
 	}
 	if len(list) == 0 {

@@ -201,6 +201,81 @@ type ThrottleStore interface {
 	Purge(ctx context.Context, eventsBefore, failuresBefore time.Time) (int64, error)
 }
 
+// Second factors.
+
+// TOTPStore keeps each account's authenticator-app secret, sealed (the
+// store never sees it in clear), one per account, removed with the
+// account. Every change that makes or unmakes a second factor moves the
+// account's credential version on in the same transaction, so no session
+// started before it keeps counting.
+type TOTPStore interface {
+	// ByUser returns user's secret, enabled or pending, or
+	// domain.ErrNotFound.
+	ByUser(ctx context.Context, user domain.UserID) (domain.TOTP, error)
+	// PutPending stores t as its account's pending enrollment, replacing
+	// a pending one, with LastStep 0. It changes nothing and reports
+	// false when the account's secret is already enabled.
+	PutPending(ctx context.Context, t domain.TOTP) (stored bool, err error)
+	// Enable marks user's pending secret enabled at at, with step as its
+	// last used step, and moves the credential version on, atomically,
+	// returning the new version. It changes nothing and reports false
+	// when there is no pending secret (none, or enabled already).
+	Enable(ctx context.Context, user domain.UserID, step int64, at time.Time) (version int64, ok bool, err error)
+	// UseStep records step as used by user's enabled secret when it is
+	// newer than the last used one, as one conditional UPDATE: of any
+	// number of concurrent calls with one step, one reports true. It
+	// reports false, changing nothing, for a step not newer (a replay)
+	// or when user has no enabled secret.
+	UseStep(ctx context.Context, user domain.UserID, step int64) (bool, error)
+	// Delete removes user's secret, enabled or pending, and moves the
+	// credential version on, atomically, returning the new version; it
+	// returns domain.ErrNotFound, changing nothing, when there is none.
+	Delete(ctx context.Context, user domain.UserID) (version int64, err error)
+}
+
+// LoginChallengeStore keeps logins whose password was right and whose
+// second factor is still to come, by the hash of their token only.
+type LoginChallengeStore interface {
+	// Create stores c; domain.ErrNotFound when its account is gone.
+	Create(ctx context.Context, c domain.LoginChallenge) error
+	// Get returns the challenge with hash h still open at now (expiring
+	// after it), or domain.ErrNotFound.
+	Get(ctx context.Context, h domain.TokenHash, now time.Time) (domain.LoginChallenge, error)
+	// Consume removes the challenge with hash h when still open at now,
+	// as one conditional DELETE: of any number of concurrent calls, one
+	// succeeds; the others, and any call for a challenge gone or
+	// expired, return domain.ErrNotFound.
+	Consume(ctx context.Context, h domain.TokenHash, now time.Time) error
+	// DeleteExpired removes the challenges expired at now and reports
+	// how many went.
+	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
+}
+
+// TOTPAlgorithm makes and checks RFC 6238 codes (SHA-1, 6 digits, 30 s
+// steps, what authenticator apps understand).
+type TOTPAlgorithm interface {
+	// NewSecret returns a new 160-bit secret from a cryptographic random
+	// source, base32 without padding.
+	NewSecret() (secret string, err error)
+	// URI returns the otpauth:// URI of secret naming issuer and account,
+	// what a QR code gives an authenticator app.
+	URI(issuer, account, secret string) (string, error)
+	// Match reports the time step, among the one holding at and one
+	// either side (clock skew), whose code for secret is code, compared
+	// in constant time; ok is false when none is.
+	Match(secret, code string, at time.Time) (step int64, ok bool)
+	// QRCode renders uri as a PNG image of a QR code.
+	QRCode(uri string) ([]byte, error)
+}
+
+// SecretSealer seals secrets kept at rest (AES-GCM under a key kept for
+// this purpose). Open fails on anything Seal did not return for the same
+// context, so a sealed secret copied to another account does not open.
+type SecretSealer interface {
+	Seal(plain, context []byte) ([]byte, error)
+	Open(sealed, context []byte) ([]byte, error)
+}
+
 // History.
 
 // EventLog keeps the security history of accounts. It keeps the events

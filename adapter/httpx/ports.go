@@ -51,6 +51,17 @@ type AccountEmail interface {
 	Remove(ctx context.Context, p usecase.Principal, currentPassword string, c usecase.Client) error
 }
 
+// TwoFactor is what signed-in users do with their second factor
+// (usecase.TwoFactor).
+type TwoFactor interface {
+	Enabled(ctx context.Context, user domain.UserID) (bool, error)
+	Setup(ctx context.Context, p usecase.Principal) (usecase.TOTPState, error)
+	QRCode(ctx context.Context, p usecase.Principal) ([]byte, error)
+	Confirm(ctx context.Context, p usecase.Principal, code string, c usecase.Client) (domain.Token, domain.Session, error)
+	Disable(ctx context.Context, p usecase.Principal, password, code string, c usecase.Client) (domain.Token, domain.Session, error)
+	CompleteLogin(ctx context.Context, in usecase.SecondStepInput) (usecase.LoginResult, error)
+}
+
 // Admin is what admins do with other accounts (usecase.Admin).
 type Admin interface {
 	List(ctx context.Context, actor usecase.Actor, search string, page int) (usecase.UserPage, error)
@@ -69,4 +80,5 @@ var (
 	_ Account       = (*usecase.Account)(nil)
 	_ AccountEmail  = (*usecase.AccountEmail)(nil)
 	_ Admin         = (*usecase.Admin)(nil)
+	_ TwoFactor     = (*usecase.TwoFactor)(nil)
 )

@@ -38,6 +38,7 @@ const (
 	CodeInvalidCredentials     = "invalid_credentials"
 	CodeThrottled              = "throttled"
 	CodeUnauthorized           = "unauthorized"
+	CodeSecondFactorRequired   = "second_factor_required"
 	CodeForbidden              = "forbidden"
 	CodePasswordChangeRequired = "password_change_required"
 	CodeLastAdmin              = "last_admin"
@@ -107,6 +108,10 @@ var errorTable = []struct {
 		Message: "This endpoint needs an Authorization: Bearer token."}},
 	{ErrBadBearerToken, Problem{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Title: "Please log in",
 		Message: "The bearer token is invalid, expired or revoked. Log in again."}},
+	{usecase.ErrSecondFactorRequired, Problem{Status: http.StatusUnauthorized, Code: CodeSecondFactorRequired, Title: "Second factor required",
+		Message: "The password is right; now send a code from the authenticator app."}},
+	{usecase.ErrChallengeGone, Problem{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Title: "Please log in",
+		Message: "The login timed out or was already finished. Log in again."}},
 	{domain.ErrUnauthenticated, Problem{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Title: "Please log in",
 		Message: "Your session has ended. Please log in again."}},
 	{domain.ErrInvalidCredentials, Problem{Status: http.StatusUnauthorized, Code: CodeInvalidCredentials, Title: "Login failed",

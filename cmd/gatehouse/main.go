@@ -39,6 +39,7 @@ var commands = []command{
 	{"user role", "NAME admin|user", "make an account an admin or a user", userRole},
 	{"user delete", "NAME", "delete an account", userDelete},
 	{"user email", "NAME ADDRESS [--verified]", "give an account an email address", userEmail},
+	{"user 2fa-reset", "NAME", "remove an account's second factor and end its sessions", user2FAReset},
 	{"sessions revoke", "NAME", "end every session of an account", sessionsRevoke},
 	{"mail test", "ADDRESS", "send a test message through MAIL_URL and say what happened", mailTest},
 	{"mail queue", "", "list the outbox's pending and failed messages", mailQueue},

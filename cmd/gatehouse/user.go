@@ -103,6 +103,12 @@ standard input with --password-stdin. The password policy applies.`)
 // onUser starts the core, finds the account name and calls act with it.
 // The errors of both are explained as failures to action name.
 func (c *cli) onUser(name, action string, act func(ctx context.Context, adm *usecase.Admin, u domain.User) error) error {
+	return c.onUserWith(name, action, act)
+}
+
+// onUserWith is onUser with more fx options, to populate what act needs
+// besides the Admin.
+func (c *cli) onUserWith(name, action string, act func(ctx context.Context, adm *usecase.Admin, u domain.User) error, extra ...fx.Option) error {
 	cfg, err := c.loadConfig()
 	if err != nil {
 		return err
@@ -118,5 +124,5 @@ func (c *cli) onUser(name, action string, act func(ctx context.Context, adm *use
 			return err
 		}
 		return explain(err, action, name)
-	}, fx.Populate(&adm))
+	}, append([]fx.Option{fx.Populate(&adm)}, extra...)...)
 }

@@ -12,6 +12,7 @@ import (
 	"github.com/gatehouse/gatehouse/adapter/httpx/web"
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
 	"github.com/gatehouse/gatehouse/adapter/system"
+	"github.com/gatehouse/gatehouse/adapter/totp"
 	"github.com/gatehouse/gatehouse/infrastructure/config"
 	"github.com/gatehouse/gatehouse/infrastructure/database"
 	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"
@@ -41,12 +42,14 @@ var Store = fx.Module("sqlstore",
 		fx.Annotate(sqlstore.NewSessionStore, fx.As(new(usecase.SessionStore)), fx.As(new(metrics.SessionCounter))),
 		fx.Annotate(sqlstore.NewThrottleStore, fx.As(new(usecase.ThrottleStore))),
 		fx.Annotate(sqlstore.NewEmailStore, fx.As(new(usecase.EmailStore))),
+		fx.Annotate(sqlstore.NewTOTPStore, fx.As(new(usecase.TOTPStore))),
+		fx.Annotate(sqlstore.NewChallengeStore, fx.As(new(usecase.LoginChallengeStore))),
 	),
 )
 
 // Security provides the bounded argon2id pool (itself, and as the use
 // cases' usecase.PasswordHasher), the common-password list, the clock and
-// the token source.
+// the token source, the TOTP algorithm and the sealer of secrets at rest.
 var Security = fx.Module("security",
 	fx.Provide(
 		argon2id.New,
@@ -54,6 +57,8 @@ var Security = fx.Module("security",
 		fx.Annotate(commonpasswords.New, fx.As(new(usecase.PasswordBlocklist))),
 		fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(usecase.Clock))),
 		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource)), fx.As(new(usecase.CodeSource))),
+		fx.Annotate(totp.New, fx.As(new(usecase.TOTPAlgorithm))),
+		fx.Annotate(secretSealer, fx.As(new(usecase.SecretSealer))),
 	),
 )
 
@@ -66,6 +71,7 @@ var UseCases = fx.Module("usecase",
 		usecase.NewThrottle,
 		usecase.NewDeviceProofs,
 		usecase.NewImporter,
+		usecase.NewLoginChallenges,
 		fx.Annotate(usecase.NewRegistrar, fx.As(new(httpx.Registrar))),
 		fx.Annotate(usecase.NewAuthenticator, fx.As(fx.Self()), fx.As(new(httpx.Authenticator))),
 		fx.Annotate(usecase.NewSessionManager, fx.As(fx.Self()), fx.As(new(httpx.Sessions))),
@@ -73,6 +79,7 @@ var UseCases = fx.Module("usecase",
 		usecase.DefaultCodePolicy,
 		fx.Annotate(usecase.NewAccountEmail, fx.As(fx.Self()), fx.As(new(httpx.AccountEmail))),
 		fx.Annotate(usecase.NewAdmin, fx.As(fx.Self()), fx.As(new(httpx.Admin))),
+		fx.Annotate(usecase.NewTwoFactor, fx.As(fx.Self()), fx.As(new(httpx.TwoFactor))),
 	),
 )
 
@@ -109,14 +116,15 @@ var Web = fx.Module("web", fx.Provide(web.NewHandler))
 // API provides the JSON API's handler, on the same ports as the site.
 var API = fx.Module("api", fx.Provide(api.NewHandler))
 
-// Housekeeping provides the background loop that purges expired sessions
-// and stale throttling state.
+// Housekeeping provides the background loop that purges expired sessions,
+// expired login challenges and stale throttling state.
 var Housekeeping = fx.Module("housekeeping",
 	fx.Provide(
 		fx.Annotate(func(m *usecase.SessionManager) housekeeping.Purger { return m }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(t *usecase.Throttle) housekeeping.Purger { return t }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(p *usecase.Postman) housekeeping.Purger { return p }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(e *usecase.AccountEmail) housekeeping.Purger { return e }, fx.ResultTags(`group:"purgers"`)),
+		fx.Annotate(func(l *usecase.LoginChallenges) housekeeping.Purger { return l }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(housekeeping.NewLoop, fx.ParamTags(`group:"purgers"`)),
 	),
 )

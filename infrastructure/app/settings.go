@@ -8,6 +8,7 @@ import (
 	"github.com/gatehouse/gatehouse/adapter/argon2id"
 	"github.com/gatehouse/gatehouse/adapter/httpx/api"
 	"github.com/gatehouse/gatehouse/adapter/httpx/web"
+	"github.com/gatehouse/gatehouse/adapter/sealbox"
 	"github.com/gatehouse/gatehouse/infrastructure/config"
 	"github.com/gatehouse/gatehouse/infrastructure/database"
 	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"
@@ -48,6 +49,8 @@ func webConfig(c config.Config) web.Config {
 		LastVisitMaxAge: c.LastVisitMaxAge,
 		SecretKey:       c.SecretKey,
 		TrustedProxies:  c.TrustedProxies,
+
+		Require2FAForAdmins: c.Require2FAForAdmins,
 	}
 }
 
@@ -99,4 +102,12 @@ func argon2Params(c config.Config) argon2id.Params {
 
 func housekeepingSettings(config.Config) housekeeping.Settings {
 	return housekeeping.Settings{PurgeInterval: purgeInterval}
+}
+
+// totpSealPurpose is the HKDF info of the key that seals TOTP secrets:
+// the key derived from SECRET_KEY for it seals nothing else.
+const totpSealPurpose = "gatehouse totp secret v1"
+
+func secretSealer(c config.Config) (*sealbox.Box, error) {
+	return sealbox.New(c.SecretKey, totpSealPurpose)
 }

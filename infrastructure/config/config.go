@@ -37,6 +37,9 @@ type Config struct {
 	// CookieSecure adds Secure and the __Host- prefix to cookies (serve
 	// behind TLS).
 	CookieSecure bool
+	// Require2FAForAdmins sends an admin without a second factor to its
+	// enrollment before any admin page.
+	Require2FAForAdmins bool
 
 	SessionIdleTimeout     time.Duration
 	SessionAbsoluteTimeout time.Duration
@@ -128,6 +131,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	r.duration("DATABASE_CONN_MAX_LIFETIME", &c.DatabaseConnMaxLifetime)
 	r.secret("SECRET_KEY", &c.SecretKey)
 	r.boolean("COOKIE_SECURE", &c.CookieSecure)
+	r.boolean("REQUIRE_2FA_FOR_ADMINS", &c.Require2FAForAdmins)
 	r.duration("SESSION_IDLE_TIMEOUT", &c.SessionIdleTimeout)
 	r.duration("SESSION_ABSOLUTE_TIMEOUT", &c.SessionAbsoluteTimeout)
 	r.duration("REMEMBER_ME_DURATION", &c.RememberMeDuration)

@@ -41,7 +41,8 @@ func BenchmarkLoginWithoutHash(b *testing.B) {
 		NetworkMaxFailures: 1 << 30, AccountMaxFailures: 1 << 30, SignupMaxPerNetwork: 20, Window: time.Hour,
 	}
 	auth, err := usecase.NewAuthenticator(sqlstore.NewUserStore(db.db), instantHasher{}, manager,
-		usecase.NewThrottle(throttles, fixedClock{}, limits), usecase.NewDeviceProofs(usecase.DeviceKey("hotpath")), sqlstore.NewEventStore(db.db), system.NewTokens(), fixedClock{}, discard)
+		usecase.NewThrottle(throttles, fixedClock{}, limits), usecase.NewDeviceProofs(usecase.DeviceKey("hotpath")),
+		usecase.NewLoginChallenges(sqlstore.NewTOTPStore(db.db), sqlstore.NewChallengeStore(db.db), system.NewTokens(), fixedClock{}), sqlstore.NewEventStore(db.db), system.NewTokens(), fixedClock{}, discard)
 	if err != nil {
 		b.Fatal(err)
 	}

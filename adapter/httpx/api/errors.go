@@ -23,12 +23,13 @@ var (
 const (
 	fieldUsername        = "username"
 	fieldPassword        = "password"
+	fieldChallenge       = "challenge"
+	fieldCode            = "code"
 	fieldCurrentPassword = "current_password"
 	fieldNewPassword     = "new_password"
 	fieldDeviceToken     = "device_token"
 	fieldDisplayName     = "display_name"
 	fieldEmail           = "email"
-	fieldCode            = "code"
 )
 
 // jsonFields names, for an invalid_input's fields, the JSON field that
@@ -36,11 +37,11 @@ const (
 var jsonFields = map[usecase.Input]string{
 	usecase.InputUsername:        fieldUsername,
 	usecase.InputPassword:        fieldPassword,
+	usecase.InputCode:            fieldCode,
 	usecase.InputCurrentPassword: fieldCurrentPassword,
 	usecase.InputNewPassword:     fieldNewPassword,
 	usecase.InputDisplayName:     fieldDisplayName,
 	usecase.InputEmail:           fieldEmail,
-	usecase.InputCode:            fieldCode,
 }
 
 // describe is how err is shown to an API client (httpx.Describe, in the

@@ -94,6 +94,7 @@ type apiTest struct {
 	auth      *httpxtest.Authenticator
 	sessions  *httpxtest.Sessions
 	account   *httpxtest.Account
+	twoFactor *httpxtest.TwoFactor
 	logs      *httpxtest.LogBuffer
 }
 
@@ -106,9 +107,10 @@ func newAPITest(t *testing.T, cfg Config) *apiTest {
 		auth:      &httpxtest.Authenticator{},
 		sessions:  &httpxtest.Sessions{Principals: map[domain.Token]usecase.Principal{aliceToken: alice}},
 		account:   &httpxtest.Account{},
+		twoFactor: &httpxtest.TwoFactor{},
 		logs:      &httpxtest.LogBuffer{},
 	}
-	h := NewHandler(a.registrar, a.auth, a.sessions, a.account, nil, cfg, slog.New(slog.NewTextHandler(a.logs, nil)))
+	h := NewHandler(a.registrar, a.auth, a.sessions, a.account, nil, a.twoFactor, cfg, slog.New(slog.NewTextHandler(a.logs, nil)))
 	site := func(c *fiber.Ctx, err error) error {
 		return c.Status(siteStatus).SendString("the site's error page")
 	}

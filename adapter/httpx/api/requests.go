@@ -64,3 +64,13 @@ type emailRemoveRequest struct {
 func (r *emailRemoveRequest) texts() map[string]string {
 	return map[string]string{fieldCurrentPassword: r.CurrentPassword}
 }
+
+// secondFactorRequest answers a login's challenge.
+type secondFactorRequest struct {
+	Challenge string `json:"challenge"`
+	Code      string `json:"code"`
+}
+
+func (r *secondFactorRequest) texts() map[string]string {
+	return map[string]string{fieldChallenge: r.Challenge, fieldCode: r.Code}
+}

@@ -33,6 +33,7 @@ func (h *Handler) routes() []route {
 	return []route{
 		{fiber.MethodPost, "/v1/users", []fiber.Handler{h.createUser}},
 		{fiber.MethodPost, "/v1/sessions", []fiber.Handler{h.createSession}},
+		{fiber.MethodPost, "/v1/sessions/second-factor", []fiber.Handler{h.completeSecondFactor}},
 		{fiber.MethodGet, "/v1/sessions", signedIn(h.listSessions)},
 		{fiber.MethodDelete, "/v1/sessions/current", untilChanged(h.deleteCurrentSession)},
 		{fiber.MethodDelete, "/v1/sessions/:id", signedIn(h.deleteSession)},

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/adapter/httpx"
@@ -31,15 +32,72 @@ func (h *Handler) createSession(c *fiber.Ctx) error {
 		Client:   h.client(c),
 		Device:   in.DeviceToken,
 	})
+	var required *usecase.SecondFactorRequiredError
+	if errors.As(err, &required) {
+		return secondFactorRequired(c, required)
+	}
 	if err != nil {
 		return err
 	}
+	return created(c, res)
+}
+
+// created answers a login with its new session.
+func created(c *fiber.Ctx, res usecase.LoginResult) error {
 	return c.Status(http.StatusCreated).JSON(newSessionView{
 		Token:       res.Token.Reveal(),
 		ExpiresAt:   res.Session.ExpiresAt.UTC(),
 		User:        newUserView(res.User),
 		DeviceToken: res.Device,
 	})
+}
+
+// secondFactorRequired answers the right password of an account with a
+// second factor: 401 second_factor_required, no session, and the challenge
+// that POST /sessions/second-factor answers with a code.
+func secondFactorRequired(c *fiber.Ctx, required *usecase.SecondFactorRequiredError) error {
+	p := describe(required)
+	setSecurityHeaders(c)
+	c.Set(fiber.HeaderWWWAuthenticate, wwwAuthenticate(required))
+	return c.Status(p.Status).JSON(secondFactorRequiredView{
+		Error: errorView{Code: p.Code, Message: p.Message, Fields: map[string]string{}},
+		SecondFactor: challengeView{
+			Challenge: required.Challenge.Reveal(),
+			Methods:   required.Methods,
+			ExpiresAt: required.ExpiresAt.UTC(),
+		},
+	})
+}
+
+// completeSecondFactor finishes a login with the challenge of POST
+// /sessions and a code: 201 with the session, as POST /sessions answers
+// without a second factor. A wrong or replayed code is 422 (the challenge
+// stays), too many failures 429; a challenge unknown, expired or used is
+// 401 unauthorized: log in again.
+func (h *Handler) completeSecondFactor(c *fiber.Ctx) error {
+	var in secondFactorRequest
+	if err := decodeJSON(c, &in); err != nil {
+		return err
+	}
+	if in.Challenge == "" || in.Code == "" {
+		fields := map[string]string{}
+		if in.Challenge == "" {
+			fields[fieldChallenge] = "Please send the challenge of POST /sessions."
+		}
+		if in.Code == "" {
+			fields[fieldCode] = "Please enter the code from your authenticator app."
+		}
+		return &httpx.InputError{Message: "Please send the challenge and a code.", Fields: fields}
+	}
+	res, err := h.twoFactor.CompleteLogin(c.UserContext(), usecase.SecondStepInput{
+		Challenge: in.Challenge,
+		Code:      in.Code,
+		Client:    h.client(c),
+	})
+	if err != nil {
+		return err
+	}
+	return created(c, res)
 }
 
 // requireCredentials refuses a login without a username or a password

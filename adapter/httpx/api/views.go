@@ -72,3 +72,23 @@ type sessionListView struct {
 type acceptedView struct {
 	Message string `json:"message"`
 }
+
+// secondFactorRequiredView is the 401 of a right password when a second
+// factor is on: the error, and the challenge to answer.
+type secondFactorRequiredView struct {
+	Error        errorView     `json:"error"`
+	SecondFactor challengeView `json:"second_factor"`
+}
+
+// errorView is the error part of a JSON error body (httpx.WriteJSON).
+type errorView struct {
+	Code    string            `json:"code"`
+	Message string            `json:"message"`
+	Fields  map[string]string `json:"fields"`
+}
+
+type challengeView struct {
+	Challenge string    `json:"challenge"`
+	Methods   []string  `json:"methods"`
+	ExpiresAt time.Time `json:"expires_at"`
+}

@@ -244,3 +244,41 @@ var (
 	_ httpx.Account       = (*Account)(nil)
 	_ httpx.Admin         = (*Admin)(nil)
 )
+
+// TwoFactor is a fake httpx.TwoFactor: the authenticator app is off and
+// every enrollment shows Secret.
+type TwoFactor struct {
+	Calls
+	Secret string
+	Err    error
+}
+
+func (f *TwoFactor) Enabled(_ context.Context, user domain.UserID) (bool, error) {
+	f.add("Enabled", user)
+	return false, f.Err
+}
+
+func (f *TwoFactor) Setup(_ context.Context, p usecase.Principal) (usecase.TOTPState, error) {
+	f.add("Setup", p)
+	return usecase.TOTPState{Secret: f.Secret}, f.Err
+}
+
+func (f *TwoFactor) QRCode(_ context.Context, p usecase.Principal) ([]byte, error) {
+	f.add("QRCode", p)
+	return []byte("\x89PNG"), f.Err
+}
+
+func (f *TwoFactor) Confirm(_ context.Context, p usecase.Principal, code string, c usecase.Client) (domain.Token, domain.Session, error) {
+	f.add("Confirm", p, code, c)
+	return "", domain.Session{}, f.Err
+}
+
+func (f *TwoFactor) Disable(_ context.Context, p usecase.Principal, password, code string, c usecase.Client) (domain.Token, domain.Session, error) {
+	f.add("Disable", p, password, code, c)
+	return "", domain.Session{}, f.Err
+}
+
+func (f *TwoFactor) CompleteLogin(_ context.Context, in usecase.SecondStepInput) (usecase.LoginResult, error) {
+	f.add("CompleteLogin", in)
+	return usecase.LoginResult{}, f.Err
+}

@@ -29,6 +29,10 @@ var eventTexts = map[domain.EventKind]string{
 	domain.EventEmailVerified:    "Email address verified",
 	domain.EventEmailRemoved:     "Email address removed",
 	domain.EventEmailCodeFailure: "Wrong email verification code entered",
+	domain.EventTOTPEnabled:      "Two-factor authentication turned on",
+	domain.EventTOTPDisabled:     "Two-factor authentication turned off",
+	domain.EventTOTPFailure:      "Wrong two-factor code",
+	domain.EventAdmin2FAReset:    "Two-factor authentication removed by an admin",
 	// Detail says set or cleared (displayNameTexts); an unknown one
 	// still reads as a change.
 	domain.EventDisplayNameChange: "Display name changed",
@@ -39,6 +43,13 @@ var eventTexts = map[domain.EventKind]string{
 var displayNameTexts = map[string]string{
 	usecase.DisplayNameSet:     "Display name changed",
 	usecase.DisplayNameCleared: "Display name removed",
+}
+
+// codeTexts say why a one-time code was refused, by SecurityEvent.Detail.
+var codeTexts = map[string]string{
+	domain.FailureBadCode:      "Wrong two-factor code",
+	domain.FailureReplayedCode: "Two-factor code used a second time: refused",
+	domain.FailureThrottled:    "Two-factor code tried too often, refused without checking",
 }
 
 // failureTexts say why a login failed, by SecurityEvent.Detail.
@@ -71,6 +82,10 @@ func describeEvent(e domain.SecurityEvent) string {
 		}
 	case domain.EventReauthFailure:
 		if text, ok := reauthTexts[e.Detail]; ok {
+			return text
+		}
+	case domain.EventTOTPFailure:
+		if text, ok := codeTexts[e.Detail]; ok {
 			return text
 		}
 	case domain.EventAdminRole:

@@ -18,4 +18,7 @@ type Config struct {
 	SecretKey []byte
 	// TrustedProxies are the peers whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// Require2FAForAdmins sends an admin without a second factor to
+	// /account/2fa before any admin page.
+	Require2FAForAdmins bool
 }

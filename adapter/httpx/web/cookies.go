@@ -15,6 +15,9 @@ const (
 	// deviceCookieName holds the device proof of the browser's last
 	// successful login (usecase.DeviceProofs).
 	deviceCookieName = "gatehouse_device"
+	// challengeCookieName holds the token of a login waiting for its
+	// second factor (usecase.LoginChallenges), for five minutes.
+	challengeCookieName = "gatehouse_challenge"
 )
 
 // deviceCookieMaxAge is how long a browser keeps its device proof: a

@@ -22,6 +22,7 @@ type Handler struct {
 	account   httpx.Account
 	emails    httpx.AccountEmail // nil: the site offers no addresses
 	admin     httpx.Admin
+	twoFactor httpx.TwoFactor
 	clock     usecase.Clock
 	tokens    usecase.TokenSource
 	cfg       Config
@@ -35,7 +36,7 @@ type Handler struct {
 }
 
 // NewHandler returns a Handler that runs the given use cases.
-func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, emails httpx.AccountEmail, admin httpx.Admin, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
+func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, emails httpx.AccountEmail, admin httpx.Admin, twoFactor httpx.TwoFactor, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
 	return &Handler{
 		registrar: registrar,
 		auth:      auth,
@@ -43,6 +44,7 @@ func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions ht
 		account:   account,
 		emails:    emails,
 		admin:     admin,
+		twoFactor: twoFactor,
 		clock:     clock,
 		tokens:    tokens,
 		cfg:       cfg,
@@ -99,6 +101,8 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/signup", h.signup)
 	app.Get("/login", h.loginForm)
 	app.Post("/login", h.login)
+	app.Get("/login/2fa", h.secondStepForm)
+	app.Post("/login/2fa", h.secondStep)
 	app.Get("/logout", h.logoutForm)
 	app.Post("/logout", h.logout)
 
@@ -114,6 +118,10 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/account/email/verify", user, h.verifyEmail)
 	app.Post("/account/email/resend", user, h.resendEmailCode)
 	app.Post("/account/email/remove", user, h.removeEmail)
+	app.Get("/account/2fa", user, h.twoFactorPage)
+	app.Get("/account/2fa/qr.png", user, h.twoFactorQR)
+	app.Post("/account/2fa", user, h.confirmTOTP)
+	app.Post("/account/2fa/disable", user, h.disableTOTP)
 
 	admin := h.requireAdmin // after user: anonymous visitors go to the login page
 	app.Get("/admin/users", user, admin, h.adminUsers)

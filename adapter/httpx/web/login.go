@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/gatehouse/gatehouse/adapter/httpx"
@@ -55,6 +56,13 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		Client:   h.client(c),
 		Device:   h.cookies.get(c, deviceCookieName),
 	})
+	var required *usecase.SecondFactorRequiredError
+	if errors.As(err, &required) {
+		// No session yet: the browser holds the challenge, and the code
+		// page finishes the login.
+		h.cookies.set(c, challengeCookieName, required.Challenge.Reveal(), usecase.ChallengeLifetime)
+		return c.Redirect(secondStepURL(next), fiber.StatusSeeOther)
+	}
 	if err != nil {
 		p := describe(err)
 		if p.Status >= 500 {
@@ -65,6 +73,12 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		view.Invalid = p.Status == http.StatusUnauthorized
 		return h.render(c, p.Status, "login", view)
 	}
+	return h.loggedIn(c, res, next)
+}
+
+// loggedIn gives the browser the session of a successful login, and its
+// device proof, and sends it on.
+func (h *Handler) loggedIn(c *fiber.Ctx, res usecase.LoginResult, next string) error {
 	h.cookies.setSession(c, res.Token, res.Session)
 	// The browser is a device that logged in to this account now: its
 	// next login is judged by its own failures.

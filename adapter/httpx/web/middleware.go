@@ -98,10 +98,20 @@ func isAccountPath(path string) bool {
 // requireAdmin refuses, with a 403 page, a signed-in user who is not an
 // enabled admin. It runs after requireUser.
 func (h *Handler) requireAdmin(c *fiber.Ctx) error {
-	if p, ok := httpx.PrincipalOf(c); ok && p.User.IsAdmin() {
-		return c.Next()
+	p, ok := httpx.PrincipalOf(c)
+	if !ok || !p.User.IsAdmin() {
+		return domain.ErrForbidden
 	}
-	return domain.ErrForbidden
+	if h.cfg.Require2FAForAdmins {
+		on, err := h.twoFactor.Enabled(c.UserContext(), p.User.ID)
+		if err != nil {
+			return err
+		}
+		if !on {
+			return c.Redirect("/account/2fa?notice="+noticeAdmin2FARequired, fiber.StatusSeeOther)
+		}
+	}
+	return c.Next()
 }
 
 // sessionToken returns the well-formed session token the browser sent.

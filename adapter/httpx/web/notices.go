@@ -21,6 +21,10 @@ const (
 	noticeEmailCodeSent        = "email-code-sent"
 	noticeEmailVerified        = "email-verified"
 	noticeEmailRemoved         = "email-removed"
+	noticeTOTPEnabled          = "totp-enabled"
+	noticeTOTPDisabled         = "totp-disabled"
+	noticeChallengeGone        = "challenge-gone"
+	noticeAdmin2FARequired     = "admin-2fa-required"
 )
 
 // notices are the confirmations, by key.
@@ -43,4 +47,8 @@ var notices = map[string]string{
 	noticeEmailCodeSent:        "A code is on its way to the address. Enter it below to verify the address.",
 	noticeEmailVerified:        "Your email address has been verified.",
 	noticeEmailRemoved:         "Your email address has been removed.",
+	noticeTOTPEnabled:          "Two-factor authentication is on. Every other session has been logged out.",
+	noticeTOTPDisabled:         "Two-factor authentication is off. Every other session has been logged out.",
+	noticeChallengeGone:        "Your login timed out or was already finished. Please log in again.",
+	noticeAdmin2FARequired:     "Admins must use two-factor authentication: set it up to reach the admin pages.",
 }

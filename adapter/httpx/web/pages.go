@@ -44,6 +44,8 @@ var pageViews = map[string]func() page{
 	"dashboard":   func() page { return &dashboardView{} },
 	"logout":      func() page { return &logoutView{} },
 	"account":     func() page { return &accountView{} },
+	"twofactor":   func() page { return &twoFactorView{} },
+	"login_2fa":   func() page { return &secondStepView{} },
 	"admin_users": func() page { return &adminUsersView{} },
 	"error":       func() page { return &errorView{} },
 }

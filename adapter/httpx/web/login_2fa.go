@@ -1,0 +1,76 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/gatehouse/gatehouse/adapter/httpx"
+	"github.com/gatehouse/gatehouse/usecase"
+	"github.com/gofiber/fiber/v2"
+)
+
+// secondStepView is the page that asks for the code after the password.
+type secondStepView struct {
+	layoutView
+	Next string
+	// Errors holds the message of the code field, by name.
+	Errors map[string]string
+}
+
+// secondStepURL is the code page, keeping the login's destination.
+func secondStepURL(next string) string {
+	if next == "/" {
+		return "/login/2fa"
+	}
+	return "/login/2fa?next=" + url.QueryEscape(next)
+}
+
+// secondStepForm asks for the code; a browser without a challenge goes
+// back to the login.
+func (h *Handler) secondStepForm(c *fiber.Ctx) error {
+	next := safeNext(c.Query("next"))
+	if _, ok := httpx.PrincipalOf(c); ok {
+		return c.Redirect(next, fiber.StatusSeeOther)
+	}
+	if h.cookies.get(c, challengeCookieName) == "" {
+		return c.Redirect("/login?next="+url.QueryEscape(next), fiber.StatusSeeOther)
+	}
+	return h.render(c, http.StatusOK, "login_2fa", &secondStepView{
+		layoutView: layoutView{Title: "Two-factor authentication"},
+		Next:       formNext(next),
+	})
+}
+
+// secondStep finishes the login with the code: a wrong one is a 422 on the
+// same page (the challenge stays), too many a 429; a challenge gone or
+// expired sends the browser back to the password.
+func (h *Handler) secondStep(c *fiber.Ctx) error {
+	next := safeNext(formValue(c, "next"))
+	challenge := h.cookies.get(c, challengeCookieName)
+	previous, _ := h.sessionToken(c)
+	res, err := h.twoFactor.CompleteLogin(c.UserContext(), usecase.SecondStepInput{
+		Challenge: challenge,
+		Code:      formValue(c, fieldCode),
+		Previous:  previous,
+		Client:    h.client(c),
+	})
+	if errors.Is(err, usecase.ErrChallengeGone) {
+		h.cookies.clear(c, challengeCookieName)
+		return c.Redirect("/login?notice="+noticeChallengeGone, fiber.StatusSeeOther)
+	}
+	if err != nil {
+		p := describe(err)
+		if p.Status >= 500 {
+			return err
+		}
+		httpx.SetRetryAfter(c, p)
+		return h.render(c, p.Status, "login_2fa", &secondStepView{
+			layoutView: layoutView{Title: "Two-factor authentication", Alert: p.Message},
+			Next:       formNext(next),
+			Errors:     p.Fields,
+		})
+	}
+	h.cookies.clear(c, challengeCookieName)
+	return h.loggedIn(c, res, next)
+}

@@ -1,0 +1,16 @@
+-- login_challenges holds logins whose password was right and whose
+-- second factor is still to come. Only the SHA-256 of the challenge token
+-- is stored; a challenge is consumed by a conditional DELETE (single
+-- use) and expires after five minutes. Times are unix milliseconds (UTC).
+CREATE TABLE login_challenges (
+    token_hash         BYTEA PRIMARY KEY,
+    user_id            BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    credential_version BIGINT NOT NULL,
+    remember           BOOLEAN NOT NULL,
+    created_at         BIGINT NOT NULL,
+    expires_at         BIGINT NOT NULL
+);
+
+--bun:split
+
+CREATE INDEX login_challenges_expires_at_idx ON login_challenges (expires_at);

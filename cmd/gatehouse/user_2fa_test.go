@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/gatehouse/gatehouse/adapter/totp"
+	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
+)
+
+// TestUser2FAReset: the operator removes a lost authenticator app: the
+// account's sessions end, its next login asks for the password alone, and
+// the history says so; an account without one changes nothing.
+func TestUser2FAReset(t *testing.T) {
+	t.Parallel()
+	env := testEnv(t)
+	must(t, env, "wonderland-2024\n", "user", "create", "alice", "--password-stdin")
+	var (
+		auth    *usecase.Authenticator
+		tf      *usecase.TwoFactor
+		history usecase.EventLog
+		sm      *usecase.SessionManager
+	)
+	startCore(t, env, &auth, &tf, &history, &sm)
+	ctx := context.Background()
+	login := usecase.LoginInput{Username: "alice", Password: "wonderland-2024"}
+	res, err := auth.Login(ctx, login)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := usecase.Principal{User: res.User, Session: res.Session}
+	state, err := tf.Setup(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ := totp.Code(state.Secret, time.Now())
+	token, _, err := tf.Confirm(ctx, p, code, usecase.Client{})
+	if err != nil {
+		t.Fatalf("Confirm() error = %v", err)
+	}
+	var required *usecase.SecondFactorRequiredError
+	if _, err := auth.Login(ctx, login); !errors.As(err, &required) {
+		t.Fatalf("Login(2FA on) error = %v, want a second factor required", err)
+	}
+
+	runSteps(t, env, []step{
+		{[]string{"user", "2fa-reset", "alice"}, "", exitOK, "removed the second factor of alice and ended its sessions", ""},
+		{[]string{"user", "2fa-reset", "alice"}, "", exitOK, "alice has no second factor; nothing changed", ""},
+		{[]string{"user", "2fa-reset", "nobody"}, "", exitFailed, "", `no user named "nobody"`},
+		{[]string{"user", "2fa-reset"}, "", exitUsage, "", "missing argument: NAME"},
+	})
+	if _, err := sm.Resolve(ctx, token); !errors.Is(err, domain.ErrUnauthenticated) {
+		t.Errorf("Resolve(alice's session) after 2fa-reset error = %v, want %v: the sessions end", err, domain.ErrUnauthenticated)
+	}
+	if on, err := tf.Enabled(ctx, p.User.ID); err != nil || on {
+		t.Errorf("Enabled(alice) after 2fa-reset = %v, %v, want false", on, err)
+	}
+	if _, err := auth.Login(ctx, login); err != nil {
+		t.Errorf("Login(alice) after 2fa-reset error = %v, want the password alone to do", err)
+	}
+	events, err := history.ListByUser(ctx, p.User.ID, []domain.EventKind{domain.EventAdmin2FAReset}, 10)
+	if err != nil || len(events) != 1 {
+		t.Errorf("admin_2fa_reset events = %d (%v), want 1", len(events), err)
+	}
+}
