@@ -26,7 +26,7 @@ func TestMeShowsDisplayName(t *testing.T) {
 	res := api.do(t, call{method: http.MethodGet, path: mePath, token: token})
 	res.wantStatus(t, what, http.StatusOK)
 	body := res.wantJSON(t, what, `{"id": 7, "username": "Alice", "display_name": "<b>Alice</b> & \"co\"", "role": "user",
-		"created_at": "2026-11-26T09:00:00Z", "must_change_password": false, "last_login": null}`)
+		"created_at": "2026-11-26T09:00:00Z", "must_change_password": false, "last_login": null, "email": null, "email_verified": false}`)
 	wantDocumented(t, what, body, "Me")
 }
 
@@ -66,7 +66,7 @@ func TestUpdateMe(t *testing.T) {
 			res := api.do(t, call{method: http.MethodPatch, path: mePath, token: token, body: tt.body})
 			res.wantStatus(t, what, http.StatusOK)
 			body := res.wantJSON(t, what, `{"id": 7, "username": "Alice", "display_name": `+tt.wantName+`, "role": "user",
-				"created_at": "2026-11-26T09:00:00Z", "must_change_password": false, "last_login": null}`)
+				"created_at": "2026-11-26T09:00:00Z", "must_change_password": false, "last_login": null, "email": null, "email_verified": false}`)
 			wantDocumented(t, what, body, "Me")
 			if tt.wantCall {
 				wantArgs(t, what, onlyCall(t, what, &api.account.Calls, "SetDisplayName"), p, tt.wantRaw, testClient)
