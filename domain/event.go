@@ -87,3 +87,11 @@ type SecurityEvent struct {
 // EventDisplayNameChange is the owner setting or clearing the account's
 // display name; Detail says which, never the name.
 const EventDisplayNameChange EventKind = "display_name_change"
+
+// EventPasswordReset is the password set with a recovery code mailed to
+// the account's verified address; EventRecoveryCodeFailure a wrong
+// recovery code given for the account's address.
+const (
+	EventPasswordReset       EventKind = "password_reset"
+	EventRecoveryCodeFailure EventKind = "recovery_code_failure"
+)

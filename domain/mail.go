@@ -27,6 +27,15 @@ const (
 	MailEmailTakenNotice MailKind = "email_taken_notice"
 	// MailEmailRemovedNotice tells an address it was removed.
 	MailEmailRemovedNotice MailKind = "email_removed_notice"
+	// MailRecoveryCode carries the code that resets a forgotten
+	// password, to the account's verified address.
+	MailRecoveryCode MailKind = "recovery_code"
+	// MailRecoveryUnknown answers a recovery asked for an address that
+	// no account has verified: it carries no code.
+	MailRecoveryUnknown MailKind = "recovery_unknown"
+	// MailPasswordResetNotice tells the account's address that its
+	// password was reset with a recovery code.
+	MailPasswordResetNotice MailKind = "password_reset_notice"
 )
 
 // Email is one rendered message to one recipient: a plain text body and an

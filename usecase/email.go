@@ -49,6 +49,7 @@ type AccountEmail struct {
 	store    EmailStore
 	accounts AccountStore
 	account  *Account
+	throttle *Throttle
 	composer MailComposer
 	codes    CodeSource
 	key      CodeKey
@@ -59,10 +60,10 @@ type AccountEmail struct {
 }
 
 // NewAccountEmail returns an AccountEmail; account checks current
-// passwords.
-func NewAccountEmail(store EmailStore, accounts AccountStore, account *Account, composer MailComposer, codes CodeSource, key CodeKey, policy CodePolicy, history EventLog, clock Clock, log *slog.Logger) *AccountEmail {
+// passwords, and throttle limits how often a code is sent again.
+func NewAccountEmail(store EmailStore, accounts AccountStore, account *Account, throttle *Throttle, composer MailComposer, codes CodeSource, key CodeKey, policy CodePolicy, history EventLog, clock Clock, log *slog.Logger) *AccountEmail {
 	return &AccountEmail{
-		store: store, accounts: accounts, account: account, composer: composer, codes: codes, key: key,
+		store: store, accounts: accounts, account: account, throttle: throttle, composer: composer, codes: codes, key: key,
 		policy: policy, clock: clock, events: recorder{history: history, clock: clock, logger: log}, log: log,
 	}
 }
@@ -151,7 +152,9 @@ func (e *AccountEmail) startVerification(ctx context.Context, u domain.User, add
 }
 
 // Resend replaces p's pending code by a new one, mailed to the same
-// address. Without a pending address it is an invalid email input.
+// address. Without a pending address it is an invalid email input; an
+// account that asked too often recently gets a *domain.ThrottledError
+// and no mail.
 func (e *AccountEmail) Resend(ctx context.Context, p Principal, c Client) error {
 	pending, err := e.store.ActiveCode(ctx, p.User.ID, domain.PurposeVerifyEmail, e.clock.Now())
 	if errors.Is(err, domain.ErrNotFound) {
@@ -159,6 +162,9 @@ func (e *AccountEmail) Resend(ctx context.Context, p Principal, c Client) error 
 	}
 	if err != nil {
 		return fmt.Errorf("resend code of user %d: %w", p.User.ID, err)
+	}
+	if err := e.throttle.ReserveResend(ctx, p.User.ID); err != nil {
+		return err
 	}
 	u, err := e.accounts.ByID(ctx, p.User.ID)
 	if err != nil {
@@ -261,7 +267,13 @@ func (e *AccountEmail) mail(kind domain.MailKind, address domain.EmailAddress, u
 
 // hash is the keyed hash of code, bound to its purpose and account.
 func (e *AccountEmail) hash(purpose domain.CodePurpose, user domain.UserID, code string) []byte {
-	m := hmac.New(sha256.New, e.key)
+	return e.key.hash(purpose, user, code)
+}
+
+// hash is the HMAC-SHA-256 under k of code, bound to its purpose and
+// account: a code's hash is worth nothing for another purpose or account.
+func (k CodeKey) hash(purpose domain.CodePurpose, user domain.UserID, code string) []byte {
+	m := hmac.New(sha256.New, k)
 	m.Write([]byte(purpose))
 	m.Write([]byte{0})
 	m.Write([]byte(strconv.FormatInt(int64(user), 10)))

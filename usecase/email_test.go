@@ -12,7 +12,8 @@ import (
 	"github.com/gatehouse/gatehouse/usecase"
 )
 
-// fakeCodes hands out its codes in turn.
+// fakeCodes hands out its codes in turn, then the last one (or
+// 22222222) again.
 type fakeCodes struct {
 	mu    sync.Mutex
 	codes []string
@@ -21,6 +22,12 @@ type fakeCodes struct {
 func (c *fakeCodes) NewCode() (string, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	switch len(c.codes) {
+	case 0:
+		return "22222222", nil
+	case 1:
+		return c.codes[0], nil
+	}
 	code := c.codes[0]
 	c.codes = c.codes[1:]
 	return code, nil
@@ -42,7 +49,7 @@ type emailFixture struct {
 func newEmailFixture(t *testing.T, codes ...string) *emailFixture {
 	t.Helper()
 	f := newAccountFixture(t)
-	e := usecase.NewAccountEmail(f.stores.emails, f.users, f.account, fakeComposer{}, &fakeCodes{codes: codes},
+	e := usecase.NewAccountEmail(f.stores.emails, f.users, f.account, f.throttle, fakeComposer{}, &fakeCodes{codes: codes},
 		usecase.CodeKey("test key"), usecase.DefaultCodePolicy(), f.events, f.clock, discard)
 	return &emailFixture{accountFixture: f, emails: e, p: f.loginAlice(t)}
 }
@@ -89,7 +96,7 @@ func TestEmailCodeStoredAsKeyedHashOnly(t *testing.T) {
 	if len(code.Hash) != 32 || bytes.Contains(code.Hash, []byte("K7QW3MZP")) || !code.ExpiresAt.Equal(f.clock.Now().Add(time.Hour)) {
 		t.Errorf("stored code = %+v, want a 32-byte keyed hash expiring in an hour", code)
 	}
-	other := usecase.NewAccountEmail(f.stores.emails, f.users, f.account, fakeComposer{}, &fakeCodes{},
+	other := usecase.NewAccountEmail(f.stores.emails, f.users, f.account, f.throttle, fakeComposer{}, &fakeCodes{},
 		usecase.CodeKey("another key"), usecase.DefaultCodePolicy(), f.events, f.clock, discard)
 	if err := other.Verify(ctx, f.p, "K7QW3MZP", home); !isCodeError(err) {
 		t.Errorf("Verify() under another key error = %v, want refused: the hash is keyed", err)

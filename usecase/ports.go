@@ -397,6 +397,17 @@ type EmailStore interface {
 	// PurgeCodes deletes the codes that expired, or were used, before
 	// before, and reports how many went.
 	PurgeCodes(ctx context.Context, before time.Time) (int64, error)
+	// ResetPassword consumes user's recovery code with id and sets the
+	// account's password, in one transaction: the code is consumed by
+	// one atomic step that requires it unused and unexpired at now (of
+	// two resets with one code only one succeeds; the other, and a code
+	// gone, used or expired, get domain.ErrNotFound and change nothing);
+	// the password hash becomes hash, MustChangePassword false and the
+	// credential version moves on by one (returned); every session of
+	// the account is deleted and its other recovery codes too; the
+	// events are recorded and the mails enqueued. Nothing else changes:
+	// the account's second factor stays.
+	ResetPassword(ctx context.Context, id int64, user domain.UserID, hash string, now time.Time, events []domain.SecurityEvent, mails ...domain.QueuedMail) (version int64, err error)
 }
 
 // Time.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/netip"
+	"strconv"
 	"time"
 
 	"github.com/gatehouse/gatehouse/domain"
@@ -22,6 +23,14 @@ const (
 	// the failed logins of clients without a device proof for it, from
 	// every network.
 	ThrottleAccountFailure = "account_failure"
+	// ThrottleRecoveryAddress counts account recovery requests per
+	// address (a keyed hash of its canonical form, whether or not an
+	// account has it), and ThrottleRecoveryNetwork per ClientAllocation.
+	ThrottleRecoveryAddress = "recovery_address"
+	ThrottleRecoveryNetwork = "recovery_network"
+	// ThrottleEmailResend counts, per account, the verification codes it
+	// asked to be sent again.
+	ThrottleEmailResend = "email_resend"
 )
 
 // ThrottlePolicy holds the limits.
@@ -48,6 +57,15 @@ type ThrottlePolicy struct {
 	SignupMaxPerNetwork int
 	// Window is the span of the per-network and per-account caps.
 	Window time.Duration
+	// RecoveryMaxPerAddress caps the account recovery requests per
+	// address, and RecoveryMaxPerNetwork per network, per MailWindow;
+	// ResendMaxPerAccount caps the verification codes an account asks to
+	// be sent again per MailWindow. Each of these mails someone.
+	RecoveryMaxPerAddress int
+	RecoveryMaxPerNetwork int
+	ResendMaxPerAccount   int
+	// MailWindow is the span of the caps on mail sent on request.
+	MailWindow time.Duration
 }
 
 // Throttle applies a ThrottlePolicy to logins, re-authentications and
@@ -159,10 +177,45 @@ func (t *Throttle) ReleaseSignup(ctx context.Context, ticket ThrottleTicket) err
 	return nil
 }
 
+// ReserveRecovery counts one account recovery request for the address
+// whose key is addressKey, from client: it returns a
+// *domain.ThrottledError, counting nothing, when the address or the
+// client's network asked too often recently. A request is never given
+// back: each one mails someone.
+func (t *Throttle) ReserveRecovery(ctx context.Context, addressKey string, client netip.Addr) error {
+	r := ThrottleReservation{At: t.clock.Now(), Windows: []WindowCount{
+		t.mailWindow(ThrottleRecoveryAddress, addressKey, t.policy.RecoveryMaxPerAddress),
+		t.mailWindow(ThrottleRecoveryNetwork, ClientAllocation(client), t.policy.RecoveryMaxPerNetwork),
+	}}
+	_, err := t.reserve(ctx, r, "recovery")
+	return err
+}
+
+// ReserveResend counts one verification code user asked to be sent
+// again: a *domain.ThrottledError, counting nothing, when it asked too
+// often recently.
+func (t *Throttle) ReserveResend(ctx context.Context, user domain.UserID) error {
+	r := ThrottleReservation{At: t.clock.Now(), Windows: []WindowCount{
+		t.mailWindow(ThrottleEmailResend, strconv.FormatInt(int64(user), 10), t.policy.ResendMaxPerAccount),
+	}}
+	_, err := t.reserve(ctx, r, "resend")
+	return err
+}
+
+// ClearAccount forgets the failed logins of the account named username
+// (its canonical form), from every network and device: the login lockout
+// ends.
+func (t *Throttle) ClearAccount(ctx context.Context, username string) error {
+	if _, err := t.store.ClearAccount(ctx, username); err != nil {
+		return fmt.Errorf("throttle: clear account: %w", err)
+	}
+	return nil
+}
+
 // Purge forgets state too old to matter.
 func (t *Throttle) Purge(ctx context.Context) (int64, error) {
 	now := t.clock.Now()
-	n, err := t.store.Purge(ctx, now.Add(-t.policy.Window), now.Add(-t.policy.FailureMemory))
+	n, err := t.store.Purge(ctx, now.Add(-max(t.policy.Window, t.policy.MailWindow)), now.Add(-t.policy.FailureMemory))
 	if err != nil {
 		return 0, fmt.Errorf("throttle: purge: %w", err)
 	}
@@ -171,6 +224,10 @@ func (t *Throttle) Purge(ctx context.Context) (int64, error) {
 
 func (t *Throttle) window(kind, key string, limit int) WindowCount {
 	return WindowCount{Kind: kind, Key: key, Max: limit, Window: t.policy.Window}
+}
+
+func (t *Throttle) mailWindow(kind, key string, limit int) WindowCount {
+	return WindowCount{Kind: kind, Key: key, Max: limit, Window: t.policy.MailWindow}
 }
 
 // reserve asks the store for r and turns a refusal into a

@@ -21,6 +21,11 @@ var testThrottlePolicy = usecase.ThrottlePolicy{
 	AccountMaxFailures:  20,
 	SignupMaxPerNetwork: 20,
 	Window:              time.Hour,
+
+	RecoveryMaxPerAddress: 3,
+	RecoveryMaxPerNetwork: 10,
+	ResendMaxPerAccount:   3,
+	MailWindow:            15 * time.Minute,
 }
 
 // testDevices signs the device proofs of the use case tests.

@@ -51,6 +51,13 @@ type AccountEmail interface {
 	Remove(ctx context.Context, p usecase.Principal, currentPassword string, c usecase.Client) error
 }
 
+// Recovery resets forgotten passwords with a mailed code
+// (usecase.Recovery).
+type Recovery interface {
+	Request(ctx context.Context, address string, c usecase.Client) error
+	Reset(ctx context.Context, in usecase.ResetInput) error
+}
+
 // TwoFactor is what signed-in users do with their second factor
 // (usecase.TwoFactor).
 type TwoFactor interface {
@@ -79,6 +86,7 @@ var (
 	_ Sessions      = (*usecase.SessionManager)(nil)
 	_ Account       = (*usecase.Account)(nil)
 	_ AccountEmail  = (*usecase.AccountEmail)(nil)
+	_ Recovery      = (*usecase.Recovery)(nil)
 	_ Admin         = (*usecase.Admin)(nil)
 	_ TwoFactor     = (*usecase.TwoFactor)(nil)
 )

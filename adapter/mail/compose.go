@@ -20,14 +20,25 @@ import (
 var _ usecase.MailComposer = (*Composer)(nil)
 
 // links are the pages a message of each kind points to, under the public
-// URL; a kind's code, if any, goes in the link's query.
+// URL.
 var links = map[domain.MailKind]string{
 	domain.MailTest:               "/",
 	domain.MailVerifyEmail:        "/account/email/verify",
 	domain.MailEmailChangeNotice:  "/account",
 	domain.MailEmailTakenNotice:   "/account",
 	domain.MailEmailRemovedNotice: "/account",
+
+	domain.MailRecoveryCode:        "/recover/reset",
+	domain.MailRecoveryUnknown:     "/recover",
+	domain.MailPasswordResetNotice: "/recover",
 }
+
+// codeInLink are the kinds whose link carries their code in its query.
+// Only a verification link does: it opens a form of a signed-in account.
+// A recovery code is typed, never carried by a link, so that no URL (in
+// a browser's history, a proxy's log, a mail scanner's fetch) holds what
+// resets a password.
+var codeInLink = map[domain.MailKind]bool{domain.MailVerifyEmail: true}
 
 // kindTemplates are one kind's parsed templates.
 type kindTemplates struct {
@@ -93,7 +104,7 @@ func (c *Composer) Compose(kind domain.MailKind, to string, data usecase.MailDat
 		return domain.Email{}, fmt.Errorf("mail: no template for %q", kind)
 	}
 	link := c.public + links[kind]
-	if data.Code != "" {
+	if data.Code != "" && codeInLink[kind] {
 		link += "?code=" + url.QueryEscape(data.Code)
 	}
 	v := view{MailData: data, Link: link, Service: c.public + "/"}

@@ -43,3 +43,35 @@ func TestComposeUnknownKind(t *testing.T) {
 		t.Error("Compose(unknown kind) error = nil, want an error")
 	}
 }
+
+// TestComposeRecovery: the recovery code is in the message but never in
+// its link (a link that resets a password is what mail scanners use up
+// and proxies log), while a verification link still fills its code in.
+func TestComposeRecovery(t *testing.T) {
+	t.Parallel()
+	c := composer(t)
+	m, err := c.Compose(domain.MailRecoveryCode, "alice@example.com", usecase.MailData{Username: "alice", Code: "K7QW3MZP"})
+	if err != nil {
+		t.Fatalf("Compose(recovery_code) error = %v", err)
+	}
+	if strings.Contains(m.Subject, "K7QW3MZP") {
+		t.Errorf("recovery subject %q holds the code: it shows on locked screens", m.Subject)
+	}
+	if !strings.Contains(m.Text, "K7QW3MZP") || !strings.Contains(m.HTML, "K7QW3MZP") {
+		t.Errorf("recovery bodies lack the code: %q", m.Text)
+	}
+	if !strings.Contains(m.Text, "https://login.example.org/recover/reset\n") || !strings.Contains(m.HTML, `href="https://login.example.org/recover/reset"`) ||
+		strings.Contains(m.Text, "code=") || strings.Contains(m.HTML, "code=") {
+		t.Errorf("recovery link in %q, want /recover/reset from PUBLIC_URL without the code", m.Text)
+	}
+	v, _ := c.Compose(domain.MailVerifyEmail, "alice@example.com", usecase.MailData{Username: "alice", Code: "K7QW3MZP"})
+	if !strings.Contains(v.Text, "/account/email/verify?code=K7QW3MZP") {
+		t.Errorf("verification text %q lost the code in its link", v.Text)
+	}
+	for _, kind := range []domain.MailKind{domain.MailRecoveryUnknown, domain.MailPasswordResetNotice} {
+		n, err := c.Compose(kind, "alice@example.com", usecase.MailData{Username: "alice", Address: "alice@example.com"})
+		if err != nil || !strings.Contains(n.Text, "https://login.example.org/recover") {
+			t.Errorf("Compose(%s) = %q, %v, want a link to /recover", kind, n.Text, err)
+		}
+	}
+}

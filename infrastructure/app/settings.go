@@ -68,6 +68,13 @@ func throttlePolicy(c config.Config) usecase.ThrottlePolicy {
 		AccountMaxFailures:  c.LoginAccountMaxFailuresPerHour,
 		SignupMaxPerNetwork: c.SignupMaxPerIPPerHour,
 		Window:              time.Hour,
+		// Fixed by issue 17: 3 recovery requests per address per 15
+		// minutes; a network asks for at most 10 (one household or
+		// office); a resend of a verification code 3 times.
+		RecoveryMaxPerAddress: 3,
+		RecoveryMaxPerNetwork: 10,
+		ResendMaxPerAccount:   3,
+		MailWindow:            15 * time.Minute,
 	}
 }
 

@@ -15,19 +15,21 @@ type Handler struct {
 	sessions  httpx.Sessions
 	account   httpx.Account
 	emails    httpx.AccountEmail
+	recovery  httpx.Recovery
 	twoFactor httpx.TwoFactor
 	cfg       Config
 	log       *slog.Logger
 }
 
 // NewHandler returns a Handler that runs the given use cases.
-func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, emails httpx.AccountEmail, twoFactor httpx.TwoFactor, cfg Config, log *slog.Logger) *Handler {
+func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, emails httpx.AccountEmail, recovery httpx.Recovery, twoFactor httpx.TwoFactor, cfg Config, log *slog.Logger) *Handler {
 	return &Handler{
 		registrar: registrar,
 		auth:      auth,
 		sessions:  sessions,
 		account:   account,
 		emails:    emails,
+		recovery:  recovery,
 		twoFactor: twoFactor,
 		cfg:       cfg,
 		log:       log,

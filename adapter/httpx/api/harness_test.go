@@ -95,6 +95,7 @@ type apiTest struct {
 	sessions  *httpxtest.Sessions
 	account   *httpxtest.Account
 	twoFactor *httpxtest.TwoFactor
+	recovery  *httpxtest.Recovery
 	logs      *httpxtest.LogBuffer
 }
 
@@ -108,9 +109,10 @@ func newAPITest(t *testing.T, cfg Config) *apiTest {
 		sessions:  &httpxtest.Sessions{Principals: map[domain.Token]usecase.Principal{aliceToken: alice}},
 		account:   &httpxtest.Account{},
 		twoFactor: &httpxtest.TwoFactor{},
+		recovery:  &httpxtest.Recovery{},
 		logs:      &httpxtest.LogBuffer{},
 	}
-	h := NewHandler(a.registrar, a.auth, a.sessions, a.account, nil, a.twoFactor, cfg, slog.New(slog.NewTextHandler(a.logs, nil)))
+	h := NewHandler(a.registrar, a.auth, a.sessions, a.account, nil, a.recovery, a.twoFactor, cfg, slog.New(slog.NewTextHandler(a.logs, nil)))
 	site := func(c *fiber.Ctx, err error) error {
 		return c.Status(siteStatus).SendString("the site's error page")
 	}

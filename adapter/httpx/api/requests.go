@@ -74,3 +74,23 @@ type secondFactorRequest struct {
 func (r *secondFactorRequest) texts() map[string]string {
 	return map[string]string{fieldChallenge: r.Challenge, fieldCode: r.Code}
 }
+
+// recoveryRequest is the body of POST /recovery.
+type recoveryRequest struct {
+	Email string `json:"email"`
+}
+
+func (r *recoveryRequest) texts() map[string]string {
+	return map[string]string{fieldEmail: r.Email}
+}
+
+// resetRequest is the body of POST /recovery/reset.
+type resetRequest struct {
+	Email       string `json:"email"`
+	Code        string `json:"code"`
+	NewPassword string `json:"new_password"`
+}
+
+func (r *resetRequest) texts() map[string]string {
+	return map[string]string{fieldEmail: r.Email, fieldCode: r.Code, fieldNewPassword: r.NewPassword}
+}

@@ -43,6 +43,8 @@ func (h *Handler) routes() []route {
 		{fiber.MethodPut, "/v1/me/email", signedIn(h.changeEmail)},
 		{fiber.MethodDelete, "/v1/me/email", signedIn(h.removeEmail)},
 		{fiber.MethodPost, "/v1/me/email/verify", signedIn(h.verifyEmail)},
+		{fiber.MethodPost, "/v1/recovery", []fiber.Handler{h.requestRecovery}},
+		{fiber.MethodPost, "/v1/recovery/reset", []fiber.Handler{h.resetPassword}},
 		{fiber.MethodGet, "/v1/openapi.json", []fiber.Handler{h.openAPI}},
 	}
 }

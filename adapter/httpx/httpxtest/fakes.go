@@ -282,3 +282,29 @@ func (f *TwoFactor) CompleteLogin(_ context.Context, in usecase.SecondStepInput)
 	f.add("CompleteLogin", in)
 	return usecase.LoginResult{}, f.Err
 }
+
+// Recovery is a fake httpx.Recovery: each call answers what its function
+// returns (nil when unset).
+type Recovery struct {
+	Calls
+	RequestFunc func(address string) error
+	ResetFunc   func(in usecase.ResetInput) error
+}
+
+func (f *Recovery) Request(_ context.Context, address string, c usecase.Client) error {
+	f.add("Request", address, c)
+	if f.RequestFunc == nil {
+		return nil
+	}
+	return f.RequestFunc(address)
+}
+
+func (f *Recovery) Reset(_ context.Context, in usecase.ResetInput) error {
+	f.add("Reset", in)
+	if f.ResetFunc == nil {
+		return nil
+	}
+	return f.ResetFunc(in)
+}
+
+var _ httpx.Recovery = (*Recovery)(nil)

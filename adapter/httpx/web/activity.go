@@ -36,6 +36,10 @@ var eventTexts = map[domain.EventKind]string{
 	// Detail says set or cleared (displayNameTexts); an unknown one
 	// still reads as a change.
 	domain.EventDisplayNameChange: "Display name changed",
+
+	// Account recovery.
+	domain.EventPasswordReset:       "Password reset with a code mailed to your address",
+	domain.EventRecoveryCodeFailure: "Wrong account recovery code entered",
 }
 
 // displayNameTexts say what the owner did to the display name, by

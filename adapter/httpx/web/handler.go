@@ -21,6 +21,7 @@ type Handler struct {
 	sessions  httpx.Sessions
 	account   httpx.Account
 	emails    httpx.AccountEmail // nil: the site offers no addresses
+	recovery  httpx.Recovery     // nil: the site offers no recovery
 	admin     httpx.Admin
 	twoFactor httpx.TwoFactor
 	clock     usecase.Clock
@@ -36,13 +37,14 @@ type Handler struct {
 }
 
 // NewHandler returns a Handler that runs the given use cases.
-func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, emails httpx.AccountEmail, admin httpx.Admin, twoFactor httpx.TwoFactor, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
+func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, emails httpx.AccountEmail, recovery httpx.Recovery, admin httpx.Admin, twoFactor httpx.TwoFactor, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
 	return &Handler{
 		registrar: registrar,
 		auth:      auth,
 		sessions:  sessions,
 		account:   account,
 		emails:    emails,
+		recovery:  recovery,
 		admin:     admin,
 		twoFactor: twoFactor,
 		clock:     clock,
@@ -105,6 +107,12 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/login/2fa", h.secondStep)
 	app.Get("/logout", h.logoutForm)
 	app.Post("/logout", h.logout)
+	if h.recovery != nil {
+		app.Get("/recover", h.recoverForm)
+		app.Post("/recover", h.requestRecovery)
+		app.Get("/recover/reset", h.resetForm)
+		app.Post("/recover/reset", h.resetPassword)
+	}
 
 	user := h.requireUser
 	app.Get("/account", user, h.accountPage)

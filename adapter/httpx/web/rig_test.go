@@ -60,6 +60,7 @@ type siteRig struct {
 	sessions  *httpxtest.Sessions
 	account   *httpxtest.Account
 	admin     *httpxtest.Admin
+	recovery  *httpxtest.Recovery
 	logs      *httpxtest.LogBuffer
 }
 
@@ -73,9 +74,10 @@ func newSiteRig(t *testing.T, signedIn usecase.Principal) *siteRig {
 		sessions:  &httpxtest.Sessions{Principals: map[domain.Token]usecase.Principal{rigToken: signedIn}},
 		account:   &httpxtest.Account{},
 		admin:     &httpxtest.Admin{},
+		recovery:  &httpxtest.Recovery{},
 		logs:      &httpxtest.LogBuffer{},
 	}
-	r.h = NewHandler(r.registrar, r.auth, r.sessions, r.account, nil, r.admin, &httpxtest.TwoFactor{}, rigClock{}, &rigTokens{},
+	r.h = NewHandler(r.registrar, r.auth, r.sessions, r.account, nil, r.recovery, r.admin, &httpxtest.TwoFactor{}, rigClock{}, &rigTokens{},
 		Config{SecretKey: rigSecret, RememberFor: time.Hour, LastVisitMaxAge: time.Hour},
 		slog.New(slog.NewTextHandler(r.logs, nil)))
 	r.app = fiber.New(fiber.Config{

@@ -60,6 +60,8 @@ type loginView struct {
 	// the credentials were wrong or missing (which of them, the message
 	// does not say).
 	Invalid bool
+	// Recovery links to the recovery of a forgotten password.
+	Recovery bool
 }
 
 type signupView struct {
@@ -76,6 +78,28 @@ func (v *signupView) PasswordRules() passwordRulesView {
 		Hint:          "At least 12 characters. Long passphrases are welcome.",
 		UsernameField: "username",
 	}
+}
+
+// recoverView is the form that asks for a recovery code.
+type recoverView struct {
+	layoutView
+	Email  string
+	Errors map[string]string
+}
+
+// resetView is the form that sets a new password with a recovery code.
+type resetView struct {
+	layoutView
+	Email  string
+	Code   string
+	Errors map[string]string
+}
+
+// PasswordRules describes the reset form's password rules; the username
+// is not on the page (the form must not tell whose address it is), so
+// the server alone checks that rule.
+func (v *resetView) PasswordRules() passwordRulesView {
+	return passwordRulesView{Field: fieldNewPassword, Hint: "At least 12 characters. Long passphrases are welcome."}
 }
 
 // passwordRulesView is what the "password-rules" template lists under a
