@@ -27,6 +27,12 @@ const (
 	MailEmailTakenNotice MailKind = "email_taken_notice"
 	// MailEmailRemovedNotice tells an address it was removed.
 	MailEmailRemovedNotice MailKind = "email_removed_notice"
+	// MailTwoFactorDisabled tells the account's address that two-factor
+	// authentication was turned off.
+	MailTwoFactorDisabled MailKind = "two_factor_disabled"
+	// MailRecoveryCodeUsed tells the account's address that a recovery
+	// code was used, and how many are left.
+	MailRecoveryCodeUsed MailKind = "recovery_code_used"
 )
 
 // Email is one rendered message to one recipient: a plain text body and an

@@ -27,6 +27,8 @@ var links = map[domain.MailKind]string{
 	domain.MailEmailChangeNotice:  "/account",
 	domain.MailEmailTakenNotice:   "/account",
 	domain.MailEmailRemovedNotice: "/account",
+	domain.MailTwoFactorDisabled:  "/account/2fa",
+	domain.MailRecoveryCodeUsed:   "/account/2fa",
 }
 
 // kindTemplates are one kind's parsed templates.

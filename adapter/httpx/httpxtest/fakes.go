@@ -245,12 +245,14 @@ var (
 	_ httpx.Admin         = (*Admin)(nil)
 )
 
-// TwoFactor is a fake httpx.TwoFactor: the authenticator app is off and
-// every enrollment shows Secret.
+// TwoFactor is a fake httpx.TwoFactor: the authenticator app is off,
+// every enrollment shows Secret, and new recovery codes are RecoveryCodes.
 type TwoFactor struct {
 	Calls
 	Secret string
-	Err    error
+	// RecoveryCodes are what Confirm and RegenerateRecoveryCodes issue.
+	RecoveryCodes []string
+	Err           error
 }
 
 func (f *TwoFactor) Enabled(_ context.Context, user domain.UserID) (bool, error) {
@@ -268,9 +270,26 @@ func (f *TwoFactor) QRCode(_ context.Context, p usecase.Principal) ([]byte, erro
 	return []byte("\x89PNG"), f.Err
 }
 
-func (f *TwoFactor) Confirm(_ context.Context, p usecase.Principal, code string, c usecase.Client) (domain.Token, domain.Session, error) {
+func (f *TwoFactor) Confirm(_ context.Context, p usecase.Principal, code string, c usecase.Client) (usecase.IssuedCodes, error) {
 	f.add("Confirm", p, code, c)
-	return "", domain.Session{}, f.Err
+	if f.Err != nil {
+		return usecase.IssuedCodes{}, f.Err
+	}
+	return f.issued(), nil
+}
+
+func (f *TwoFactor) RegenerateRecoveryCodes(_ context.Context, p usecase.Principal, code string, c usecase.Client) (usecase.IssuedCodes, error) {
+	f.add("RegenerateRecoveryCodes", p, code, c)
+	if f.Err != nil {
+		return usecase.IssuedCodes{}, f.Err
+	}
+	return f.issued(), nil
+}
+
+// issued is what a successful Confirm or RegenerateRecoveryCodes
+// returns: RecoveryCodes, with a new session.
+func (f *TwoFactor) issued() usecase.IssuedCodes {
+	return usecase.IssuedCodes{Token: "new-session-token", RecoveryCodes: f.RecoveryCodes}
 }
 
 func (f *TwoFactor) Disable(_ context.Context, p usecase.Principal, password, code string, c usecase.Client) (domain.Token, domain.Session, error) {
