@@ -262,8 +262,15 @@ func TestRequire2FAForAdmins(t *testing.T) {
 	if res := root.post("/account/2fa", url.Values{"code": {codeAt(t, secret, time.Now())}}); res.StatusCode != http.StatusOK {
 		t.Fatalf("POST /account/2fa = %d", res.StatusCode)
 	}
-	if res := root.get("/admin/users"); res.StatusCode != http.StatusOK {
-		t.Errorf("admin with 2FA: GET /admin/users = %d, want 200", res.StatusCode)
+	list := root.get("/admin/users")
+	if list.StatusCode != http.StatusOK {
+		t.Errorf("admin with 2FA: GET /admin/users = %d, want 200", list.StatusCode)
+	}
+	if on, off := strings.Count(list.Body, `<td class="two-factor">On</td>`), strings.Count(list.Body, `<td class="two-factor">Off</td>`); on != 1 || off != 1 {
+		t.Errorf("GET /admin/users shows 2FA on %d and off %d times, want root on and bob off", on, off)
+	}
+	if strings.Contains(list.Body, "recovery codes") {
+		t.Errorf("GET /admin/users mentions recovery codes: how many are left is the owner's business")
 	}
 
 	plain := startAdminServer(t)

@@ -245,13 +245,17 @@ var (
 	_ httpx.Admin         = (*Admin)(nil)
 )
 
-// TwoFactor is a fake httpx.TwoFactor: the authenticator app is off,
-// every enrollment shows Secret, and new recovery codes are RecoveryCodes.
+// TwoFactor is a fake httpx.TwoFactor: the authenticator app is off
+// (unless On), every enrollment shows Secret, and new recovery codes are
+// RecoveryCodes.
 type TwoFactor struct {
 	Calls
 	Secret string
 	// RecoveryCodes are what Confirm and RegenerateRecoveryCodes issue.
 	RecoveryCodes []string
+	// On makes Setup report the app on, with Status.
+	On     bool
+	Status usecase.TwoFactorStatus
 	Err           error
 }
 
@@ -262,6 +266,9 @@ func (f *TwoFactor) Enabled(_ context.Context, user domain.UserID) (bool, error)
 
 func (f *TwoFactor) Setup(_ context.Context, p usecase.Principal) (usecase.TOTPState, error) {
 	f.add("Setup", p)
+	if f.On {
+		return usecase.TOTPState{Enabled: true, Status: f.Status}, nil
+	}
 	return usecase.TOTPState{Secret: f.Secret}, f.Err
 }
 

@@ -42,6 +42,7 @@ type testSite struct {
 	sessions  *httpxtest.Sessions
 	account   *httpxtest.Account
 	admin     *httpxtest.Admin
+	twoFactor *httpxtest.TwoFactor
 	tokens    *testTokens
 	log       *httpxtest.LogBuffer
 }
@@ -66,11 +67,12 @@ func newTestSite(t *testing.T, opts ...func(*Config)) *testSite {
 		sessions:  &httpxtest.Sessions{Principals: map[domain.Token]usecase.Principal{}},
 		account:   &httpxtest.Account{},
 		admin:     &httpxtest.Admin{},
+		twoFactor: &httpxtest.TwoFactor{},
 		tokens:    &testTokens{},
 		log:       &httpxtest.LogBuffer{},
 	}
 	logger := slog.New(slog.NewTextHandler(s.log, nil))
-	s.h = NewHandler(s.registrar, s.auth, s.sessions, s.account, nil, s.admin, &httpxtest.TwoFactor{}, fixedClock{testNow}, s.tokens, cfg, logger)
+	s.h = NewHandler(s.registrar, s.auth, s.sessions, s.account, nil, s.admin, s.twoFactor, fixedClock{testNow}, s.tokens, cfg, logger)
 	s.app = fiber.New(fiber.Config{ErrorHandler: s.h.ErrorHandler, Immutable: true})
 	if err := s.h.Register(s.app); err != nil {
 		t.Fatalf("Register() error = %v", err)
