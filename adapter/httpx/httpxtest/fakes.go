@@ -256,7 +256,7 @@ type TwoFactor struct {
 	// On makes Setup report the app on, with Status.
 	On     bool
 	Status usecase.TwoFactorStatus
-	Err           error
+	Err    error
 }
 
 func (f *TwoFactor) Enabled(_ context.Context, user domain.UserID) (bool, error) {
