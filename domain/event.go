@@ -45,6 +45,11 @@ const (
 	// EventAdmin2FAReset is an admin or the operator removing the
 	// account's second factors.
 	EventAdmin2FAReset EventKind = "admin_2fa_reset"
+	// EventRecoveryCodeUsed is a recovery code consumed to log in or to
+	// confirm a change; EventRecoveryCodesNew a new set replacing the
+	// old one.
+	EventRecoveryCodeUsed EventKind = "recovery_code_used"
+	EventRecoveryCodesNew EventKind = "recovery_codes_new"
 )
 
 // Reasons a login failed, kept in SecurityEvent.Detail.
@@ -60,6 +65,9 @@ const (
 	// FailureReplayedCode is a one-time code of a time step already
 	// used: someone may have seen it.
 	FailureReplayedCode = "replayed_code"
+	// FailureBadRecoveryCode is a recovery code that is none of the
+	// account's unused ones.
+	FailureBadRecoveryCode = "bad_recovery_code"
 )
 
 // SecurityEvent is one entry of an account's security history. It never

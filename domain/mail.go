@@ -36,6 +36,12 @@ const (
 	// MailPasswordResetNotice tells the account's address that its
 	// password was reset with a recovery code.
 	MailPasswordResetNotice MailKind = "password_reset_notice"
+	// MailTwoFactorDisabled tells the account's address that two-factor
+	// authentication was turned off.
+	MailTwoFactorDisabled MailKind = "two_factor_disabled"
+	// MailRecoveryCodeUsed tells the account's address that a recovery
+	// code was used, and how many are left.
+	MailRecoveryCodeUsed MailKind = "recovery_code_used"
 )
 
 // Email is one rendered message to one recipient: a plain text body and an

@@ -76,7 +76,13 @@ type Session struct {
 	// was started under (User.CredentialVersion). Once the account's has
 	// moved on, the session no longer authenticates anyone.
 	CredentialVersion int64
+	// TwoFactorAt is when the session's login passed a second factor
+	// (a code after the password), zero for a password-only session.
+	TwoFactorAt time.Time
 }
+
+// TwoFactor reports whether the session's login passed a second factor.
+func (s Session) TwoFactor() bool { return !s.TwoFactorAt.IsZero() }
 
 // PreviousLogin is when and from where an account logged in before a
 // session started. At is zero when the account had no earlier login.

@@ -32,8 +32,8 @@ func TestAPILoginWithSecondFactor(t *testing.T) {
 	}
 	res.decode(t, &body)
 	ch := body.SecondFactor
-	if ch.Challenge == "" || len(ch.Methods) != 1 || ch.Methods[0] != "totp" || time.Until(ch.ExpiresAt) > 5*time.Minute || time.Until(ch.ExpiresAt) < 4*time.Minute {
-		t.Fatalf("second_factor = %+v, want a challenge for totp expiring in five minutes", ch)
+	if ch.Challenge == "" || len(ch.Methods) != 2 || ch.Methods[0] != "totp" || ch.Methods[1] != "recovery_code" || time.Until(ch.ExpiresAt) > 5*time.Minute || time.Until(ch.ExpiresAt) < 4*time.Minute {
+		t.Fatalf("second_factor = %+v, want a challenge for totp and recovery_code expiring in five minutes", ch)
 	}
 	wrong := c.call(http.MethodPost, v1+"/sessions/second-factor", map[string]string{"challenge": ch.Challenge, "code": "000000"})
 	if e := wrong.wantError(t, "POST /sessions/second-factor (wrong code)", http.StatusUnprocessableEntity, "invalid_input"); e.Error.Fields["code"] == "" {

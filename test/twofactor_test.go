@@ -13,7 +13,19 @@ import (
 	"github.com/gatehouse/gatehouse/infrastructure/config"
 )
 
-var secretPattern = regexp.MustCompile(`<code id="totp-secret">([A-Z2-7 ]+)</code>`)
+var (
+	secretPattern       = regexp.MustCompile(`<code id="totp-secret">([A-Z2-7 ]+)</code>`)
+	recoveryCodePattern = regexp.MustCompile(`<code class="recovery-code">([A-Z2-9-]+)</code>`)
+)
+
+// pageRecoveryCodes reads the recovery codes a page shows.
+func pageRecoveryCodes(body string) []string {
+	var codes []string
+	for _, m := range recoveryCodePattern.FindAllStringSubmatch(body, -1) {
+		codes = append(codes, m[1])
+	}
+	return codes
+}
 
 // pageSecret reads the pending TOTP secret from the two-factor page, as a
 // person typing it into an app would.
@@ -82,9 +94,13 @@ func TestTOTPEnrollOverHTTP(t *testing.T) {
 	}
 	code := codeAt(t, secret, time.Now())
 	on := b.post("/account/2fa", url.Values{"code": {code}})
-	if on.StatusCode != http.StatusSeeOther || on.Header.Get("Location") != "/account?notice=totp-enabled" {
-		t.Fatalf("POST /account/2fa (right code) = %d to %q, want 303 to /account?notice=totp-enabled; body:\n%s", on.StatusCode, on.Header.Get("Location"), on.Body)
+	if on.StatusCode != http.StatusOK || on.Header.Get("Cache-Control") != "no-store" || !strings.Contains(on.Body, "Two-factor authentication is on.") {
+		t.Fatalf("POST /account/2fa (right code) = %d (Cache-Control %q), want 200, no-store, saying it is on; body:\n%s", on.StatusCode, on.Header.Get("Cache-Control"), on.Body)
 	}
+	if codes := pageRecoveryCodes(on.Body); len(codes) != 10 {
+		t.Errorf("POST /account/2fa (right code) shows %d recovery codes, want 10", len(codes))
+	}
+	checkFormsHaveTokens(t, "POST /account/2fa", on.Body)
 	if page := b.get("/account/2fa"); !strings.Contains(page.Body, `id="totp-status"`) || strings.Contains(page.Body, "totp-secret") {
 		t.Errorf("GET /account/2fa after enabling does not say it is on, or still shows a secret")
 	}
@@ -122,11 +138,21 @@ func TestTOTPEnrollOverHTTP(t *testing.T) {
 // secret.
 func enrollOverHTTP(t *testing.T, b *browser) string {
 	t.Helper()
-	secret := pageSecret(t, b.get("/account/2fa").Body)
-	if res := b.post("/account/2fa", url.Values{"code": {codeAt(t, secret, time.Now())}}); res.StatusCode != http.StatusSeeOther {
-		t.Fatalf("POST /account/2fa = %d, want 303; body:\n%s", res.StatusCode, res.Body)
-	}
+	secret, _ := enrollWithCodesOverHTTP(t, b)
 	return secret
+}
+
+// enrollWithCodesOverHTTP turns on the authenticator app in b and returns
+// the secret and the recovery codes the answer shows.
+func enrollWithCodesOverHTTP(t *testing.T, b *browser) (string, []string) {
+	t.Helper()
+	secret := pageSecret(t, b.get("/account/2fa").Body)
+	res := b.post("/account/2fa", url.Values{"code": {codeAt(t, secret, time.Now())}})
+	codes := pageRecoveryCodes(res.Body)
+	if res.StatusCode != http.StatusOK || len(codes) != 10 {
+		t.Fatalf("POST /account/2fa = %d with %d recovery codes, want 200 with 10; body:\n%s", res.StatusCode, len(codes), res.Body)
+	}
+	return secret, codes
 }
 
 // TestLoginWithTOTPOverHTTP: with 2FA on, the right password sets no
@@ -233,11 +259,18 @@ func TestRequire2FAForAdmins(t *testing.T) {
 		t.Errorf("the enrollment page does not say why the admin was sent there")
 	}
 	secret := pageSecret(t, root.get("/account/2fa").Body)
-	if res := root.post("/account/2fa", url.Values{"code": {codeAt(t, secret, time.Now())}}); res.StatusCode != http.StatusSeeOther {
+	if res := root.post("/account/2fa", url.Values{"code": {codeAt(t, secret, time.Now())}}); res.StatusCode != http.StatusOK {
 		t.Fatalf("POST /account/2fa = %d", res.StatusCode)
 	}
-	if res := root.get("/admin/users"); res.StatusCode != http.StatusOK {
-		t.Errorf("admin with 2FA: GET /admin/users = %d, want 200", res.StatusCode)
+	list := root.get("/admin/users")
+	if list.StatusCode != http.StatusOK {
+		t.Errorf("admin with 2FA: GET /admin/users = %d, want 200", list.StatusCode)
+	}
+	if on, off := strings.Count(list.Body, `<td class="two-factor">On</td>`), strings.Count(list.Body, `<td class="two-factor">Off</td>`); on != 1 || off != 1 {
+		t.Errorf("GET /admin/users shows 2FA on %d and off %d times, want root on and bob off", on, off)
+	}
+	if strings.Contains(list.Body, "recovery codes") {
+		t.Errorf("GET /admin/users mentions recovery codes: how many are left is the owner's business")
 	}
 
 	plain := startAdminServer(t)

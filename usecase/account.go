@@ -70,7 +70,9 @@ func (a *Account) ChangePassword(ctx context.Context, p Principal, current, next
 	// previous login; it holds the credentials just set.
 	u := p.User
 	u.PasswordHash, u.MustChangePassword, u.CredentialVersion = hash, false, version
-	token, s, err := a.sessions.Start(ctx, u, p.Session.Persistent, c, p.Session.PreviousLogin)
+	// The new session keeps the old one's second factor: the same login
+	// goes on under the new password.
+	token, s, err := a.sessions.StartTwoFactor(ctx, u, p.Session.Persistent, c, p.Session.PreviousLogin, p.Session.TwoFactorAt)
 	if errors.Is(err, domain.ErrCredentialsChanged) {
 		return "", domain.Session{}, fmt.Errorf("change password of user %d: changed again since: %w", p.User.ID, domain.ErrUnauthenticated)
 	}

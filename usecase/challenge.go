@@ -69,7 +69,9 @@ func (l *LoginChallenges) required(ctx context.Context, u domain.User) ([]string
 	if !t.Enabled() {
 		return nil, nil
 	}
-	return []string{MethodTOTP}, nil
+	// A recovery code is offered with the app, whether or not any are
+	// left: the list says what the account uses, not what it has left.
+	return []string{MethodTOTP, MethodRecoveryCode}, nil
 }
 
 // open stores a new challenge for u, whose password was just checked, and

@@ -95,6 +95,9 @@ type UserSummary struct {
 	// PendingEmail is the address waiting for verification, if any;
 	// User.Email is the verified one.
 	PendingEmail domain.EmailAddress
+	// TwoFactor reports whether a second factor is on (not how many
+	// recovery codes are left: that is the owner's business).
+	TwoFactor bool
 }
 
 // UserPage is one page of accounts, ordered by username, and how many
@@ -217,20 +220,51 @@ type TOTPStore interface {
 	// false when the account's secret is already enabled.
 	PutPending(ctx context.Context, t domain.TOTP) (stored bool, err error)
 	// Enable marks user's pending secret enabled at at, with step as its
-	// last used step, and moves the credential version on, atomically,
-	// returning the new version. It changes nothing and reports false
-	// when there is no pending secret (none, or enabled already).
-	Enable(ctx context.Context, user domain.UserID, step int64, at time.Time) (version int64, ok bool, err error)
+	// last used step, stores recovery (keyed hashes) as the account's
+	// recovery codes in place of any, and moves the credential version
+	// on, atomically, returning the new version. It changes nothing and
+	// reports false when there is no pending secret (none, or enabled
+	// already).
+	Enable(ctx context.Context, user domain.UserID, step int64, at time.Time, recovery ...[]byte) (version int64, ok bool, err error)
 	// UseStep records step as used by user's enabled secret when it is
 	// newer than the last used one, as one conditional UPDATE: of any
 	// number of concurrent calls with one step, one reports true. It
 	// reports false, changing nothing, for a step not newer (a replay)
 	// or when user has no enabled secret.
 	UseStep(ctx context.Context, user domain.UserID, step int64) (bool, error)
-	// Delete removes user's secret, enabled or pending, and moves the
-	// credential version on, atomically, returning the new version; it
-	// returns domain.ErrNotFound, changing nothing, when there is none.
-	Delete(ctx context.Context, user domain.UserID) (version int64, err error)
+	// Delete removes user's secret, enabled or pending, and its recovery
+	// codes, moves the credential version on and enqueues mails,
+	// atomically, returning the new version; it returns
+	// domain.ErrNotFound, changing nothing, when there is no secret.
+	Delete(ctx context.Context, user domain.UserID, mails ...domain.QueuedMail) (version int64, err error)
+}
+
+// RecoveryCodeStore keeps each account's unused recovery codes, only as
+// keyed hashes, removed with the account and with its secret
+// (TOTPStore.Delete).
+type RecoveryCodeStore interface {
+	// List returns user's unused codes, none when it has none.
+	List(ctx context.Context, user domain.UserID) ([]domain.RecoveryCode, error)
+	// Count returns how many unused codes user has.
+	Count(ctx context.Context, user domain.UserID) (int, error)
+	// Use consumes user's code id as one conditional DELETE whose row
+	// count decides: of any number of concurrent calls with one code,
+	// one reports true; the others, and a call for a code gone, report
+	// false, changing nothing. With the code go the events and mails,
+	// in the same transaction: all or nothing.
+	Use(ctx context.Context, user domain.UserID, id int64, events []domain.SecurityEvent, mails ...domain.QueuedMail) (bool, error)
+	// Replace stores hashes as user's codes in place of all the others,
+	// records events and moves the credential version on, atomically,
+	// returning the new version. It returns domain.ErrNotFound, changing
+	// nothing, when user has no enabled authenticator app.
+	Replace(ctx context.Context, user domain.UserID, hashes [][]byte, at time.Time, events ...domain.SecurityEvent) (version int64, err error)
+}
+
+// RecoveryCodeSource makes recovery codes: domain.RecoveryCodeLength
+// characters of domain.CodeAlphabet, each drawn uniformly from a
+// cryptographic random source.
+type RecoveryCodeSource interface {
+	NewRecoveryCode() (string, error)
 }
 
 // LoginChallengeStore keeps logins whose password was right and whose
@@ -318,6 +352,8 @@ type MailData struct {
 	Username string
 	Code     string
 	Address  string
+	// CodesLeft is how many recovery codes the account has left.
+	CodesLeft int
 }
 
 // MailOutbox keeps messages in the database until a worker delivers them,

@@ -59,6 +59,13 @@ func (m *SessionManager) Policy() SessionPolicy { return m.policy }
 // domain.ErrCredentialsChanged. The events are stored with the session,
 // in one transaction.
 func (m *SessionManager) Start(ctx context.Context, user domain.User, persistent bool, c Client, previous domain.PreviousLogin, events ...domain.SecurityEvent) (domain.Token, domain.Session, error) {
+	return m.StartTwoFactor(ctx, user, persistent, c, previous, time.Time{}, events...)
+}
+
+// StartTwoFactor starts a session as Start does, marked as two-factor at
+// twoFactorAt: when its login passed a second factor (zero for none).
+// The mark is what "a recent two-factor login" is judged by.
+func (m *SessionManager) StartTwoFactor(ctx context.Context, user domain.User, persistent bool, c Client, previous domain.PreviousLogin, twoFactorAt time.Time, events ...domain.SecurityEvent) (domain.Token, domain.Session, error) {
 	token, err := m.tokens.NewToken()
 	if err != nil {
 		return "", domain.Session{}, fmt.Errorf("start session for user %d: %w", user.ID, err)
@@ -74,6 +81,9 @@ func (m *SessionManager) Start(ctx context.Context, user domain.User, persistent
 		UserAgent:         c.userAgent(),
 		PreviousLogin:     previous,
 		CredentialVersion: user.CredentialVersion,
+	}
+	if !twoFactorAt.IsZero() {
+		s.TwoFactorAt = twoFactorAt.UTC()
 	}
 	if persistent {
 		s.AbsoluteExpiresAt = now.Add(m.policy.RememberFor)

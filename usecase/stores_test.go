@@ -29,6 +29,7 @@ type stores struct {
 	outbox     *sqlstore.OutboxStore
 	totp       *sqlstore.TOTPStore
 	challenges *sqlstore.ChallengeStore
+	recovery   *sqlstore.RecoveryCodeStore
 }
 
 // newStores returns the stores on a new, migrated in-memory database
@@ -54,6 +55,7 @@ func newStores(t *testing.T) stores {
 		outbox:     sqlstore.NewOutboxStore(db),
 		totp:       sqlstore.NewTOTPStore(db),
 		challenges: sqlstore.NewChallengeStore(db),
+		recovery:   sqlstore.NewRecoveryCodeStore(db),
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gatehouse/gatehouse/domain"
 )
@@ -31,17 +32,22 @@ type TOTPState struct {
 	// Secret and URI are the pending enrollment's, when not Enabled.
 	Secret string
 	URI    string
+	// Status is the recovery codes' and the session's, when Enabled.
+	Status TwoFactorStatus
 }
 
 // TwoFactor is what a signed-in user does with their second factor:
-// enroll an authenticator app (TOTP), confirm it with a code, turn it off.
-// Codes are checked on an injected clock, one step of skew either way;
-// each time step is accepted once per account, and every refused code
-// counts in the login throttle like a wrong password.
+// enroll an authenticator app (TOTP), confirm it with a code, turn it off,
+// and keep recovery codes for when the app is out of reach. Codes are
+// checked on an injected clock, one step of skew either way; each time
+// step is accepted once per account, each recovery code once, and every
+// refused code counts in the login throttle like a wrong password.
 type TwoFactor struct {
 	store    TOTPStore
 	algo     TOTPAlgorithm
 	sealer   SecretSealer
+	recovery *RecoveryCodes
+	composer MailComposer
 	account  *Account
 	sessions *SessionManager
 	throttle *Throttle
@@ -52,10 +58,12 @@ type TwoFactor struct {
 	log      *slog.Logger
 }
 
-// NewTwoFactor returns a TwoFactor.
-func NewTwoFactor(store TOTPStore, algo TOTPAlgorithm, sealer SecretSealer, account *Account, sessions *SessionManager, throttle *Throttle, pending LoginChallengeStore, devices *DeviceProofs, history EventLog, clock Clock, log *slog.Logger) *TwoFactor {
+// NewTwoFactor returns a TwoFactor; composer renders the notices mailed
+// to a verified address.
+func NewTwoFactor(store TOTPStore, algo TOTPAlgorithm, sealer SecretSealer, recovery *RecoveryCodes, composer MailComposer, account *Account, sessions *SessionManager, throttle *Throttle, pending LoginChallengeStore, devices *DeviceProofs, history EventLog, clock Clock, log *slog.Logger) *TwoFactor {
 	return &TwoFactor{
-		store: store, algo: algo, sealer: sealer, account: account, sessions: sessions, throttle: throttle,
+		store: store, algo: algo, sealer: sealer, recovery: recovery, composer: composer,
+		account: account, sessions: sessions, throttle: throttle,
 		pending: pending, devices: devices, clock: clock,
 		events: recorder{history: history, clock: clock, logger: log}, log: log,
 	}
@@ -84,7 +92,13 @@ func (f *TwoFactor) Setup(ctx context.Context, p Principal) (TOTPState, error) {
 	t, err := f.store.ByUser(ctx, p.User.ID)
 	switch {
 	case err == nil && t.Enabled():
-		return TOTPState{Enabled: true}, nil
+		left, err := f.recovery.Remaining(ctx, p.User.ID)
+		if err != nil {
+			return TOTPState{}, err
+		}
+		return TOTPState{Enabled: true, Status: TwoFactorStatus{
+			RecoveryCodesLeft: left, Recent: recent(p.Session, f.clock.Now().UTC()),
+		}}, nil
 	case err == nil:
 		secret, err := f.open(t)
 		if err == nil {
@@ -143,58 +157,74 @@ func (f *TwoFactor) QRCode(ctx context.Context, p Principal) ([]byte, error) {
 	return f.algo.QRCode(uri)
 }
 
-// Confirm turns the pending secret on when code is its current code. That
+// Confirm turns the pending secret on when code is its current code, with
+// a new set of recovery codes, which it returns to be shown once. That
 // changes the account's credentials: every other session ends and this
-// one is replaced by a new session, with a new token, which it returns.
-func (f *TwoFactor) Confirm(ctx context.Context, p Principal, code string, c Client) (domain.Token, domain.Session, error) {
+// one is replaced by a new session, with a new token, marked as
+// two-factor (the code just passed).
+func (f *TwoFactor) Confirm(ctx context.Context, p Principal, code string, c Client) (IssuedCodes, error) {
 	code, err := cleanCode(code)
 	if err != nil {
-		return "", domain.Session{}, err
+		return IssuedCodes{}, err
 	}
 	t, err := f.store.ByUser(ctx, p.User.ID)
 	if errors.Is(err, domain.ErrNotFound) || (err == nil && t.Enabled()) {
-		return "", domain.Session{}, invalidInput(InputCode, msgNoEnrollment)
+		return IssuedCodes{}, invalidInput(InputCode, msgNoEnrollment)
 	}
 	if err != nil {
-		return "", domain.Session{}, err
+		return IssuedCodes{}, err
 	}
 	secret, err := f.open(t)
 	if err != nil {
-		return "", domain.Session{}, invalidInput(InputCode, msgNoEnrollment)
+		return IssuedCodes{}, invalidInput(InputCode, msgNoEnrollment)
 	}
 	ticket, err := f.reserve(ctx, p.User, c)
 	if err != nil {
-		return "", domain.Session{}, err
+		return IssuedCodes{}, err
 	}
 	step, ok := f.algo.Match(secret, code, f.clock.Now())
 	if !ok {
 		f.events.record(ctx, domain.EventTOTPFailure, p.User.ID, 0, c, domain.FailureBadCode)
-		return "", domain.Session{}, invalidInput(InputCode, msgCodeWrong)
+		return IssuedCodes{}, invalidInput(InputCode, msgCodeWrong)
 	}
-	version, ok, err := f.store.Enable(ctx, p.User.ID, step, f.clock.Now().UTC())
+	shown, hashes, err := f.recovery.newSet(p.User.ID)
 	if err != nil {
-		return "", domain.Session{}, err
+		return IssuedCodes{}, err
+	}
+	now := f.clock.Now().UTC()
+	version, ok, err := f.store.Enable(ctx, p.User.ID, step, now, hashes...)
+	if err != nil {
+		return IssuedCodes{}, err
 	}
 	if !ok { // confirmed or removed meanwhile
-		return "", domain.Session{}, invalidInput(InputCode, msgNoEnrollment)
+		return IssuedCodes{}, invalidInput(InputCode, msgNoEnrollment)
 	}
 	f.release(ctx, p.User, ticket)
 	f.events.record(ctx, domain.EventTOTPEnabled, p.User.ID, 0, c, "")
-	return f.restart(ctx, p, version, c)
+	token, s, err := f.restart(ctx, p, version, c, now)
+	if err != nil {
+		return IssuedCodes{}, err
+	}
+	return IssuedCodes{Token: token, Session: s, RecoveryCodes: shown}, nil
 }
 
-// Disable turns the authenticator app off after checking the password and
-// a current code. Every other session ends; this one is replaced by a new
-// session, which it returns.
+// Disable turns the authenticator app off, and removes the recovery
+// codes, after checking the password and a current code (or a recovery
+// code). Every other session ends; this one is replaced by a new session,
+// which it returns. A verified address gets a notice.
 func (f *TwoFactor) Disable(ctx context.Context, p Principal, password, code string, c Client) (domain.Token, domain.Session, error) {
 	ctx = WithHashingKey(ctx, ClientAllocation(c.IP))
 	if err := f.account.reauthenticate(ctx, p.User, password, InputCurrentPassword, c); err != nil {
 		return "", domain.Session{}, err
 	}
-	if err := f.VerifyCode(ctx, p.User, code, c); err != nil {
+	if _, err := f.verifySecondFactor(ctx, p.User, code, c); err != nil {
 		return "", domain.Session{}, err
 	}
-	version, err := f.store.Delete(ctx, p.User.ID)
+	mails, err := f.notice(ctx, p.User.ID, domain.MailTwoFactorDisabled, 0)
+	if err != nil {
+		return "", domain.Session{}, err
+	}
+	version, err := f.store.Delete(ctx, p.User.ID, mails...)
 	if errors.Is(err, domain.ErrNotFound) {
 		return "", domain.Session{}, invalidInput(InputCode, msgNotEnabled)
 	}
@@ -202,7 +232,7 @@ func (f *TwoFactor) Disable(ctx context.Context, p Principal, password, code str
 		return "", domain.Session{}, err
 	}
 	f.events.record(ctx, domain.EventTOTPDisabled, p.User.ID, 0, c, "")
-	return f.restart(ctx, p, version, c)
+	return f.restart(ctx, p, version, c, time.Time{})
 }
 
 // VerifyCode checks code against u's enabled secret and uses its time
@@ -285,9 +315,10 @@ type SecondStepInput struct {
 }
 
 // CompleteLogin finishes a login whose password was right: when the code
-// is right it consumes the challenge (once: of two racing answers one
-// wins) and starts the session, with the "remember me" of the password
-// step, and returns it as Login would. A wrong code keeps the challenge
+// (from the app, or a recovery code, consumed) is right it consumes the
+// challenge (once: of two racing answers one wins) and starts the session,
+// marked as two-factor, with the "remember me" of the password step, and
+// returns it as Login would. A wrong code keeps the challenge
 // (the login throttle bounds the tries); an unknown, expired or used
 // challenge, or one opened before the account's credentials changed, is
 // ErrChallengeGone.
@@ -317,7 +348,8 @@ func (f *TwoFactor) CompleteLogin(ctx context.Context, in SecondStepInput) (Logi
 		f.events.record(ctx, domain.EventLoginFailure, u.ID, 0, in.Client, domain.FailureDisabled)
 		return LoginResult{}, domain.ErrAccountDisabled
 	}
-	if err := f.VerifyCode(ctx, u, in.Code, in.Client); err != nil {
+	method, err := f.verifySecondFactor(ctx, u, in.Code, in.Client)
+	if err != nil {
 		return LoginResult{}, err
 	}
 	if err := f.pending.Consume(ctx, token.Hash(), f.clock.Now().UTC()); err != nil {
@@ -326,8 +358,8 @@ func (f *TwoFactor) CompleteLogin(ctx context.Context, in SecondStepInput) (Logi
 		}
 		return LoginResult{}, err
 	}
-	success := f.events.event(domain.EventLoginSuccess, u.ID, 0, in.Client, MethodTOTP)
-	sessionToken, s, err := f.sessions.Start(ctx, u, ch.Remember, in.Client, lastLogin(ctx, f.events.history, f.log, u.ID), success)
+	success := f.events.event(domain.EventLoginSuccess, u.ID, 0, in.Client, method)
+	sessionToken, s, err := f.sessions.StartTwoFactor(ctx, u, ch.Remember, in.Client, lastLogin(ctx, f.events.history, f.log, u.ID), f.clock.Now(), success)
 	if errors.Is(err, domain.ErrCredentialsChanged) {
 		return LoginResult{}, ErrChallengeGone
 	}
@@ -360,14 +392,15 @@ func (f *TwoFactor) release(ctx context.Context, u domain.User, ticket ThrottleT
 }
 
 // restart ends every session of p's and starts a new one for this
-// browser under the credential version just set.
-func (f *TwoFactor) restart(ctx context.Context, p Principal, version int64, c Client) (domain.Token, domain.Session, error) {
+// browser under the credential version just set, two-factor at
+// twoFactorAt (zero for not).
+func (f *TwoFactor) restart(ctx context.Context, p Principal, version int64, c Client, twoFactorAt time.Time) (domain.Token, domain.Session, error) {
 	if _, err := f.sessions.RevokeAll(ctx, p.User.ID, 0); err != nil {
 		return "", domain.Session{}, err
 	}
 	u := p.User
 	u.CredentialVersion = version
-	token, s, err := f.sessions.Start(ctx, u, p.Session.Persistent, c, p.Session.PreviousLogin)
+	token, s, err := f.sessions.StartTwoFactor(ctx, u, p.Session.Persistent, c, p.Session.PreviousLogin, twoFactorAt)
 	if errors.Is(err, domain.ErrCredentialsChanged) {
 		return "", domain.Session{}, fmt.Errorf("second factor of user %d: credentials changed again: %w", p.User.ID, domain.ErrUnauthenticated)
 	}

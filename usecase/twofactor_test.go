@@ -4,10 +4,12 @@ import (
 	"context"
 	"errors"
 	"net/url"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/gatehouse/gatehouse/adapter/sealbox"
+	"github.com/gatehouse/gatehouse/adapter/system"
 	"github.com/gatehouse/gatehouse/adapter/totp"
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/usecase"
@@ -19,8 +21,9 @@ import (
 
 type twoFactorFixture struct {
 	*accountFixture
-	sealer *sealbox.Box
-	tf     *usecase.TwoFactor
+	sealer   *sealbox.Box
+	composer *recordingComposer
+	tf       *usecase.TwoFactor
 }
 
 func newTwoFactorFixture(t *testing.T) *twoFactorFixture {
@@ -30,8 +33,10 @@ func newTwoFactorFixture(t *testing.T) *twoFactorFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tf := usecase.NewTwoFactor(f.totp, totp.New(), box, f.account, f.manager, f.throttle, f.challenges, testDevices, f.events, f.clock, discard)
-	return &twoFactorFixture{accountFixture: f, sealer: box, tf: tf}
+	recovery := usecase.NewRecoveryCodes(f.recovery, system.NewTokens(), usecase.RecoveryKey("test recovery key"))
+	composer := &recordingComposer{}
+	tf := usecase.NewTwoFactor(f.totp, totp.New(), box, recovery, composer, f.account, f.manager, f.throttle, f.challenges, testDevices, f.events, f.clock, discard)
+	return &twoFactorFixture{accountFixture: f, sealer: box, composer: composer, tf: tf}
 }
 
 // code returns the code of secret d steps from the fixture's clock.
@@ -48,21 +53,28 @@ func (f *twoFactorFixture) code(t *testing.T, secret string, d int) string {
 // principal and the secret.
 func (f *twoFactorFixture) enroll(t *testing.T) (usecase.Principal, string) {
 	t.Helper()
+	p, secret, _ := f.enrollWithCodes(t)
+	return p, secret
+}
+
+// enrollWithCodes is enroll, also returning the recovery codes shown.
+func (f *twoFactorFixture) enrollWithCodes(t *testing.T) (usecase.Principal, string, []string) {
+	t.Helper()
 	p := f.loginAlice(t)
 	state, err := f.tf.Setup(context.Background(), p)
 	if err != nil || state.Enabled || state.Secret == "" {
 		t.Fatalf("Setup() = %+v, %v, want a pending secret", state, err)
 	}
-	token, s, err := f.tf.Confirm(context.Background(), p, f.code(t, state.Secret, 0), home)
+	issued, err := f.tf.Confirm(context.Background(), p, f.code(t, state.Secret, 0), home)
 	if err != nil {
 		t.Fatalf("Confirm(current code) error = %v", err)
 	}
-	if s.TokenHash != token.Hash() {
-		t.Fatalf("Confirm returned session %d not for its token", s.ID)
+	if issued.Session.TokenHash != issued.Token.Hash() {
+		t.Fatalf("Confirm returned session %d not for its token", issued.Session.ID)
 	}
-	p.Session = s
-	p.User.CredentialVersion = s.CredentialVersion
-	return p, state.Secret
+	p.Session = issued.Session
+	p.User.CredentialVersion = issued.Session.CredentialVersion
+	return p, state.Secret, issued.RecoveryCodes
 }
 
 // loginWithCode logs alice in with her password and, a step later, a
@@ -84,8 +96,8 @@ func (f *twoFactorFixture) passwordStep(t *testing.T, remember bool) *usecase.Se
 	before := f.sessions.count(t)
 	_, err := f.auth.Login(context.Background(), usecase.LoginInput{Username: "alice", Password: "correct horse battery", Remember: remember, Client: home})
 	var required *usecase.SecondFactorRequiredError
-	if !errors.As(err, &required) || len(required.Methods) != 1 || required.Methods[0] != usecase.MethodTOTP || !errors.Is(err, domain.ErrUnauthenticated) {
-		t.Fatalf("Login(right password, 2FA on) error = %v, want a *SecondFactorRequiredError for totp", err)
+	if !errors.As(err, &required) || !slices.Equal(required.Methods, []string{usecase.MethodTOTP, usecase.MethodRecoveryCode}) || !errors.Is(err, domain.ErrUnauthenticated) {
+		t.Fatalf("Login(right password, 2FA on) error = %v, want a *SecondFactorRequiredError for totp and recovery_code", err)
 	}
 	if after := f.sessions.count(t); after != before {
 		t.Fatalf("the password step stored %d sessions, want none", after-before)
@@ -201,7 +213,7 @@ func TestTOTPConfirm(t *testing.T) {
 	state, _ := f.tf.Setup(ctx, p)
 
 	for _, code := range []string{"", "000000", f.code(t, state.Secret, 2), "12345678901234567890123456789012345678901234567890123456789012345"} {
-		if _, _, err := f.tf.Confirm(ctx, p, code, home); !codeRefused(err) {
+		if _, err := f.tf.Confirm(ctx, p, code, home); !codeRefused(err) {
 			t.Errorf("Confirm(%q) error = %v, want a message on the code", code, err)
 		}
 	}
@@ -214,7 +226,8 @@ func TestTOTPConfirm(t *testing.T) {
 
 	// A spaced code from the step before (skew) is accepted.
 	code := f.code(t, state.Secret, -1)
-	_, s, err := f.tf.Confirm(ctx, p, code[:3]+" "+code[3:], home)
+	issued, err := f.tf.Confirm(ctx, p, code[:3]+" "+code[3:], home)
+	s := issued.Session
 	if err != nil {
 		t.Fatalf("Confirm(code of the previous step, spaced) error = %v", err)
 	}

@@ -64,7 +64,8 @@ type TwoFactor interface {
 	Enabled(ctx context.Context, user domain.UserID) (bool, error)
 	Setup(ctx context.Context, p usecase.Principal) (usecase.TOTPState, error)
 	QRCode(ctx context.Context, p usecase.Principal) ([]byte, error)
-	Confirm(ctx context.Context, p usecase.Principal, code string, c usecase.Client) (domain.Token, domain.Session, error)
+	Confirm(ctx context.Context, p usecase.Principal, code string, c usecase.Client) (usecase.IssuedCodes, error)
+	RegenerateRecoveryCodes(ctx context.Context, p usecase.Principal, code string, c usecase.Client) (usecase.IssuedCodes, error)
 	Disable(ctx context.Context, p usecase.Principal, password, code string, c usecase.Client) (domain.Token, domain.Session, error)
 	CompleteLogin(ctx context.Context, in usecase.SecondStepInput) (usecase.LoginResult, error)
 }

@@ -31,6 +31,8 @@ var links = map[domain.MailKind]string{
 	domain.MailRecoveryCode:        "/recover/reset",
 	domain.MailRecoveryUnknown:     "/recover",
 	domain.MailPasswordResetNotice: "/recover",
+	domain.MailTwoFactorDisabled:   "/account/2fa",
+	domain.MailRecoveryCodeUsed:    "/account/2fa",
 }
 
 // codeInLink are the kinds whose link carries their code in its query.

@@ -75,3 +75,33 @@ func TestComposeRecovery(t *testing.T) {
 		}
 	}
 }
+
+// TestComposeTwoFactorNotices: the notices of a recovery code used (with
+// the count left, singular or plural) and of 2FA turned off name the
+// account and link to its two-factor page under PUBLIC_URL.
+func TestComposeTwoFactorNotices(t *testing.T) {
+	t.Parallel()
+	c := composer(t)
+	tests := []struct {
+		kind    domain.MailKind
+		left    int
+		subject string
+		says    string
+	}{
+		{domain.MailRecoveryCodeUsed, 9, "A recovery code was used", "9 recovery codes are left"},
+		{domain.MailRecoveryCodeUsed, 1, "A recovery code was used", "1 recovery code is left"},
+		{domain.MailTwoFactorDisabled, 0, "Two-factor authentication was turned off", "recovery codes were removed"},
+	}
+	for _, tt := range tests {
+		m, err := c.Compose(tt.kind, "alice@example.com", usecase.MailData{Username: "alice", CodesLeft: tt.left})
+		if err != nil {
+			t.Fatalf("Compose(%s) error = %v", tt.kind, err)
+		}
+		link := "https://login.example.org/account/2fa"
+		if !strings.HasPrefix(m.Subject, tt.subject) || !strings.Contains(m.Text, "Hello alice") ||
+			!strings.Contains(strings.Join(strings.Fields(m.Text), " "), tt.says) || !strings.Contains(strings.Join(strings.Fields(m.HTML), " "), tt.says) ||
+			!strings.Contains(m.Text, link) || !strings.Contains(m.HTML, `href="`+link+`"`) {
+			t.Errorf("Compose(%s, %d left) = %q\n%s\nwant it to say %q and link to %s", tt.kind, tt.left, m.Subject, m.Text, tt.says, link)
+		}
+	}
+}

@@ -35,6 +35,8 @@ type sessionRow struct {
 	PreviousLoginAt    sql.NullInt64 `bun:"previous_login_at"`
 	PreviousLoginIP    string        `bun:"previous_login_ip,notnull"`
 	CredentialVersion  int64         `bun:"credential_version,notnull"`
+	// TwoFactorAt is NULL for a password-only session.
+	TwoFactorAt sql.NullInt64 `bun:"two_factor_at"`
 }
 
 // newSessionRow converts s to a row.
@@ -54,6 +56,7 @@ func newSessionRow(s domain.Session) sessionRow {
 		PreviousLoginAt:    sql.NullInt64{Int64: toMillis(s.PreviousLogin.At), Valid: s.PreviousLogin.Known && s.PreviousLogin.Exists()},
 		PreviousLoginIP:    s.PreviousLogin.IP,
 		CredentialVersion:  s.CredentialVersion,
+		TwoFactorAt:        sql.NullInt64{Int64: toMillis(s.TwoFactorAt), Valid: s.TwoFactor()},
 	}
 }
 
@@ -65,6 +68,10 @@ func (r sessionRow) session() (domain.Session, error) {
 		return domain.Session{}, fmt.Errorf("sqlstore: session %d: token hash has %d bytes, want %d", r.ID, len(r.TokenHash), len(h))
 	}
 	copy(h[:], r.TokenHash)
+	var twoFactorAt time.Time
+	if r.TwoFactorAt.Valid {
+		twoFactorAt = fromMillis(r.TwoFactorAt.Int64)
+	}
 	return domain.Session{
 		ID:                domain.SessionID(r.ID),
 		TokenHash:         h,
@@ -78,6 +85,7 @@ func (r sessionRow) session() (domain.Session, error) {
 		UserAgent:         r.UserAgent,
 		PreviousLogin:     r.previousLogin(),
 		CredentialVersion: r.CredentialVersion,
+		TwoFactorAt:       twoFactorAt,
 	}, nil
 }
 

@@ -14,7 +14,7 @@ import (
 // reads one row of each through their indexes.
 const sessionWithUserQuery = `SELECT
  s.id, s.token_hash, s.user_id, s.persistent, s.created_at, s.last_seen_at, s.expires_at, s.absolute_expires_at,
- s.ip, s.user_agent, s.previous_login_known, s.previous_login_at, s.previous_login_ip, s.credential_version,
+ s.ip, s.user_agent, s.previous_login_known, s.previous_login_at, s.previous_login_ip, s.credential_version, s.two_factor_at,
  u.username, u.display_name, u.password_hash, u.created_at, u.role, u.disabled, u.must_change_password, u.credential_version
 FROM sessions AS s JOIN users AS u ON u.id = s.user_id
 WHERE s.token_hash = `
@@ -56,7 +56,7 @@ func (s *SessionStore) ByTokenHashWithUser(ctx context.Context, h domain.TokenHa
 	if err == nil {
 		err = row.Scan(
 			&sr.ID, &sr.TokenHash, &sr.UserID, &sr.Persistent, &sr.CreatedAt, &sr.LastSeenAt, &sr.ExpiresAt, &sr.AbsoluteExpiresAt,
-			&sr.IP, &sr.UserAgent, &sr.PreviousLoginKnown, &sr.PreviousLoginAt, &sr.PreviousLoginIP, &sr.CredentialVersion,
+			&sr.IP, &sr.UserAgent, &sr.PreviousLoginKnown, &sr.PreviousLoginAt, &sr.PreviousLoginIP, &sr.CredentialVersion, &sr.TwoFactorAt,
 			&ur.Username, &displayName, &ur.PasswordHash, &ur.CreatedAt, &ur.Role, &ur.Disabled, &ur.MustChangePassword, &ur.CredentialVersion)
 	}
 	if err != nil {

@@ -78,9 +78,9 @@ func (s *TOTPStore) PutPending(ctx context.Context, t domain.TOTP) (bool, error)
 	return n == 1, nil
 }
 
-// Enable marks the pending secret enabled and moves the credential
-// version on in one transaction.
-func (s *TOTPStore) Enable(ctx context.Context, user domain.UserID, step int64, at time.Time) (int64, bool, error) {
+// Enable marks the pending secret enabled, replaces the recovery codes by
+// recovery and moves the credential version on in one transaction.
+func (s *TOTPStore) Enable(ctx context.Context, user domain.UserID, step int64, at time.Time, recovery ...[]byte) (int64, bool, error) {
 	var version int64
 	var ok bool
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
@@ -94,6 +94,9 @@ func (s *TOTPStore) Enable(ctx context.Context, user domain.UserID, step int64, 
 			return err
 		}
 		ok = true
+		if err := replaceRecoveryCodes(ctx, tx, user, recovery, at); err != nil {
+			return err
+		}
 		version, err = bumpCredentials(ctx, tx, user)
 		return err
 	})
@@ -117,17 +120,22 @@ func (s *TOTPStore) UseStep(ctx context.Context, user domain.UserID, step int64)
 	return n == 1, nil
 }
 
-// Delete removes the secret and moves the credential version on in one
-// transaction.
-func (s *TOTPStore) Delete(ctx context.Context, user domain.UserID) (int64, error) {
+// Delete removes the secret and the recovery codes, moves the credential
+// version on and enqueues mails in one transaction.
+func (s *TOTPStore) Delete(ctx context.Context, user domain.UserID, mails ...domain.QueuedMail) (int64, error) {
 	var version int64
 	err := s.db.RunInTx(ctx, nil, func(ctx context.Context, tx bun.Tx) error {
 		if err := affectedOne(tx.NewDelete().Model((*totpRow)(nil)).Where("user_id = ?", int64(user)).Exec(ctx)); err != nil {
 			return err
 		}
+		if err := deleteRecoveryCodes(ctx, tx, user); err != nil {
+			return err
+		}
 		var err error
-		version, err = bumpCredentials(ctx, tx, user)
-		return err
+		if version, err = bumpCredentials(ctx, tx, user); err != nil {
+			return err
+		}
+		return enqueueAll(ctx, tx, mails)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("sqlstore: delete totp of user %d: %w", user, translate(err))

@@ -12,8 +12,9 @@ import (
 )
 
 // TestUser2FAReset: the operator removes a lost authenticator app: the
-// account's sessions end, its next login asks for the password alone, and
-// the history says so; an account without one changes nothing.
+// account's sessions end, its recovery codes go, its next login asks for
+// the password alone, and the history says so; an account without one
+// changes nothing. The user list shows whether 2FA is on.
 func TestUser2FAReset(t *testing.T) {
 	t.Parallel()
 	env := testEnv(t)
@@ -23,8 +24,9 @@ func TestUser2FAReset(t *testing.T) {
 		tf      *usecase.TwoFactor
 		history usecase.EventLog
 		sm      *usecase.SessionManager
+		codes   usecase.RecoveryCodeStore
 	)
-	startCore(t, env, &auth, &tf, &history, &sm)
+	startCore(t, env, &auth, &tf, &history, &sm, &codes)
 	ctx := context.Background()
 	login := usecase.LoginInput{Username: "alice", Password: "wonderland-2024"}
 	res, err := auth.Login(ctx, login)
@@ -37,9 +39,13 @@ func TestUser2FAReset(t *testing.T) {
 		t.Fatal(err)
 	}
 	code, _ := totp.Code(state.Secret, time.Now())
-	token, _, err := tf.Confirm(ctx, p, code, usecase.Client{})
+	issued, err := tf.Confirm(ctx, p, code, usecase.Client{})
 	if err != nil {
 		t.Fatalf("Confirm() error = %v", err)
+	}
+	token := issued.Token
+	if row := listRow(must(t, env, "", "user", "list"), "alice"); len(row) < 2 || row[len(row)-2] != "on" {
+		t.Errorf("user list: alice's row %q, want 2FA on", row)
 	}
 	var required *usecase.SecondFactorRequiredError
 	if _, err := auth.Login(ctx, login); !errors.As(err, &required) {
@@ -60,6 +66,12 @@ func TestUser2FAReset(t *testing.T) {
 	}
 	if _, err := auth.Login(ctx, login); err != nil {
 		t.Errorf("Login(alice) after 2fa-reset error = %v, want the password alone to do", err)
+	}
+	if row := listRow(must(t, env, "", "user", "list"), "alice"); len(row) < 2 || row[len(row)-2] != "off" {
+		t.Errorf("user list after 2fa-reset: alice's row %q, want 2FA off", row)
+	}
+	if n, err := codes.Count(ctx, p.User.ID); err != nil || n != 0 {
+		t.Errorf("recovery codes after 2fa-reset = %d, %v, want 0 (%d were issued)", n, err, len(issued.RecoveryCodes))
 	}
 	events, err := history.ListByUser(ctx, p.User.ID, []domain.EventKind{domain.EventAdmin2FAReset}, 10)
 	if err != nil || len(events) != 1 {

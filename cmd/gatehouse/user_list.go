@@ -56,16 +56,24 @@ func printUsers(w io.Writer, res usecase.UserPage, search string, n int) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tEMAIL\tCREATED\tLAST LOGIN\tSESSIONS")
+	fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tEMAIL\tCREATED\tLAST LOGIN\t2FA\tSESSIONS")
 	for _, s := range res.Users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\n", s.User.Username, s.User.Role, status(s), emailColumn(s),
-			stamp(s.User.CreatedAt), stamp(s.LastLoginAt), s.ActiveSessions)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", s.User.Username, s.User.Role, status(s), emailColumn(s),
+			stamp(s.User.CreatedAt), stamp(s.LastLoginAt), onOff(s.TwoFactor), s.ActiveSessions)
 	}
 	tw.Flush()
 	if pages > 1 {
 		first := (n-1)*usecase.AdminPageSize + 1
 		fmt.Fprintf(w, "users %d-%d of %d (page %d of %d)\n", first, first+len(res.Users)-1, res.Total, n, pages)
 	}
+}
+
+// onOff says whether a second factor is on.
+func onOff(on bool) string {
+	if on {
+		return "on"
+	}
+	return "off"
 }
 
 // emailColumn is the account's address and whether it is verified.

@@ -26,7 +26,7 @@ import (
 // Settings provides each area's settings, derived from the supplied
 // Config, and warns when SECRET_KEY was generated for this run.
 var Settings = fx.Module("settings",
-	fx.Provide(databaseSettings, serverSettings, metricsSettings, webConfig, apiConfig, sessionPolicy, throttlePolicy, deviceKey, codeKey, argon2Params, poolLimits, housekeepingSettings),
+	fx.Provide(databaseSettings, serverSettings, metricsSettings, webConfig, apiConfig, sessionPolicy, throttlePolicy, deviceKey, codeKey, recoveryKey, argon2Params, poolLimits, housekeepingSettings),
 	fx.Invoke(warnGeneratedSecret),
 )
 
@@ -44,6 +44,7 @@ var Store = fx.Module("sqlstore",
 		fx.Annotate(sqlstore.NewEmailStore, fx.As(new(usecase.EmailStore))),
 		fx.Annotate(sqlstore.NewTOTPStore, fx.As(new(usecase.TOTPStore))),
 		fx.Annotate(sqlstore.NewChallengeStore, fx.As(new(usecase.LoginChallengeStore))),
+		fx.Annotate(sqlstore.NewRecoveryCodeStore, fx.As(new(usecase.RecoveryCodeStore))),
 	),
 )
 
@@ -56,7 +57,7 @@ var Security = fx.Module("security",
 		fx.Annotate(argon2id.NewPool, fx.As(fx.Self()), fx.As(new(usecase.PasswordHasher))),
 		fx.Annotate(commonpasswords.New, fx.As(new(usecase.PasswordBlocklist))),
 		fx.Annotate(func() system.Clock { return system.Clock{} }, fx.As(new(usecase.Clock))),
-		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource)), fx.As(new(usecase.CodeSource))),
+		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource)), fx.As(new(usecase.CodeSource)), fx.As(new(usecase.RecoveryCodeSource))),
 		fx.Annotate(totp.New, fx.As(new(usecase.TOTPAlgorithm))),
 		fx.Annotate(secretSealer, fx.As(new(usecase.SecretSealer))),
 	),
@@ -72,6 +73,7 @@ var UseCases = fx.Module("usecase",
 		usecase.NewDeviceProofs,
 		usecase.NewImporter,
 		usecase.NewLoginChallenges,
+		usecase.NewRecoveryCodes,
 		fx.Annotate(usecase.NewRegistrar, fx.As(new(httpx.Registrar))),
 		fx.Annotate(usecase.NewAuthenticator, fx.As(fx.Self()), fx.As(new(httpx.Authenticator))),
 		fx.Annotate(usecase.NewSessionManager, fx.As(fx.Self()), fx.As(new(httpx.Sessions))),

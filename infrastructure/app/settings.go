@@ -90,6 +90,14 @@ func codeKey(c config.Config) usecase.CodeKey {
 	return usecase.CodeKey(m.Sum(nil))
 }
 
+// recoveryKey keys the hashes of recovery codes: derived from SECRET_KEY
+// for this use alone.
+func recoveryKey(c config.Config) usecase.RecoveryKey {
+	m := hmac.New(sha256.New, c.SecretKey)
+	m.Write([]byte("gatehouse recovery codes v1"))
+	return usecase.RecoveryKey(m.Sum(nil))
+}
+
 func poolLimits(config.Config) argon2id.PoolLimits {
 	return argon2id.DefaultPoolLimits()
 }

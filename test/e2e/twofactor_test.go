@@ -14,8 +14,10 @@ import (
 // TestTwoFactorInTheBrowser enrolls an authenticator app as a person
 // would, with the keyboard: reads the key from the page, computes the
 // code, confirms it; logs out; logs in with the password and then a code
-// (a wrong one first). Every new page passes the checks, axe included,
-// and the QR image loads under the CSP.
+// (a wrong one first); logs out and in again with a recovery code read
+// from the page the enrollment showed, sees how many are left and makes
+// new ones. Every new page passes the checks, axe included, and the QR
+// image loads under the CSP.
 func TestTwoFactorInTheBrowser(t *testing.T) {
 	s := startSite(t)
 	b := s.launch(t, "", desktop)
@@ -38,9 +40,15 @@ func TestTwoFactorInTheBrowser(t *testing.T) {
 		return c
 	}
 	b.typeInto("#code", code(time.Now()))
-	b.wantAt(b.pressAndLoad(kb.Enter), http.StatusOK, "/account?notice=totp-enabled")
+	b.wantAt(b.pressAndLoad(kb.Enter), http.StatusOK, "/account/2fa")
 	b.wantText(`[role="status"]`, "Two-factor authentication is on.")
-	b.wantAt(b.open("/account/2fa"), http.StatusOK, "/account/2fa")
+	recovery := eval[[]string](b, `[...document.querySelectorAll('.recovery-code')].map(e => e.textContent)`)
+	if len(recovery) != 10 {
+		t.Fatalf("the enrollment shows %d recovery codes, want 10", len(recovery))
+	}
+	b.checkPage("2fa-recovery-codes", "")
+	b.wantAt(b.activate(`main a[href="/account/2fa"]`), http.StatusOK, "/account/2fa")
+	b.wantText("#recovery-left", "10 recovery codes are left.")
 	b.checkPage("2fa-on", "")
 
 	b.wantAt(b.activate(`header form[action="/logout"] button`), http.StatusOK, "/login?notice=logged-out")
@@ -53,4 +61,19 @@ func TestTwoFactorInTheBrowser(t *testing.T) {
 	b.typeInto("#code", code(time.Now().Add(30*time.Second))) // newer than the enrollment's
 	b.wantAt(b.pressAndLoad(kb.Enter), http.StatusOK, "/")
 	b.wantText("main", "Welcome, alice")
+
+	// The phone is lost: a recovery code, typed as a person might.
+	b.wantAt(b.activate(`header form[action="/logout"] button`), http.StatusOK, "/login?notice=logged-out")
+	b.wantAt(b.logIn("alice", alicePassword, false), http.StatusOK, "/login/2fa")
+	b.typeInto("#code", strings.ToLower(recovery[0]))
+	b.wantAt(b.pressAndLoad(kb.Enter), http.StatusOK, "/")
+	b.wantText("main", "Welcome, alice")
+	b.wantAt(b.open("/account/2fa"), http.StatusOK, "/account/2fa")
+	b.wantText("#recovery-left", "9 recovery codes are left.")
+	b.wantAt(b.activate(`form[action="/account/2fa/recovery-codes"] button`), http.StatusOK, "/account/2fa/recovery-codes")
+	fresh := eval[[]string](b, `[...document.querySelectorAll('.recovery-code')].map(e => e.textContent)`)
+	if len(fresh) != 10 || fresh[0] == recovery[0] {
+		t.Errorf("new recovery codes = %v, want ten new ones", fresh)
+	}
+	b.wantText(`[role="status"]`, "You have new recovery codes")
 }

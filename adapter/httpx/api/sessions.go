@@ -70,7 +70,8 @@ func secondFactorRequired(c *fiber.Ctx, required *usecase.SecondFactorRequiredEr
 }
 
 // completeSecondFactor finishes a login with the challenge of POST
-// /sessions and a code: 201 with the session, as POST /sessions answers
+// /sessions and a code from the authenticator app or a recovery code
+// (consumed): 201 with the session, as POST /sessions answers
 // without a second factor. A wrong or replayed code is 422 (the challenge
 // stays), too many failures 429; a challenge unknown, expired or used is
 // 401 unauthorized: log in again.
@@ -85,7 +86,7 @@ func (h *Handler) completeSecondFactor(c *fiber.Ctx) error {
 			fields[fieldChallenge] = "Please send the challenge of POST /sessions."
 		}
 		if in.Code == "" {
-			fields[fieldCode] = "Please enter the code from your authenticator app."
+			fields[fieldCode] = "Please enter the code from your authenticator app, or a recovery code."
 		}
 		return &httpx.InputError{Message: "Please send the challenge and a code.", Fields: fields}
 	}
@@ -133,6 +134,7 @@ func (h *Handler) listSessions(c *fiber.Ctx) error {
 			IP:         s.IP,
 			UserAgent:  s.UserAgent,
 			Current:    s.ID == p.Session.ID,
+			TwoFactor:  s.TwoFactor(),
 		})
 	}
 	return c.JSON(out)

@@ -157,16 +157,18 @@ func TestCreateSessionRefused(t *testing.T) {
 
 // TestListSessions lists the caller's sessions as the use case returns
 // them, in its order, times in UTC, marking the one whose token made the
-// request (and only that one).
+// request (and only that one) and those whose login passed a second
+// factor.
 func TestListSessions(t *testing.T) {
 	t.Parallel()
 	other := domain.Session{
-		ID:         40,
-		UserID:     alice.User.ID,
-		CreatedAt:  time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC),
-		LastSeenAt: time.Date(2026, 12, 2, 9, 30, 0, 0, cet),
-		IP:         "",
-		UserAgent:  "",
+		ID:          40,
+		UserID:      alice.User.ID,
+		CreatedAt:   time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC),
+		LastSeenAt:  time.Date(2026, 12, 2, 9, 30, 0, 0, cet),
+		IP:          "",
+		UserAgent:   "",
+		TwoFactorAt: time.Date(2026, 12, 1, 8, 0, 0, 0, time.UTC),
 	}
 	tests := []struct {
 		name     string
@@ -175,9 +177,9 @@ func TestListSessions(t *testing.T) {
 	}{
 		{"two", []domain.Session{alice.Session, other}, `{"sessions": [
 			{"id": 41, "created_at": "2026-12-03T09:00:00Z", "last_seen_at": "2026-12-03T09:05:00Z",
-			 "ip": "198.51.100.7", "user_agent": "gatehouse-ios/2.1", "current": true},
+			 "ip": "198.51.100.7", "user_agent": "gatehouse-ios/2.1", "current": true, "two_factor": false},
 			{"id": 40, "created_at": "2026-12-01T08:00:00Z", "last_seen_at": "2026-12-02T08:30:00Z",
-			 "ip": "", "user_agent": "", "current": false}
+			 "ip": "", "user_agent": "", "current": false, "two_factor": true}
 		]}`},
 		{"none", nil, `{"sessions": []}`},
 	}

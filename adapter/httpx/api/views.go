@@ -59,6 +59,9 @@ type sessionView struct {
 	IP         string    `json:"ip"`
 	UserAgent  string    `json:"user_agent"`
 	Current    bool      `json:"current"`
+	// TwoFactor reports whether the session's login passed a second
+	// factor (a code or a recovery code after the password).
+	TwoFactor bool `json:"two_factor"`
 }
 
 // sessionListView wraps the list, so the body stays an object that can

@@ -245,11 +245,17 @@ var (
 	_ httpx.Admin         = (*Admin)(nil)
 )
 
-// TwoFactor is a fake httpx.TwoFactor: the authenticator app is off and
-// every enrollment shows Secret.
+// TwoFactor is a fake httpx.TwoFactor: the authenticator app is off
+// (unless On), every enrollment shows Secret, and new recovery codes are
+// RecoveryCodes.
 type TwoFactor struct {
 	Calls
 	Secret string
+	// RecoveryCodes are what Confirm and RegenerateRecoveryCodes issue.
+	RecoveryCodes []string
+	// On makes Setup report the app on, with Status.
+	On     bool
+	Status usecase.TwoFactorStatus
 	Err    error
 }
 
@@ -260,6 +266,9 @@ func (f *TwoFactor) Enabled(_ context.Context, user domain.UserID) (bool, error)
 
 func (f *TwoFactor) Setup(_ context.Context, p usecase.Principal) (usecase.TOTPState, error) {
 	f.add("Setup", p)
+	if f.On {
+		return usecase.TOTPState{Enabled: true, Status: f.Status}, nil
+	}
 	return usecase.TOTPState{Secret: f.Secret}, f.Err
 }
 
@@ -268,9 +277,26 @@ func (f *TwoFactor) QRCode(_ context.Context, p usecase.Principal) ([]byte, erro
 	return []byte("\x89PNG"), f.Err
 }
 
-func (f *TwoFactor) Confirm(_ context.Context, p usecase.Principal, code string, c usecase.Client) (domain.Token, domain.Session, error) {
+func (f *TwoFactor) Confirm(_ context.Context, p usecase.Principal, code string, c usecase.Client) (usecase.IssuedCodes, error) {
 	f.add("Confirm", p, code, c)
-	return "", domain.Session{}, f.Err
+	if f.Err != nil {
+		return usecase.IssuedCodes{}, f.Err
+	}
+	return f.issued(), nil
+}
+
+func (f *TwoFactor) RegenerateRecoveryCodes(_ context.Context, p usecase.Principal, code string, c usecase.Client) (usecase.IssuedCodes, error) {
+	f.add("RegenerateRecoveryCodes", p, code, c)
+	if f.Err != nil {
+		return usecase.IssuedCodes{}, f.Err
+	}
+	return f.issued(), nil
+}
+
+// issued is what a successful Confirm or RegenerateRecoveryCodes
+// returns: RecoveryCodes, with a new session.
+func (f *TwoFactor) issued() usecase.IssuedCodes {
+	return usecase.IssuedCodes{Token: "new-session-token", RecoveryCodes: f.RecoveryCodes}
 }
 
 func (f *TwoFactor) Disable(_ context.Context, p usecase.Principal, password, code string, c usecase.Client) (domain.Token, domain.Session, error) {

@@ -54,6 +54,9 @@ type sessionView struct {
 	IP       string
 	Device   string
 	Current  bool
+	// TwoFactor reports whether the session's login passed a second
+	// factor.
+	TwoFactor bool
 }
 
 // activityRow is one entry of the user's recent activity.
@@ -126,12 +129,13 @@ func (h *Handler) renderAccountWith(c *fiber.Ctx, status int, notice, alert stri
 	}
 	for i, s := range sessions {
 		view.Sessions[i] = sessionView{
-			ID:       s.ID,
-			Created:  newTimeView(s.CreatedAt, timeLayout),
-			LastSeen: newTimeView(s.LastSeenAt, timeLayout),
-			IP:       s.IP,
-			Device:   describeAgent(h.agents(), s.UserAgent),
-			Current:  s.ID == p.Session.ID,
+			ID:        s.ID,
+			Created:   newTimeView(s.CreatedAt, timeLayout),
+			LastSeen:  newTimeView(s.LastSeenAt, timeLayout),
+			IP:        s.IP,
+			Device:    describeAgent(h.agents(), s.UserAgent),
+			Current:   s.ID == p.Session.ID,
+			TwoFactor: s.TwoFactor(),
 		}
 		view.OtherSessions = view.OtherSessions || !view.Sessions[i].Current
 	}

@@ -34,7 +34,8 @@ func TestAccountAnonymous(t *testing.T) {
 }
 
 // TestAccountPage protects GET /account: the user's sessions (this one
-// marked, the others each with a button that logs it out), the recent
+// marked, whether each passed a second factor, the others each with a
+// button that logs it out), the recent
 // activity (an admin's address and browser left out), and a notice
 // chosen by key.
 func TestAccountPage(t *testing.T) {
@@ -46,6 +47,7 @@ func TestAccountPage(t *testing.T) {
 	current := p.Session
 	current.UserAgent = chromeOnWindows
 	current.IP = "203.0.113.7"
+	current.TwoFactorAt = current.CreatedAt
 	s.account.SessionsFunc = func(usecase.Principal) ([]domain.Session, error) {
 		return []domain.Session{current, other}, nil
 	}
@@ -63,8 +65,8 @@ func TestAccountPage(t *testing.T) {
 		t.Errorf("GET /account?notice=session-revoked notice = %q, want %q", got, "The session has been logged out.")
 	}
 	wantRows := []string{
-		"Chrome on Windows This device 203.0.113.7 14 Mar 2026, 08:26 UTC 14 Mar 2026, 09:25 UTC",
-		"Firefox on Linux 198.51.100.4 10 Mar 2026, 12:00 UTC 13 Mar 2026, 20:15 UTC Log out Firefox on Linux, logged in 10 Mar 2026, 12:00 UTC",
+		"Chrome on Windows This device 203.0.113.7 14 Mar 2026, 08:26 UTC 14 Mar 2026, 09:25 UTC Yes",
+		"Firefox on Linux 198.51.100.4 10 Mar 2026, 12:00 UTC 13 Mar 2026, 20:15 UTC No Log out Firefox on Linux, logged in 10 Mar 2026, 12:00 UTC",
 	}
 	if got := r.rows("session"); strings.Join(got, "\n") != strings.Join(wantRows, "\n") {
 		t.Errorf("GET /account sessions =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(wantRows, "\n"))

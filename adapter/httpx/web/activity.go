@@ -33,6 +33,8 @@ var eventTexts = map[domain.EventKind]string{
 	domain.EventTOTPDisabled:     "Two-factor authentication turned off",
 	domain.EventTOTPFailure:      "Wrong two-factor code",
 	domain.EventAdmin2FAReset:    "Two-factor authentication removed by an admin",
+	domain.EventRecoveryCodeUsed: "Recovery code used",
+	domain.EventRecoveryCodesNew: "New recovery codes made",
 	// Detail says set or cleared (displayNameTexts); an unknown one
 	// still reads as a change.
 	domain.EventDisplayNameChange: "Display name changed",
@@ -54,6 +56,8 @@ var codeTexts = map[string]string{
 	domain.FailureBadCode:      "Wrong two-factor code",
 	domain.FailureReplayedCode: "Two-factor code used a second time: refused",
 	domain.FailureThrottled:    "Two-factor code tried too often, refused without checking",
+	// A recovery code that is none of the account's unused ones.
+	domain.FailureBadRecoveryCode: "Wrong recovery code, or one already used",
 }
 
 // failureTexts say why a login failed, by SecurityEvent.Detail.

@@ -38,6 +38,7 @@ type userRow struct {
 	Disabled           bool
 	MustChangePassword bool
 	ActiveSessions     int
+	TwoFactor          bool
 	Self               bool // the admin's own account
 	// Email is the address, verified (EmailVerified) or waiting for its
 	// code; "" for none.
@@ -117,6 +118,7 @@ func (h *Handler) renderUsers(c *fiber.Ctx, status int, q listQuery, notice, ale
 			Disabled:           s.User.Disabled,
 			MustChangePassword: s.User.MustChangePassword,
 			ActiveSessions:     s.ActiveSessions,
+			TwoFactor:          s.TwoFactor,
 			Self:               s.User.ID == p.User.ID,
 			Email:              s.PendingEmail.String(),
 		}

@@ -130,6 +130,7 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Get("/account/2fa/qr.png", user, h.twoFactorQR)
 	app.Post("/account/2fa", user, h.confirmTOTP)
 	app.Post("/account/2fa/disable", user, h.disableTOTP)
+	app.Post("/account/2fa/recovery-codes", user, h.regenerateRecoveryCodes)
 
 	admin := h.requireAdmin // after user: anonymous visitors go to the login page
 	app.Get("/admin/users", user, admin, h.adminUsers)

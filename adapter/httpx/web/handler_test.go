@@ -43,6 +43,7 @@ type testSite struct {
 	account   *httpxtest.Account
 	admin     *httpxtest.Admin
 	recovery  *httpxtest.Recovery
+	twoFactor *httpxtest.TwoFactor
 	tokens    *testTokens
 	log       *httpxtest.LogBuffer
 }
@@ -68,11 +69,12 @@ func newTestSite(t *testing.T, opts ...func(*Config)) *testSite {
 		account:   &httpxtest.Account{},
 		admin:     &httpxtest.Admin{},
 		recovery:  &httpxtest.Recovery{},
+		twoFactor: &httpxtest.TwoFactor{},
 		tokens:    &testTokens{},
 		log:       &httpxtest.LogBuffer{},
 	}
 	logger := slog.New(slog.NewTextHandler(s.log, nil))
-	s.h = NewHandler(s.registrar, s.auth, s.sessions, s.account, nil, s.recovery, s.admin, &httpxtest.TwoFactor{}, fixedClock{testNow}, s.tokens, cfg, logger)
+	s.h = NewHandler(s.registrar, s.auth, s.sessions, s.account, nil, s.recovery, s.admin, s.twoFactor, fixedClock{testNow}, s.tokens, cfg, logger)
 	s.app = fiber.New(fiber.Config{ErrorHandler: s.h.ErrorHandler, Immutable: true})
 	if err := s.h.Register(s.app); err != nil {
 		t.Fatalf("Register() error = %v", err)

@@ -23,6 +23,7 @@ const (
 	noticeEmailRemoved         = "email-removed"
 	noticeTOTPEnabled          = "totp-enabled"
 	noticeTOTPDisabled         = "totp-disabled"
+	noticeRecoveryCodesNew     = "recovery-codes-new"
 	noticeChallengeGone        = "challenge-gone"
 	noticeAdmin2FARequired     = "admin-2fa-required"
 
@@ -51,6 +52,7 @@ var notices = map[string]string{
 	noticeEmailRemoved:         "Your email address has been removed.",
 	noticeTOTPEnabled:          "Two-factor authentication is on. Every other session has been logged out.",
 	noticeTOTPDisabled:         "Two-factor authentication is off. Every other session has been logged out.",
+	noticeRecoveryCodesNew:     "You have new recovery codes; the old ones no longer work. Every other session has been logged out.",
 	noticeChallengeGone:        "Your login timed out or was already finished. Please log in again.",
 	noticeAdmin2FARequired:     "Admins must use two-factor authentication: set it up to reach the admin pages.",
 

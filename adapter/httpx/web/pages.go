@@ -39,15 +39,16 @@ const pageTemplate = "page"
 // pageViews lists every page with an empty view of the type it is
 // rendered with. Each page is rendered with it once at start.
 var pageViews = map[string]func() page{
-	"login":       func() page { return &loginView{} },
-	"signup":      func() page { return &signupView{} },
-	"dashboard":   func() page { return &dashboardView{} },
-	"logout":      func() page { return &logoutView{} },
-	"account":     func() page { return &accountView{} },
-	"twofactor":   func() page { return &twoFactorView{} },
-	"login_2fa":   func() page { return &secondStepView{} },
-	"admin_users": func() page { return &adminUsersView{} },
-	"error":       func() page { return &errorView{} },
+	"login":          func() page { return &loginView{} },
+	"signup":         func() page { return &signupView{} },
+	"dashboard":      func() page { return &dashboardView{} },
+	"logout":         func() page { return &logoutView{} },
+	"account":        func() page { return &accountView{} },
+	"twofactor":      func() page { return &twoFactorView{} },
+	"login_2fa":      func() page { return &secondStepView{} },
+	"recovery_codes": func() page { return &recoveryCodesView{} },
+	"admin_users":    func() page { return &adminUsersView{} },
+	"error":          func() page { return &errorView{} },
 
 	"recover":       func() page { return &recoverView{} },
 	"recover_reset": func() page { return &resetView{} },
