@@ -1,0 +1,3 @@
+package webauthn
+
+import _ "github.com/go-webauthn/webauthn/webauthn"
