@@ -23,7 +23,7 @@ func newAuthFixture(t *testing.T) *authFixture {
 	f := newSessionFixture(t)
 	hasher := &fakeHasher{version: "v1"}
 	throttle := newTestThrottle(f.throttles, f.clock)
-	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, testDevices, usecase.NewLoginChallenges(f.totp, f.passkeys, f.challenges, &seqTokens{n: 150}, f.clock), f.events, &seqTokens{n: 200}, f.clock, discard)
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, testDevices, usecase.NewLoginChallenges(f.totp, f.challenges, &seqTokens{n: 150}, f.clock), f.events, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}
@@ -143,7 +143,7 @@ func TestLoginRehashKeepsAPasswordChangedDuringTheLogin(t *testing.T) {
 	f.hasher.version = "v2" // alice's v1 hash is outdated
 	hasher := &racingHasher{fakeHasher: f.hasher}
 	throttle := newTestThrottle(f.throttles, f.clock)
-	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, testDevices, usecase.NewLoginChallenges(f.totp, f.passkeys, f.challenges, &seqTokens{n: 150}, f.clock), f.events, &seqTokens{n: 200}, f.clock, discard)
+	auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, throttle, testDevices, usecase.NewLoginChallenges(f.totp, f.challenges, &seqTokens{n: 150}, f.clock), f.events, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}

@@ -158,7 +158,7 @@ func loggedAuthenticator(t *testing.T, f *authFixture, log *callLog) *usecase.Au
 	t.Helper()
 	manager := usecase.NewSessionManager(loggedSessions{f.sessions, log}, &seqTokens{}, f.clock, testPolicy, discard)
 	throttle := usecase.NewThrottle(loggedThrottles{f.throttles, log}, f.clock, testThrottlePolicy)
-	auth, err := usecase.NewAuthenticator(loggedCredentials{f.users, log}, f.hasher, manager, throttle, testDevices, usecase.NewLoginChallenges(f.totp, f.passkeys, f.challenges, &seqTokens{n: 150}, f.clock), loggedEvents{f.events, log}, &seqTokens{n: 200}, f.clock, discard)
+	auth, err := usecase.NewAuthenticator(loggedCredentials{f.users, log}, f.hasher, manager, throttle, testDevices, usecase.NewLoginChallenges(f.totp, f.challenges, &seqTokens{n: 150}, f.clock), loggedEvents{f.events, log}, &seqTokens{n: 200}, f.clock, discard)
 	if err != nil {
 		t.Fatalf("NewAuthenticator() error = %v", err)
 	}

@@ -46,22 +46,18 @@ func (e *SecondFactorRequiredError) Unwrap() error { return ErrSecondFactorRequi
 // LoginChallenges opens the second step of logins for accounts with a
 // second factor, and purges the expired ones.
 type LoginChallenges struct {
-	totp     TOTPStore
-	passkeys PasskeyStore
+	totp   TOTPStore
 	store  LoginChallengeStore
 	tokens TokenSource
 	clock  Clock
 }
 
 // NewLoginChallenges returns a LoginChallenges.
-func NewLoginChallenges(totp TOTPStore, passkeys PasskeyStore, store LoginChallengeStore, tokens TokenSource, clock Clock) *LoginChallenges {
-	return &LoginChallenges{totp: totp, passkeys: passkeys, store: store, tokens: tokens, clock: clock}
+func NewLoginChallenges(totp TOTPStore, store LoginChallengeStore, tokens TokenSource, clock Clock) *LoginChallenges {
+	return &LoginChallenges{totp: totp, store: store, tokens: tokens, clock: clock}
 }
 
 // required returns the second factors of u's, none when it has none.
-// The authenticator app turns the second step on; a passkey of the
-// account's is then offered too (alone, a passkey is a way to log in
-// without the password, not a second factor the password asks for).
 func (l *LoginChallenges) required(ctx context.Context, u domain.User) ([]string, error) {
 	t, err := l.totp.ByUser(ctx, u.ID)
 	if errors.Is(err, domain.ErrNotFound) {
@@ -73,15 +69,7 @@ func (l *LoginChallenges) required(ctx context.Context, u domain.User) ([]string
 	if !t.Enabled() {
 		return nil, nil
 	}
-	methods := []string{MethodTOTP}
-	keys, err := l.passkeys.ListByUser(ctx, u.ID)
-	if err != nil {
-		return nil, fmt.Errorf("second factors of user %d: %w", u.ID, err)
-	}
-	if len(keys) > 0 {
-		methods = append(methods, MethodPasskey)
-	}
-	return methods, nil
+	return []string{MethodTOTP}, nil
 }
 
 // open stores a new challenge for u, whose password was just checked, and

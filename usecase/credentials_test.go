@@ -53,7 +53,7 @@ func TestLoginRacingAPasswordChangeGetsNoSession(t *testing.T) {
 			ctx := context.Background()
 			p := f.loginAlice(t)
 			hasher := &racingHasher{fakeHasher: f.hasher}
-			auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(f.throttles, f.clock, testThrottlePolicy), testDevices, usecase.NewLoginChallenges(f.totp, f.passkeys, f.challenges, &seqTokens{n: 150}, f.clock), f.events, &seqTokens{n: 250}, f.clock, discard)
+			auth, err := usecase.NewAuthenticator(f.users, hasher, f.manager, usecase.NewThrottle(f.throttles, f.clock, testThrottlePolicy), testDevices, usecase.NewLoginChallenges(f.totp, f.challenges, &seqTokens{n: 150}, f.clock), f.events, &seqTokens{n: 250}, f.clock, discard)
 			if err != nil {
 				t.Fatalf("NewAuthenticator() error = %v", err)
 			}

@@ -207,6 +207,23 @@ func (k *Passkeys) BeginSecondStep(ctx context.Context, token string) ([]byte, e
 	return k.begin(ctx, o, domain.PasskeySecondStep, u.ID)
 }
 
+// OffersPasskey reports whether the login challenge token is open and
+// its account has a passkey to answer it with.
+func (k *Passkeys) OffersPasskey(ctx context.Context, token string) bool {
+	if !k.Enabled() {
+		return false
+	}
+	_, _, u, err := k.openChallenge(ctx, token)
+	if err != nil {
+		return false
+	}
+	ok, err := k.HasPasskeys(ctx, u.ID)
+	if err != nil {
+		k.log.WarnContext(ctx, "usecase: read the passkeys of a login", "user_id", u.ID, "err", err)
+	}
+	return ok
+}
+
 // PasskeySecondStepInput answers a login challenge with a passkey.
 type PasskeySecondStepInput struct {
 	// Challenge is the login challenge's token.

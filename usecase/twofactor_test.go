@@ -135,7 +135,7 @@ func TestLoginSecondStep(t *testing.T) {
 	if _, err := f.tf.CompleteLogin(ctx, usecase.SecondStepInput{Challenge: late.Challenge.Reveal(), Code: f.code(t, secret, 0), Client: home}); !errors.Is(err, usecase.ErrChallengeGone) {
 		t.Errorf("CompleteLogin(after five minutes) error = %v, want %v", err, usecase.ErrChallengeGone)
 	}
-	purger := usecase.NewLoginChallenges(f.totp, f.passkeys, f.challenges, &seqTokens{n: 160}, f.clock)
+	purger := usecase.NewLoginChallenges(f.totp, f.challenges, &seqTokens{n: 160}, f.clock)
 	if n, err := purger.Purge(ctx); err != nil || n != 1 {
 		t.Errorf("Purge() = %d, %v, want the one expired challenge", n, err)
 	}

@@ -44,12 +44,15 @@ var Store = fx.Module("sqlstore",
 		fx.Annotate(sqlstore.NewEmailStore, fx.As(new(usecase.EmailStore))),
 		fx.Annotate(sqlstore.NewTOTPStore, fx.As(new(usecase.TOTPStore))),
 		fx.Annotate(sqlstore.NewChallengeStore, fx.As(new(usecase.LoginChallengeStore))),
+		fx.Annotate(sqlstore.NewPasskeyStore, fx.As(new(usecase.PasskeyStore))),
+		fx.Annotate(sqlstore.NewPasskeyChallengeStore, fx.As(new(usecase.PasskeyChallengeStore))),
 	),
 )
 
 // Security provides the bounded argon2id pool (itself, and as the use
 // cases' usecase.PasswordHasher), the common-password list, the clock and
-// the token source, the TOTP algorithm and the sealer of secrets at rest.
+// the token source, the TOTP algorithm, the sealer of secrets at rest and
+// the WebAuthn relying party (none when passkeys are off).
 var Security = fx.Module("security",
 	fx.Provide(
 		argon2id.New,
@@ -59,6 +62,7 @@ var Security = fx.Module("security",
 		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource)), fx.As(new(usecase.CodeSource))),
 		fx.Annotate(totp.New, fx.As(new(usecase.TOTPAlgorithm))),
 		fx.Annotate(secretSealer, fx.As(new(usecase.SecretSealer))),
+		passkeyCeremony,
 	),
 )
 
@@ -80,6 +84,7 @@ var UseCases = fx.Module("usecase",
 		fx.Annotate(usecase.NewAccountEmail, fx.As(fx.Self()), fx.As(new(httpx.AccountEmail))),
 		fx.Annotate(usecase.NewAdmin, fx.As(fx.Self()), fx.As(new(httpx.Admin))),
 		fx.Annotate(usecase.NewTwoFactor, fx.As(fx.Self()), fx.As(new(httpx.TwoFactor))),
+		fx.Annotate(usecase.NewPasskeys, fx.As(fx.Self()), fx.As(new(httpx.Passkeys))),
 	),
 )
 
@@ -117,7 +122,8 @@ var Web = fx.Module("web", fx.Provide(web.NewHandler))
 var API = fx.Module("api", fx.Provide(api.NewHandler))
 
 // Housekeeping provides the background loop that purges expired sessions,
-// expired login challenges and stale throttling state.
+// expired login challenges and passkey ceremonies, and stale throttling
+// state.
 var Housekeeping = fx.Module("housekeeping",
 	fx.Provide(
 		fx.Annotate(func(m *usecase.SessionManager) housekeeping.Purger { return m }, fx.ResultTags(`group:"purgers"`)),
@@ -125,6 +131,7 @@ var Housekeeping = fx.Module("housekeeping",
 		fx.Annotate(func(p *usecase.Postman) housekeeping.Purger { return p }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(e *usecase.AccountEmail) housekeeping.Purger { return e }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(l *usecase.LoginChallenges) housekeeping.Purger { return l }, fx.ResultTags(`group:"purgers"`)),
+		fx.Annotate(func(k *usecase.Passkeys) housekeeping.Purger { return k }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(housekeeping.NewLoop, fx.ParamTags(`group:"purgers"`)),
 	),
 )

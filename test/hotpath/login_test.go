@@ -42,7 +42,7 @@ func BenchmarkLoginWithoutHash(b *testing.B) {
 	}
 	auth, err := usecase.NewAuthenticator(sqlstore.NewUserStore(db.db), instantHasher{}, manager,
 		usecase.NewThrottle(throttles, fixedClock{}, limits), usecase.NewDeviceProofs(usecase.DeviceKey("hotpath")),
-		usecase.NewLoginChallenges(sqlstore.NewTOTPStore(db.db), sqlstore.NewPasskeyStore(db.db), sqlstore.NewChallengeStore(db.db), system.NewTokens(), fixedClock{}), sqlstore.NewEventStore(db.db), system.NewTokens(), fixedClock{}, discard)
+		usecase.NewLoginChallenges(sqlstore.NewTOTPStore(db.db), sqlstore.NewChallengeStore(db.db), system.NewTokens(), fixedClock{}), sqlstore.NewEventStore(db.db), system.NewTokens(), fixedClock{}, discard)
 	if err != nil {
 		b.Fatal(err)
 	}

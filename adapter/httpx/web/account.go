@@ -30,6 +30,8 @@ type accountView struct {
 	// PendingUntil), and Code a code to prefill (from the link in the
 	// message).
 	Emails       bool
+	// Passkeys says whether the Passkeys section is shown.
+	Passkeys bool
 	Email        string
 	PendingEmail string
 	PendingUntil timeView
@@ -111,6 +113,7 @@ func (h *Handler) renderAccountWith(c *fiber.Ctx, status int, notice, alert stri
 		Sessions:           make([]sessionView, len(sessions)),
 		Activity:           make([]activityRow, len(events)),
 	}
+	view.Passkeys = h.passkeysOn()
 	if h.emails != nil {
 		st, err := h.emails.Status(c.UserContext(), p.User.ID)
 		if err != nil {

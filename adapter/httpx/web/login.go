@@ -20,6 +20,7 @@ func (h *Handler) loginForm(c *fiber.Ctx) error {
 	return h.render(c, http.StatusOK, "login", &loginView{
 		layoutView: layoutView{Title: "Log in", Notice: notices[c.Query("notice")]},
 		Next:       formNext(next),
+		Passkeys:   h.passkeysOn(),
 	})
 }
 
@@ -41,6 +42,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		Username:   username,
 		Next:       formNext(next),
 		Remember:   remember,
+		Passkeys:   h.passkeysOn(),
 	}
 	if username == "" || password == "" {
 		view.Alert = missingCredentials

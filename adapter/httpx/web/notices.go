@@ -25,6 +25,9 @@ const (
 	noticeTOTPDisabled         = "totp-disabled"
 	noticeChallengeGone        = "challenge-gone"
 	noticeAdmin2FARequired     = "admin-2fa-required"
+	noticePasskeyAdded         = "passkey-added"
+	noticePasskeyRenamed       = "passkey-renamed"
+	noticePasskeyRemoved       = "passkey-removed"
 )
 
 // notices are the confirmations, by key.
@@ -51,4 +54,7 @@ var notices = map[string]string{
 	noticeTOTPDisabled:         "Two-factor authentication is off. Every other session has been logged out.",
 	noticeChallengeGone:        "Your login timed out or was already finished. Please log in again.",
 	noticeAdmin2FARequired:     "Admins must use two-factor authentication: set it up to reach the admin pages.",
+	noticePasskeyAdded:         "The passkey has been added. Every other session has been logged out.",
+	noticePasskeyRenamed:       "The passkey has been renamed.",
+	noticePasskeyRemoved:       "The passkey has been removed. Every other session has been logged out.",
 }

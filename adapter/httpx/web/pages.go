@@ -46,6 +46,7 @@ var pageViews = map[string]func() page{
 	"account":     func() page { return &accountView{} },
 	"twofactor":   func() page { return &twoFactorView{} },
 	"login_2fa":   func() page { return &secondStepView{} },
+	"passkeys":    func() page { return &passkeysView{} },
 	"admin_users": func() page { return &adminUsersView{} },
 	"error":       func() page { return &errorView{} },
 }

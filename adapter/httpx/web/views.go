@@ -60,6 +60,8 @@ type loginView struct {
 	// the credentials were wrong or missing (which of them, the message
 	// does not say).
 	Invalid bool
+	// Passkeys offers "Sign in with a passkey" and passkey autofill.
+	Passkeys bool
 }
 
 type signupView struct {
