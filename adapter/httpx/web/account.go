@@ -29,9 +29,9 @@ type accountView struct {
 	// verified address, PendingEmail the one waiting for its code (until
 	// PendingUntil), and Code a code to prefill (from the link in the
 	// message).
-	Emails       bool
+	Emails bool
 	// Passkeys says whether the Passkeys section is shown.
-	Passkeys bool
+	Passkeys     bool
 	Email        string
 	PendingEmail string
 	PendingUntil timeView
