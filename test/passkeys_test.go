@@ -33,7 +33,7 @@ func addPasskeyOverHTTP(t *testing.T, b *browser, auth *webauthntest.Authenticat
 	if err != nil {
 		t.Fatal(err)
 	}
-	return b.post("/account/passkeys", url.Values{"name": {name}, "credential": {string(cred)}})
+	return b.post("/account/passkeys", url.Values{"passkey_name": {name}, "credential": {string(cred)}})
 }
 
 // passkeyLoginOverHTTP signs b in with auth, with no username.
@@ -119,10 +119,10 @@ func TestPasskeysOverHTTP(t *testing.T) {
 	}
 
 	id := ids[1]
-	if res := b.post("/account/passkeys/"+id+"/rename", url.Values{"name": {"Phone"}}); res.StatusCode != http.StatusSeeOther {
+	if res := b.post("/account/passkeys/"+id+"/rename", url.Values{"passkey_name": {"Phone"}}); res.StatusCode != http.StatusSeeOther {
 		t.Errorf("POST rename = %d, want 303; body:\n%s", res.StatusCode, res.Body)
 	}
-	if res := b.post("/account/passkeys/999999/rename", url.Values{"name": {"Phone"}}); res.StatusCode != http.StatusNotFound {
+	if res := b.post("/account/passkeys/999999/rename", url.Values{"passkey_name": {"Phone"}}); res.StatusCode != http.StatusNotFound {
 		t.Errorf("POST rename (unknown passkey) = %d, want 404", res.StatusCode)
 	}
 	if res := b.post("/account/passkeys/"+id+"/remove", url.Values{"current_password": {"wrong password!"}}); res.StatusCode != http.StatusUnprocessableEntity {

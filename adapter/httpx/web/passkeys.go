@@ -16,7 +16,7 @@ import (
 // submits the form; everything else is a plain form.
 const (
 	fieldCredential  = "credential"
-	fieldPasskeyName = "name"
+	fieldPasskeyName = "passkey_name"
 )
 
 // passkeyRow is one passkey in the page's list.
@@ -33,7 +33,7 @@ type passkeysView struct {
 	Passkeys []passkeyRow
 	// Name is what the add form's name field holds after a refusal.
 	Name string
-	// Errors holds the messages of the fields, by name: name,
+	// Errors holds the messages of the fields, by name: passkey_name,
 	// credential, current_password; ErrorFor is the passkey the rename or
 	// remove form refused.
 	Errors   map[string]string
