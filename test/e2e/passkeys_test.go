@@ -165,7 +165,10 @@ func TestPasskeysInTheBrowser(t *testing.T) {
 	// loads, and the virtual authenticator, present at once, answers.
 	b.allowAutofill(noAutofill)
 	b.activate(`header form[action="/logout"] button`)
-	b.waitFor("the autofill login", func() bool { return b.location() == "/" })
+	b.waitFor("the autofill login", func() bool {
+		return b.location() == "/" && eval[bool](b, `document.readyState === "complete" && !!document.querySelector("main")`)
+	})
+	b.waitLoaded()
 	b.wantText("main", "Welcome, alice")
 
 	// The authenticator now fails user verification: the login is refused.
