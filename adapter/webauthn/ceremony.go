@@ -107,11 +107,13 @@ func session(state []byte, challenge string) (lib.SessionData, error) {
 	return s, nil
 }
 
-// refused wraps a library refusal.
+// refused wraps a library refusal. Only the library's summary
+// (protocol.Error's Details) is kept: its DevInfo may quote the
+// challenge, which must never reach a log line.
 func refused(err error) error {
 	var pe *protocol.Error
-	if errors.As(err, &pe) && pe.DevInfo != "" {
-		return fmt.Errorf("%w: %s (%s)", usecase.ErrPasskeyRefused, pe.Details, pe.DevInfo)
+	if errors.As(err, &pe) {
+		return fmt.Errorf("%w: %s", usecase.ErrPasskeyRefused, pe.Details)
 	}
 	return fmt.Errorf("%w: %w", usecase.ErrPasskeyRefused, err)
 }

@@ -142,8 +142,12 @@ func TestLogin(t *testing.T) {
 	o, _ = c.BeginLogin(nil)
 	other, _ := c.BeginLogin(nil)
 	resp, _ = auth.Get(o.JSON)
-	if _, err := c.FinishLogin(a, other.State, other.Challenge, resp); !errors.Is(err, usecase.ErrPasskeyRefused) {
+	_, err := c.FinishLogin(a, other.State, other.Challenge, resp)
+	if !errors.Is(err, usecase.ErrPasskeyRefused) {
 		t.Errorf("FinishLogin(another challenge) error = %v, want %v", err, usecase.ErrPasskeyRefused)
+	}
+	if err != nil && (contains(err.Error(), o.Challenge) || contains(err.Error(), other.Challenge)) {
+		t.Errorf("FinishLogin(another challenge) error %q quotes a challenge: errors are logged", err)
 	}
 	auth.UserVerified = false
 	resp, _ = auth.Get(o.JSON)
