@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
 
+	"github.com/gatehouse/gatehouse/adapter/totp"
 	"github.com/gatehouse/gatehouse/test/testserver"
 )
 
@@ -120,7 +122,8 @@ func (b *browser) waitFor(what string, cond func() bool) {
 // TestPasskeysInTheBrowser adds a passkey on /account/passkeys through
 // Chromium's virtual authenticator (resident key, user verification),
 // logs out, signs in with it with no username (with the button, as a
-// browser without autofill, and by autofill), and is refused when the
+// browser without autofill, and by autofill), uses it instead of the code
+// after the password once TOTP is on, and is refused when the
 // authenticator reports no user verification. The new pages pass the
 // checks, axe included.
 func TestPasskeysInTheBrowser(t *testing.T) {
@@ -171,8 +174,24 @@ func TestPasskeysInTheBrowser(t *testing.T) {
 	b.waitLoaded()
 	b.wantText("main", "Welcome, alice")
 
-	// The authenticator now fails user verification: the login is refused.
+	// With TOTP on, the passkey can stand in for the code after the
+	// password, on /login/2fa.
+	b.wantAt(b.open("/account/2fa"), http.StatusOK, "/account/2fa")
+	secret := strings.ReplaceAll(b.text("#totp-secret"), " ", "")
+	code, err := totp.Code(secret, time.Now())
+	if err != nil {
+		t.Fatalf("totp.Code(secret read from the page %q) error = %v", secret, err)
+	}
+	b.typeInto("#code", code)
+	b.wantAt(b.pressAndLoad(kb.Enter), http.StatusOK, "/account?notice=totp-enabled")
 	b.withoutAutofill()
+	b.wantAt(b.activate(`header form[action="/logout"] button`), http.StatusOK, "/login?notice=logged-out")
+	b.wantAt(b.logIn("alice", alicePassword, false), http.StatusOK, "/login/2fa")
+	b.checkPage("login-2fa-passkey", "")
+	b.wantAt(b.activate(`#passkey-second-step button[type="submit"]`), http.StatusOK, "/")
+	b.wantText("main", "Welcome, alice")
+
+	// The authenticator now fails user verification: the login is refused.
 	b.wantAt(b.activate(`header form[action="/logout"] button`), http.StatusOK, "/login?notice=logged-out")
 	b.call("turn user verification off", func(ctx context.Context) error {
 		_, err := chromedp.Call(ctx, webauthn.SetUserVerified, webauthn.SetUserVerifiedParams{AuthenticatorID: auth, IsUserVerified: false})
