@@ -310,6 +310,128 @@ type SecretSealer interface {
 	Open(sealed, context []byte) ([]byte, error)
 }
 
+// Passkeys.
+
+// PasskeyStore keeps the accounts' passkeys (WebAuthn credentials) and
+// each account's random user handle, removed with the account. Adding or
+// removing a passkey moves the account's credential version on in the
+// same transaction, with its events, so no session started before it
+// keeps counting.
+type PasskeyStore interface {
+	// UserHandle returns user's handle, storing fresh as it when it has
+	// none yet, atomically: of two racing calls both return the one
+	// stored. It returns domain.ErrNotFound for an unknown account.
+	UserHandle(ctx context.Context, user domain.UserID, fresh []byte) ([]byte, error)
+	// UserByHandle returns the account whose handle is handle, or
+	// domain.ErrNotFound.
+	UserByHandle(ctx context.Context, handle []byte) (domain.UserID, error)
+	// ListByUser returns user's passkeys, oldest first.
+	ListByUser(ctx context.Context, user domain.UserID) ([]domain.Passkey, error)
+	// Add stores p (its ID ignored) and moves the credential version on,
+	// with events, atomically, returning the stored passkey and the new
+	// version. A credential ID already stored, for any account, is
+	// domain.ErrPasskeyTaken, changing nothing.
+	Add(ctx context.Context, p domain.Passkey, events ...domain.SecurityEvent) (domain.Passkey, int64, error)
+	// Rename names user's passkey id; domain.ErrNotFound when user has
+	// no such passkey.
+	Rename(ctx context.Context, user domain.UserID, id domain.PasskeyID, name domain.PasskeyName) error
+	// Remove deletes user's passkey id and moves the credential version
+	// on, with events, atomically, returning the new version;
+	// domain.ErrNotFound, changing nothing, when user has no such passkey.
+	Remove(ctx context.Context, user domain.UserID, id domain.PasskeyID, events ...domain.SecurityEvent) (int64, error)
+	// RemoveAll deletes every passkey of user and reports how many went;
+	// when any did, it moves the credential version on in the same
+	// transaction.
+	RemoveAll(ctx context.Context, user domain.UserID) (int64, error)
+	// RecordUse stores a login's signature counter and backup state and
+	// the time of use, as one conditional UPDATE that requires the
+	// counter to move forward (or to stay zero when the authenticator
+	// keeps none): of two answers with one counter value one is
+	// recorded. It reports false, changing nothing, when the counter did
+	// not move forward or the passkey is gone.
+	RecordUse(ctx context.Context, id domain.PasskeyID, signCount uint32, backupState bool, at time.Time) (bool, error)
+}
+
+// PasskeyChallengeStore keeps the WebAuthn ceremonies under way, by a
+// keyed hash of their challenge only.
+type PasskeyChallengeStore interface {
+	// Create stores c; domain.ErrNotFound when its account is gone.
+	Create(ctx context.Context, c domain.PasskeyChallenge) error
+	// Consume removes and returns the challenge with hash h and purpose,
+	// when still open at now, as one conditional DELETE: of any number of
+	// concurrent calls one gets it; the others, and any call for a
+	// challenge unknown, of another purpose, used or expired, return
+	// domain.ErrNotFound.
+	Consume(ctx context.Context, h domain.TokenHash, purpose domain.PasskeyPurpose, now time.Time) (domain.PasskeyChallenge, error)
+	// DeleteExpired removes the challenges expired at now and reports how
+	// many went.
+	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
+}
+
+// PasskeyAccount is an account as a WebAuthn ceremony sees it.
+type PasskeyAccount struct {
+	// Handle is the account's random user handle, never its ID.
+	Handle      []byte
+	Name        string
+	DisplayName string
+	Passkeys    []domain.Passkey
+}
+
+// PasskeyOptions is the start of a ceremony: the options for the client
+// (the WebAuthn JSON of PublicKeyCredentialCreationOptions or
+// PublicKeyCredentialRequestOptions, under "publicKey"), the challenge
+// in them, and the state the finish needs, which holds no challenge.
+type PasskeyOptions struct {
+	JSON      []byte
+	Challenge string
+	State     []byte
+}
+
+// PasskeyAssertion is what an answer to a login says before it is
+// checked: the challenge it signs, the credential and the user handle.
+type PasskeyAssertion struct {
+	Challenge    string
+	CredentialID []byte
+	UserHandle   []byte
+}
+
+// PasskeyUse is a verified login answer.
+type PasskeyUse struct {
+	CredentialID []byte
+	SignCount    uint32
+	UserVerified bool
+	BackupState  bool
+	// CloneWarning is true when the signature counter did not move
+	// forward.
+	CloneWarning bool
+}
+
+// PasskeyCeremony runs the WebAuthn ceremonies of one relying party (the
+// RP ID and origins configured), requiring a resident key at
+// registration and user verification throughout; it keeps the WebAuthn
+// library's types inside. Answers are WebAuthn JSON
+// (PublicKeyCredential as the browser's toJSON gives it). Bad answers
+// are errors wrapping ErrPasskeyRefused, and an answer whose
+// authenticator did not verify the user wraps ErrPasskeyNoUserVerification.
+type PasskeyCeremony interface {
+	// BeginRegistration starts adding a passkey to a, excluding the
+	// passkeys a has.
+	BeginRegistration(a PasskeyAccount) (PasskeyOptions, error)
+	// RegistrationChallenge reads the challenge an attestation answers.
+	RegistrationChallenge(response []byte) (string, error)
+	// FinishRegistration checks response against state and challenge
+	// and returns the new passkey (without name, owner or times).
+	FinishRegistration(a PasskeyAccount, state []byte, challenge string, response []byte) (domain.Passkey, error)
+	// BeginLogin starts a login: for a's passkeys, or for any
+	// discoverable credential when a is nil.
+	BeginLogin(a *PasskeyAccount) (PasskeyOptions, error)
+	// ReadAssertion reads what a login answer names, unchecked.
+	ReadAssertion(response []byte) (PasskeyAssertion, error)
+	// FinishLogin checks response, signed by one of a's passkeys,
+	// against state and challenge.
+	FinishLogin(a PasskeyAccount, state []byte, challenge string, response []byte) (PasskeyUse, error)
+}
+
 // History.
 
 // EventLog keeps the security history of accounts. It keeps the events

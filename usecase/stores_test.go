@@ -21,15 +21,17 @@ import (
 
 // stores are the wrapped stores on one database.
 type stores struct {
-	users      *userStore
-	sessions   *sessionStore
-	throttles  *throttleStore
-	events     *eventStore
-	emails     *sqlstore.EmailStore
-	outbox     *sqlstore.OutboxStore
-	totp       *sqlstore.TOTPStore
-	challenges *sqlstore.ChallengeStore
-	recovery   *sqlstore.RecoveryCodeStore
+	users        *userStore
+	sessions     *sessionStore
+	throttles    *throttleStore
+	events       *eventStore
+	emails       *sqlstore.EmailStore
+	outbox       *sqlstore.OutboxStore
+	totp         *sqlstore.TOTPStore
+	challenges   *sqlstore.ChallengeStore
+	passkeys     *sqlstore.PasskeyStore
+	pkChallenges *sqlstore.PasskeyChallengeStore
+	recovery     *sqlstore.RecoveryCodeStore
 }
 
 // newStores returns the stores on a new, migrated in-memory database
@@ -47,15 +49,17 @@ func newStores(t *testing.T) stores {
 		t.Fatalf("Migrate() error = %v", err)
 	}
 	return stores{
-		users:      &userStore{UserStore: sqlstore.NewUserStore(db)},
-		sessions:   &sessionStore{SessionStore: sqlstore.NewSessionStore(db)},
-		throttles:  &throttleStore{ThrottleStore: sqlstore.NewThrottleStore(db)},
-		events:     &eventStore{EventStore: sqlstore.NewEventStore(db)},
-		emails:     sqlstore.NewEmailStore(db),
-		outbox:     sqlstore.NewOutboxStore(db),
-		totp:       sqlstore.NewTOTPStore(db),
-		challenges: sqlstore.NewChallengeStore(db),
-		recovery:   sqlstore.NewRecoveryCodeStore(db),
+		users:        &userStore{UserStore: sqlstore.NewUserStore(db)},
+		sessions:     &sessionStore{SessionStore: sqlstore.NewSessionStore(db)},
+		throttles:    &throttleStore{ThrottleStore: sqlstore.NewThrottleStore(db)},
+		events:       &eventStore{EventStore: sqlstore.NewEventStore(db)},
+		emails:       sqlstore.NewEmailStore(db),
+		outbox:       sqlstore.NewOutboxStore(db),
+		totp:         sqlstore.NewTOTPStore(db),
+		challenges:   sqlstore.NewChallengeStore(db),
+		passkeys:     sqlstore.NewPasskeyStore(db),
+		pkChallenges: sqlstore.NewPasskeyChallengeStore(db),
+		recovery:     sqlstore.NewRecoveryCodeStore(db),
 	}
 }
 

@@ -44,6 +44,7 @@ type TOTPState struct {
 // refused code counts in the login throttle like a wrong password.
 type TwoFactor struct {
 	store    TOTPStore
+	passkeys PasskeyStore
 	algo     TOTPAlgorithm
 	sealer   SecretSealer
 	recovery *RecoveryCodes
@@ -60,9 +61,9 @@ type TwoFactor struct {
 
 // NewTwoFactor returns a TwoFactor; composer renders the notices mailed
 // to a verified address.
-func NewTwoFactor(store TOTPStore, algo TOTPAlgorithm, sealer SecretSealer, recovery *RecoveryCodes, composer MailComposer, account *Account, sessions *SessionManager, throttle *Throttle, pending LoginChallengeStore, devices *DeviceProofs, history EventLog, clock Clock, log *slog.Logger) *TwoFactor {
+func NewTwoFactor(store TOTPStore, passkeys PasskeyStore, algo TOTPAlgorithm, sealer SecretSealer, recovery *RecoveryCodes, composer MailComposer, account *Account, sessions *SessionManager, throttle *Throttle, pending LoginChallengeStore, devices *DeviceProofs, history EventLog, clock Clock, log *slog.Logger) *TwoFactor {
 	return &TwoFactor{
-		store: store, algo: algo, sealer: sealer, recovery: recovery, composer: composer,
+		store: store, passkeys: passkeys, algo: algo, sealer: sealer, recovery: recovery, composer: composer,
 		account: account, sessions: sessions, throttle: throttle,
 		pending: pending, devices: devices, clock: clock,
 		events: recorder{history: history, clock: clock, logger: log}, log: log,
@@ -277,10 +278,11 @@ func (f *TwoFactor) VerifyCode(ctx context.Context, u domain.User, code string, 
 }
 
 // Reset removes the second factors of the account id for actor (an admin,
-// or the operator at the command line), ends every session of the account
-// and records it; the account logs in with its password alone again. It
-// reports false, changing and recording nothing, when the account has no
-// second factor; an unknown account is domain.ErrNotFound.
+// or the operator at the command line): the authenticator app and every
+// passkey. It ends every session of the account and records it; the
+// account logs in with its password alone again. It reports false,
+// changing and recording nothing, when the account has no second factor;
+// an unknown account is domain.ErrNotFound.
 func (f *TwoFactor) Reset(ctx context.Context, actor Actor, id domain.UserID, c Client) (bool, error) {
 	if err := actor.check(); err != nil {
 		return false, err
@@ -288,14 +290,22 @@ func (f *TwoFactor) Reset(ctx context.Context, actor Actor, id domain.UserID, c 
 	if _, err := f.account.accounts.ByID(ctx, id); err != nil {
 		return false, fmt.Errorf("reset second factors of user %d: %w", id, err)
 	}
+	removed := true
 	if _, err := f.store.Delete(ctx, id); err != nil {
-		if errors.Is(err, domain.ErrNotFound) {
-			return false, nil
+		if !errors.Is(err, domain.ErrNotFound) {
+			return false, fmt.Errorf("reset second factors of user %d: %w", id, err)
 		}
-		return false, fmt.Errorf("reset second factors of user %d: %w", id, err)
+		removed = false
 	}
-	// The credential version moved on with the delete: no session of the
-	// account counts any more; they are removed too.
+	n, err := f.passkeys.RemoveAll(ctx, id)
+	if err != nil {
+		return removed, fmt.Errorf("reset passkeys of user %d: %w", id, err)
+	}
+	if !removed && n == 0 {
+		return false, nil
+	}
+	// The credential version moved on with the deletes: no session of
+	// the account counts any more; they are removed too.
 	if _, err := f.sessions.RevokeAll(ctx, id, 0); err != nil {
 		return true, err
 	}

@@ -35,7 +35,7 @@ func newTwoFactorFixture(t *testing.T) *twoFactorFixture {
 	}
 	recovery := usecase.NewRecoveryCodes(f.recovery, system.NewTokens(), usecase.RecoveryKey("test recovery key"))
 	composer := &recordingComposer{}
-	tf := usecase.NewTwoFactor(f.totp, totp.New(), box, recovery, composer, f.account, f.manager, f.throttle, f.challenges, testDevices, f.events, f.clock, discard)
+	tf := usecase.NewTwoFactor(f.totp, f.passkeys, totp.New(), box, recovery, composer, f.account, f.manager, f.throttle, f.challenges, testDevices, f.events, f.clock, discard)
 	return &twoFactorFixture{accountFixture: f, sealer: box, composer: composer, tf: tf}
 }
 

@@ -70,6 +70,23 @@ type TwoFactor interface {
 	CompleteLogin(ctx context.Context, in usecase.SecondStepInput) (usecase.LoginResult, error)
 }
 
+// Passkeys is what is done with passkeys (usecase.Passkeys): a signed-in
+// user manages them; anyone logs in with one, or answers a login's
+// second step with one.
+type Passkeys interface {
+	Enabled() bool
+	List(ctx context.Context, p usecase.Principal) ([]domain.Passkey, error)
+	BeginRegistration(ctx context.Context, p usecase.Principal) ([]byte, error)
+	FinishRegistration(ctx context.Context, p usecase.Principal, name string, response []byte, c usecase.Client) (domain.Token, domain.Session, error)
+	Rename(ctx context.Context, p usecase.Principal, id domain.PasskeyID, name string, c usecase.Client) error
+	Remove(ctx context.Context, p usecase.Principal, id domain.PasskeyID, password string, c usecase.Client) (domain.Token, domain.Session, error)
+	BeginLogin(ctx context.Context) ([]byte, error)
+	Login(ctx context.Context, in usecase.PasskeyLoginInput) (usecase.LoginResult, error)
+	OffersPasskey(ctx context.Context, challenge string) bool
+	BeginSecondStep(ctx context.Context, challenge string) ([]byte, error)
+	CompleteLogin(ctx context.Context, in usecase.PasskeySecondStepInput) (usecase.LoginResult, error)
+}
+
 // Admin is what admins do with other accounts (usecase.Admin).
 type Admin interface {
 	List(ctx context.Context, actor usecase.Actor, search string, page int) (usecase.UserPage, error)
@@ -90,4 +107,5 @@ var (
 	_ Recovery      = (*usecase.Recovery)(nil)
 	_ Admin         = (*usecase.Admin)(nil)
 	_ TwoFactor     = (*usecase.TwoFactor)(nil)
+	_ Passkeys      = (*usecase.Passkeys)(nil)
 )

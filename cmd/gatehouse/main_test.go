@@ -38,6 +38,8 @@ func TestRunRejectsInvalidSettings(t *testing.T) {
 		{"MAIL_URL", "pop3://mail.example.org", "smtp://USER:PASSWORD@HOST:PORT"},
 		{"MAIL_FROM", "nobody", "email address"},
 		{"PUBLIC_URL", "example.org", "http or https URL"},
+		{"WEBAUTHN_RP_ID", "192.0.2.1", "not an IP address"},
+		{"WEBAUTHN_ORIGINS", "ftp://localhost", "origins"},
 	}
 	for _, tt := range tests {
 		env := map[string]string{tt.name: tt.value}
@@ -166,7 +168,7 @@ func filteredEnv() []string {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch name {
-		case "PORT", "DATABASE_URL", "SECRET_KEY", "COOKIE_SECURE", "MAIL_URL", "MAIL_FROM", "PUBLIC_URL":
+		case "PORT", "DATABASE_URL", "SECRET_KEY", "COOKIE_SECURE", "MAIL_URL", "MAIL_FROM", "PUBLIC_URL", "WEBAUTHN_RP_ID", "WEBAUTHN_ORIGINS":
 			continue
 		}
 		env = append(env, kv)

@@ -12,10 +12,11 @@ import (
 // user2FAReset runs "gatehouse user 2fa-reset".
 func user2FAReset(c *cli, args []string) error {
 	cl := c.command("user 2fa-reset", "NAME", `
-Removes the second factor (the authenticator app) of the account NAME and
-ends every session of the account, for an owner who lost the device. The
-next login asks for the password alone; the owner can set up a new app
-from the account page. Recorded in the account's history.`)
+Removes the second factors (the authenticator app and every passkey) of
+the account NAME and ends every session of the account, for an owner who
+lost the device. The next login asks for the password alone; the owner can
+set up a new app and passkeys from the account page. Recorded in the
+account's history.`)
 	pos, err := cl.parse(args, 1)
 	if err != nil {
 		return err

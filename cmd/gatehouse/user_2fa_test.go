@@ -8,6 +8,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/adapter/totp"
 	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/test/webauthntest"
 	"github.com/gatehouse/gatehouse/usecase"
 )
 
@@ -76,5 +77,56 @@ func TestUser2FAReset(t *testing.T) {
 	events, err := history.ListByUser(ctx, p.User.ID, []domain.EventKind{domain.EventAdmin2FAReset}, 10)
 	if err != nil || len(events) != 1 {
 		t.Errorf("admin_2fa_reset events = %d (%v), want 1", len(events), err)
+	}
+}
+
+// TestUser2FAResetRemovesPasskeys: an account with only a passkey has a
+// second factor to reset; the reset removes the passkey, which then signs
+// nobody in.
+func TestUser2FAResetRemovesPasskeys(t *testing.T) {
+	t.Parallel()
+	env := testEnv(t)
+	env["PUBLIC_URL"] = "https://login.example.org"
+	must(t, env, "wonderland-2024\n", "user", "create", "alice", "--password-stdin")
+	var (
+		auth *usecase.Authenticator
+		keys *usecase.Passkeys
+	)
+	startCore(t, env, &auth, &keys)
+	ctx := context.Background()
+	res, err := auth.Login(ctx, usecase.LoginInput{Username: "alice", Password: "wonderland-2024"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := usecase.Principal{User: res.User, Session: res.Session}
+	authenticator := webauthntest.New("https://login.example.org")
+	options, err := keys.BeginRegistration(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cred, err := authenticator.Create(options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := keys.FinishRegistration(ctx, p, "Laptop", cred, usecase.Client{}); err != nil {
+		t.Fatalf("FinishRegistration() error = %v", err)
+	}
+
+	runSteps(t, env, []step{
+		{[]string{"user", "2fa-reset", "alice"}, "", exitOK, "removed the second factor of alice and ended its sessions", ""},
+	})
+	if list, err := keys.List(ctx, p); err != nil || len(list) != 0 {
+		t.Errorf("passkeys after 2fa-reset = %+v, %v, want none", list, err)
+	}
+	options, err = keys.BeginLogin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer, err := authenticator.Get(options)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keys.Login(ctx, usecase.PasskeyLoginInput{Response: answer}); !errors.Is(err, domain.ErrInvalidCredentials) {
+		t.Errorf("passkey Login after 2fa-reset error = %v, want %v", err, domain.ErrInvalidCredentials)
 	}
 }

@@ -45,12 +45,15 @@ var Store = fx.Module("sqlstore",
 		fx.Annotate(sqlstore.NewTOTPStore, fx.As(new(usecase.TOTPStore))),
 		fx.Annotate(sqlstore.NewChallengeStore, fx.As(new(usecase.LoginChallengeStore))),
 		fx.Annotate(sqlstore.NewRecoveryCodeStore, fx.As(new(usecase.RecoveryCodeStore))),
+		fx.Annotate(sqlstore.NewPasskeyStore, fx.As(new(usecase.PasskeyStore))),
+		fx.Annotate(sqlstore.NewPasskeyChallengeStore, fx.As(new(usecase.PasskeyChallengeStore))),
 	),
 )
 
 // Security provides the bounded argon2id pool (itself, and as the use
 // cases' usecase.PasswordHasher), the common-password list, the clock and
-// the token source, the TOTP algorithm and the sealer of secrets at rest.
+// the token source, the TOTP algorithm, the sealer of secrets at rest and
+// the WebAuthn relying party (none when passkeys are off).
 var Security = fx.Module("security",
 	fx.Provide(
 		argon2id.New,
@@ -60,6 +63,7 @@ var Security = fx.Module("security",
 		fx.Annotate(system.NewTokens, fx.As(new(usecase.TokenSource)), fx.As(new(usecase.CodeSource)), fx.As(new(usecase.RecoveryCodeSource))),
 		fx.Annotate(totp.New, fx.As(new(usecase.TOTPAlgorithm))),
 		fx.Annotate(secretSealer, fx.As(new(usecase.SecretSealer))),
+		passkeyCeremony,
 	),
 )
 
@@ -84,6 +88,7 @@ var UseCases = fx.Module("usecase",
 		fx.Annotate(usecase.NewRecovery, fx.As(new(httpx.Recovery))),
 		fx.Annotate(usecase.NewAdmin, fx.As(fx.Self()), fx.As(new(httpx.Admin))),
 		fx.Annotate(usecase.NewTwoFactor, fx.As(fx.Self()), fx.As(new(httpx.TwoFactor))),
+		fx.Annotate(usecase.NewPasskeys, fx.As(fx.Self()), fx.As(new(httpx.Passkeys))),
 	),
 )
 
@@ -121,7 +126,8 @@ var Web = fx.Module("web", fx.Provide(web.NewHandler))
 var API = fx.Module("api", fx.Provide(api.NewHandler))
 
 // Housekeeping provides the background loop that purges expired sessions,
-// expired login challenges and stale throttling state.
+// expired login challenges and passkey ceremonies, and stale throttling
+// state.
 var Housekeeping = fx.Module("housekeeping",
 	fx.Provide(
 		fx.Annotate(func(m *usecase.SessionManager) housekeeping.Purger { return m }, fx.ResultTags(`group:"purgers"`)),
@@ -129,6 +135,7 @@ var Housekeeping = fx.Module("housekeeping",
 		fx.Annotate(func(p *usecase.Postman) housekeeping.Purger { return p }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(e *usecase.AccountEmail) housekeeping.Purger { return e }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(l *usecase.LoginChallenges) housekeeping.Purger { return l }, fx.ResultTags(`group:"purgers"`)),
+		fx.Annotate(func(k *usecase.Passkeys) housekeeping.Purger { return k }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(housekeeping.NewLoop, fx.ParamTags(`group:"purgers"`)),
 	),
 )

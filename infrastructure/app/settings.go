@@ -3,12 +3,14 @@ package app
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"log/slog"
 	"time"
 
 	"github.com/gatehouse/gatehouse/adapter/argon2id"
 	"github.com/gatehouse/gatehouse/adapter/httpx/api"
 	"github.com/gatehouse/gatehouse/adapter/httpx/web"
 	"github.com/gatehouse/gatehouse/adapter/sealbox"
+	"github.com/gatehouse/gatehouse/adapter/webauthn"
 	"github.com/gatehouse/gatehouse/infrastructure/config"
 	"github.com/gatehouse/gatehouse/infrastructure/database"
 	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"
@@ -125,4 +127,18 @@ const totpSealPurpose = "gatehouse totp secret v1"
 
 func secretSealer(c config.Config) (*sealbox.Box, error) {
 	return sealbox.New(c.SecretKey, totpSealPurpose)
+}
+
+// passkeyCeremony is the WebAuthn relying party of WEBAUTHN_RP_ID and
+// WEBAUTHN_ORIGINS, or none (passkeys off, with a warning) when
+// PUBLIC_URL is at an IP address and no RP ID is set.
+func passkeyCeremony(c config.Config, log *slog.Logger) (usecase.PasskeyCeremony, error) {
+	if c.WebAuthnRPID == "" {
+		log.Warn("passkeys are off: PUBLIC_URL is at an IP address, which browsers refuse as a WebAuthn RP ID; set WEBAUTHN_RP_ID (and PUBLIC_URL) to a domain name to offer them")
+		return nil, nil
+	}
+	return webauthn.New(webauthn.Settings{
+		RPID: c.WebAuthnRPID, Origins: c.WebAuthnOrigins, DisplayName: "gatehouse",
+		Timeout: usecase.PasskeyChallengeLifetime,
+	})
 }

@@ -82,6 +82,13 @@ type Config struct {
 	// a trailing slash: the start of every link in a message, never the
 	// Host header.
 	PublicURL string
+	// WebAuthnRPID is the passkeys' relying party ID (WEBAUTHN_RP_ID, by
+	// default PUBLIC_URL's host); empty when PUBLIC_URL is at an IP
+	// address and no RP ID is set, which leaves passkeys off.
+	WebAuthnRPID string
+	// WebAuthnOrigins are the origins passkey answers may come from
+	// (WEBAUTHN_ORIGINS, by default PUBLIC_URL's origin).
+	WebAuthnOrigins []string
 }
 
 // Default returns the settings used when no variable is set, except
@@ -155,6 +162,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	r.mailURL("MAIL_URL", &c.Mail, &c.MailURLDefaulted)
 	c.MailFrom = defaultSender(c.PublicURL)
 	r.address("MAIL_FROM", &c.MailFrom)
+	r.webauthn(&c)
 	if r.err != nil {
 		return Config{}, r.err
 	}

@@ -60,9 +60,9 @@ func newTestApp(t *testing.T, limit int, reg *httpxtest.Registrar) *fiber.App {
 	t.Helper()
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	site := web.NewHandler(&httpxtest.Registrar{}, &httpxtest.Authenticator{}, &httpxtest.Sessions{},
-		&httpxtest.Account{}, nil, &httpxtest.Recovery{}, &httpxtest.Admin{}, &httpxtest.TwoFactor{}, fixedClock{}, fixedTokens{},
+		&httpxtest.Account{}, nil, &httpxtest.Recovery{}, &httpxtest.Admin{}, &httpxtest.TwoFactor{}, nil, fixedClock{}, fixedTokens{},
 		web.Config{SecretKey: []byte("0123456789abcdef0123456789abcdef")}, log)
-	jsonAPI := api.NewHandler(reg, &httpxtest.Authenticator{}, &httpxtest.Sessions{}, &httpxtest.Account{}, nil, &httpxtest.Recovery{}, &httpxtest.TwoFactor{}, api.Config{}, log)
+	jsonAPI := api.NewHandler(reg, &httpxtest.Authenticator{}, &httpxtest.Sessions{}, &httpxtest.Account{}, nil, &httpxtest.Recovery{}, &httpxtest.TwoFactor{}, nil, api.Config{}, log)
 	app, err := NewApp(Settings{BodyLimit: limit}, site, jsonAPI, alwaysReady{}, &observed{}, log)
 	if err != nil {
 		t.Fatalf("NewApp: %v", err)

@@ -42,6 +42,7 @@ var jsonFields = map[usecase.Input]string{
 	usecase.InputNewPassword:     fieldNewPassword,
 	usecase.InputDisplayName:     fieldDisplayName,
 	usecase.InputEmail:           fieldEmail,
+	usecase.InputPasskey:         fieldCredential,
 }
 
 // describe is how err is shown to an API client (httpx.Describe, in the

@@ -24,7 +24,7 @@ import (
 // logged once with the request id its message shows.
 func TestErrorHandler(t *testing.T) {
 	var logs strings.Builder
-	h := NewHandler(nil, nil, nil, nil, nil, nil, nil, Config{}, slog.New(slog.NewTextHandler(&logs, nil)))
+	h := NewHandler(nil, nil, nil, nil, nil, nil, nil, nil, Config{}, slog.New(slog.NewTextHandler(&logs, nil)))
 	tests := []struct {
 		err        error
 		wantStatus int

@@ -17,12 +17,13 @@ type Handler struct {
 	emails    httpx.AccountEmail
 	recovery  httpx.Recovery
 	twoFactor httpx.TwoFactor
+	passkeys  httpx.Passkeys // nil, or not Enabled: no passkey routes (404)
 	cfg       Config
 	log       *slog.Logger
 }
 
 // NewHandler returns a Handler that runs the given use cases.
-func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, emails httpx.AccountEmail, recovery httpx.Recovery, twoFactor httpx.TwoFactor, cfg Config, log *slog.Logger) *Handler {
+func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, emails httpx.AccountEmail, recovery httpx.Recovery, twoFactor httpx.TwoFactor, passkeys httpx.Passkeys, cfg Config, log *slog.Logger) *Handler {
 	return &Handler{
 		registrar: registrar,
 		auth:      auth,
@@ -31,6 +32,7 @@ func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions ht
 		emails:    emails,
 		recovery:  recovery,
 		twoFactor: twoFactor,
+		passkeys:  passkeys,
 		cfg:       cfg,
 		log:       log,
 	}

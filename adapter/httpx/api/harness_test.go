@@ -112,7 +112,7 @@ func newAPITest(t *testing.T, cfg Config) *apiTest {
 		recovery:  &httpxtest.Recovery{},
 		logs:      &httpxtest.LogBuffer{},
 	}
-	h := NewHandler(a.registrar, a.auth, a.sessions, a.account, nil, a.recovery, a.twoFactor, cfg, slog.New(slog.NewTextHandler(a.logs, nil)))
+	h := NewHandler(a.registrar, a.auth, a.sessions, a.account, nil, a.recovery, a.twoFactor, nil, cfg, slog.New(slog.NewTextHandler(a.logs, nil)))
 	site := func(c *fiber.Ctx, err error) error {
 		return c.Status(siteStatus).SendString("the site's error page")
 	}

@@ -1,5 +1,7 @@
 package api
 
+import "encoding/json"
+
 // The request bodies, named as in openapi.json. Their string fields reach
 // the use cases as typed; the use cases validate them.
 
@@ -94,3 +96,21 @@ type resetRequest struct {
 func (r *resetRequest) texts() map[string]string {
 	return map[string]string{fieldEmail: r.Email, fieldCode: r.Code, fieldNewPassword: r.NewPassword}
 }
+
+// passkeyLoginRequest is a passkey login: the authenticator's answer to
+// POST /passkeys/login/options as WebAuthn JSON (what
+// PublicKeyCredential.toJSON gives), kept as sent for the use case.
+type passkeyLoginRequest struct {
+	Credential  json.RawMessage `json:"credential"`
+	Remember    bool            `json:"remember"`
+	DeviceToken string          `json:"device_token"`
+}
+
+func (r *passkeyLoginRequest) texts() map[string]string {
+	return map[string]string{fieldDeviceToken: r.DeviceToken}
+}
+
+// emptyRequest is a body with no fields: {}.
+type emptyRequest struct{}
+
+func (r *emptyRequest) texts() map[string]string { return nil }

@@ -34,6 +34,8 @@ func (h *Handler) routes() []route {
 		{fiber.MethodPost, "/v1/users", []fiber.Handler{h.createUser}},
 		{fiber.MethodPost, "/v1/sessions", []fiber.Handler{h.createSession}},
 		{fiber.MethodPost, "/v1/sessions/second-factor", []fiber.Handler{h.completeSecondFactor}},
+		{fiber.MethodPost, "/v1/passkeys/login/options", []fiber.Handler{h.passkeyLoginOptions}},
+		{fiber.MethodPost, "/v1/passkeys/login", []fiber.Handler{h.passkeyLogin}},
 		{fiber.MethodGet, "/v1/sessions", signedIn(h.listSessions)},
 		{fiber.MethodDelete, "/v1/sessions/current", untilChanged(h.deleteCurrentSession)},
 		{fiber.MethodDelete, "/v1/sessions/:id", signedIn(h.deleteSession)},

@@ -29,7 +29,9 @@ type accountView struct {
 	// verified address, PendingEmail the one waiting for its code (until
 	// PendingUntil), and Code a code to prefill (from the link in the
 	// message).
-	Emails       bool
+	Emails bool
+	// Passkeys says whether the Passkeys section is shown.
+	Passkeys     bool
 	Email        string
 	PendingEmail string
 	PendingUntil timeView
@@ -114,6 +116,7 @@ func (h *Handler) renderAccountWith(c *fiber.Ctx, status int, notice, alert stri
 		Sessions:           make([]sessionView, len(sessions)),
 		Activity:           make([]activityRow, len(events)),
 	}
+	view.Passkeys = h.passkeysOn()
 	if h.emails != nil {
 		st, err := h.emails.Status(c.UserContext(), p.User.ID)
 		if err != nil {

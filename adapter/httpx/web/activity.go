@@ -35,6 +35,10 @@ var eventTexts = map[domain.EventKind]string{
 	domain.EventAdmin2FAReset:    "Two-factor authentication removed by an admin",
 	domain.EventRecoveryCodeUsed: "Recovery code used",
 	domain.EventRecoveryCodesNew: "New recovery codes made",
+	domain.EventPasskeyAdded:     "Passkey added",
+	domain.EventPasskeyRenamed:   "Passkey renamed",
+	domain.EventPasskeyRemoved:   "Passkey removed",
+	domain.EventPasskeyFailure:   "Passkey refused",
 	// Detail says set or cleared (displayNameTexts); an unknown one
 	// still reads as a change.
 	domain.EventDisplayNameChange: "Display name changed",
@@ -68,6 +72,14 @@ var failureTexts = map[string]string{
 	domain.FailureCredentialsChanged: "Refused login: the password changed while it was being checked",
 }
 
+// passkeyTexts say why a passkey was refused, by SecurityEvent.Detail.
+var passkeyTexts = map[string]string{
+	domain.FailurePossibleClone:      "Passkey refused: its signature counter went backwards, so a copy of it may exist",
+	domain.FailureNoUserVerification: "Passkey refused: the device did not verify you (no PIN, fingerprint or face)",
+	domain.FailureUnknownPasskey:     "Passkey refused: not one of this account's",
+	domain.FailureThrottled:          "Passkey tried too often, refused without checking",
+}
+
 // reauthTexts say why a re-authentication failed, by SecurityEvent.Detail.
 var reauthTexts = map[string]string{
 	domain.FailureBadPassword: "Wrong current password given while signed in",
@@ -95,6 +107,14 @@ func describeEvent(e domain.SecurityEvent) string {
 	case domain.EventTOTPFailure:
 		if text, ok := codeTexts[e.Detail]; ok {
 			return text
+		}
+	case domain.EventPasskeyFailure:
+		if text, ok := passkeyTexts[e.Detail]; ok {
+			return text
+		}
+	case domain.EventLoginSuccess:
+		if e.Detail == usecase.MethodPasskey {
+			return "Logged in with a passkey"
 		}
 	case domain.EventAdminRole:
 		if text, ok := roleTexts[domain.Role(e.Detail)]; ok {

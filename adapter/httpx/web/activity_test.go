@@ -40,6 +40,13 @@ func TestDescribeEvent(t *testing.T) {
 		{domain.EventDisplayNameChange, usecase.DisplayNameSet, "Display name changed"},
 		{domain.EventDisplayNameChange, usecase.DisplayNameCleared, "Display name removed"},
 		{domain.EventDisplayNameChange, "<b>new detail</b>", "Display name changed"},
+		{domain.EventLoginSuccess, usecase.MethodPasskey, "Logged in with a passkey"},
+		{domain.EventPasskeyAdded, "3", "Passkey added"},
+		{domain.EventPasskeyRenamed, "3", "Passkey renamed"},
+		{domain.EventPasskeyRemoved, "3", "Passkey removed"},
+		{domain.EventPasskeyFailure, domain.FailurePossibleClone, "Passkey refused: its signature counter went backwards, so a copy of it may exist"},
+		{domain.EventPasskeyFailure, domain.FailureNoUserVerification, "Passkey refused: the device did not verify you (no PIN, fingerprint or face)"},
+		{domain.EventPasskeyFailure, domain.FailureBadAssertion, "Passkey refused"},
 		{"from_the_future", "", "Other account activity"},
 	}
 	for _, tt := range tests {

@@ -31,6 +31,8 @@ var formFields = map[usecase.Input]string{
 	usecase.InputDisplayName:     fieldDisplayName,
 	usecase.InputEmail:           fieldEmail,
 	usecase.InputCode:            fieldCode,
+	usecase.InputPasskey:         fieldCredential,
+	usecase.InputPasskeyName:     fieldPasskeyName,
 }
 
 // describe is how err is shown on the site (httpx.Describe, in the site's

@@ -24,6 +24,7 @@ type Handler struct {
 	recovery  httpx.Recovery     // nil: the site offers no recovery
 	admin     httpx.Admin
 	twoFactor httpx.TwoFactor
+	passkeys  httpx.Passkeys // nil, or not Enabled: the site offers no passkeys
 	clock     usecase.Clock
 	tokens    usecase.TokenSource
 	cfg       Config
@@ -37,7 +38,7 @@ type Handler struct {
 }
 
 // NewHandler returns a Handler that runs the given use cases.
-func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, emails httpx.AccountEmail, recovery httpx.Recovery, admin httpx.Admin, twoFactor httpx.TwoFactor, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
+func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions httpx.Sessions, account httpx.Account, emails httpx.AccountEmail, recovery httpx.Recovery, admin httpx.Admin, twoFactor httpx.TwoFactor, passkeys httpx.Passkeys, clock usecase.Clock, tokens usecase.TokenSource, cfg Config, log *slog.Logger) *Handler {
 	return &Handler{
 		registrar: registrar,
 		auth:      auth,
@@ -47,6 +48,7 @@ func NewHandler(registrar httpx.Registrar, auth httpx.Authenticator, sessions ht
 		recovery:  recovery,
 		admin:     admin,
 		twoFactor: twoFactor,
+		passkeys:  passkeys,
 		clock:     clock,
 		tokens:    tokens,
 		cfg:       cfg,
@@ -105,6 +107,10 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/login", h.login)
 	app.Get("/login/2fa", h.secondStepForm)
 	app.Post("/login/2fa", h.secondStep)
+	app.Post("/login/passkey/options", h.passkeyLoginOptions)
+	app.Post("/login/passkey", h.passkeyLogin)
+	app.Post("/login/2fa/passkey/options", h.passkeySecondStepOptions)
+	app.Post("/login/2fa/passkey", h.passkeySecondStep)
 	app.Get("/logout", h.logoutForm)
 	app.Post("/logout", h.logout)
 	if h.recovery != nil {
@@ -131,6 +137,11 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/account/2fa", user, h.confirmTOTP)
 	app.Post("/account/2fa/disable", user, h.disableTOTP)
 	app.Post("/account/2fa/recovery-codes", user, h.regenerateRecoveryCodes)
+	app.Get("/account/passkeys", user, h.passkeysPage)
+	app.Post("/account/passkeys/options", user, h.passkeyRegistrationOptions)
+	app.Post("/account/passkeys", user, h.addPasskey)
+	app.Post("/account/passkeys/:id/rename", user, h.renamePasskey)
+	app.Post("/account/passkeys/:id/remove", user, h.removePasskey)
 
 	admin := h.requireAdmin // after user: anonymous visitors go to the login page
 	app.Get("/admin/users", user, admin, h.adminUsers)

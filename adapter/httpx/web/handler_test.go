@@ -74,7 +74,7 @@ func newTestSite(t *testing.T, opts ...func(*Config)) *testSite {
 		log:       &httpxtest.LogBuffer{},
 	}
 	logger := slog.New(slog.NewTextHandler(s.log, nil))
-	s.h = NewHandler(s.registrar, s.auth, s.sessions, s.account, nil, s.recovery, s.admin, s.twoFactor, fixedClock{testNow}, s.tokens, cfg, logger)
+	s.h = NewHandler(s.registrar, s.auth, s.sessions, s.account, nil, s.recovery, s.admin, s.twoFactor, nil, fixedClock{testNow}, s.tokens, cfg, logger)
 	s.app = fiber.New(fiber.Config{ErrorHandler: s.h.ErrorHandler, Immutable: true})
 	if err := s.h.Register(s.app); err != nil {
 		t.Fatalf("Register() error = %v", err)

@@ -21,6 +21,7 @@ func (h *Handler) loginForm(c *fiber.Ctx) error {
 		layoutView: layoutView{Title: "Log in", Notice: notices[c.Query("notice")]},
 		Next:       formNext(next),
 		Recovery:   h.recovery != nil,
+		Passkeys:   h.passkeysOn(),
 	})
 }
 
@@ -43,6 +44,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 		Next:       formNext(next),
 		Remember:   remember,
 		Recovery:   h.recovery != nil,
+		Passkeys:   h.passkeysOn(),
 	}
 	if username == "" || password == "" {
 		view.Alert = missingCredentials

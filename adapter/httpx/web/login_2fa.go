@@ -14,6 +14,8 @@ import (
 type secondStepView struct {
 	layoutView
 	Next string
+	// Passkey offers the account's passkey instead of a code.
+	Passkey bool
 	// Errors holds the message of the code field, by name.
 	Errors map[string]string
 }
@@ -39,6 +41,7 @@ func (h *Handler) secondStepForm(c *fiber.Ctx) error {
 	return h.render(c, http.StatusOK, "login_2fa", &secondStepView{
 		layoutView: layoutView{Title: "Two-factor authentication"},
 		Next:       formNext(next),
+		Passkey:    h.passkeysOn() && h.passkeys.OffersPasskey(c.UserContext(), h.cookies.get(c, challengeCookieName)),
 	})
 }
 

@@ -27,7 +27,10 @@ const (
 	noticeChallengeGone        = "challenge-gone"
 	noticeAdmin2FARequired     = "admin-2fa-required"
 
-	noticePasswordReset = "password-reset"
+	noticePasswordReset  = "password-reset"
+	noticePasskeyAdded   = "passkey-added"
+	noticePasskeyRenamed = "passkey-renamed"
+	noticePasskeyRemoved = "passkey-removed"
 )
 
 // notices are the confirmations, by key.
@@ -56,5 +59,8 @@ var notices = map[string]string{
 	noticeChallengeGone:        "Your login timed out or was already finished. Please log in again.",
 	noticeAdmin2FARequired:     "Admins must use two-factor authentication: set it up to reach the admin pages.",
 
-	noticePasswordReset: "Your password has been changed. Please log in.",
+	noticePasswordReset:  "Your password has been changed. Please log in.",
+	noticePasskeyAdded:   "The passkey has been added. Every other session has been logged out.",
+	noticePasskeyRenamed: "The passkey has been renamed.",
+	noticePasskeyRemoved: "The passkey has been removed. Every other session has been logged out.",
 }

@@ -47,6 +47,7 @@ var pageViews = map[string]func() page{
 	"twofactor":      func() page { return &twoFactorView{} },
 	"login_2fa":      func() page { return &secondStepView{} },
 	"recovery_codes": func() page { return &recoveryCodesView{} },
+	"passkeys":       func() page { return &passkeysView{} },
 	"admin_users":    func() page { return &adminUsersView{} },
 	"error":          func() page { return &errorView{} },
 

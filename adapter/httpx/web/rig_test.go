@@ -77,7 +77,7 @@ func newSiteRig(t *testing.T, signedIn usecase.Principal) *siteRig {
 		recovery:  &httpxtest.Recovery{},
 		logs:      &httpxtest.LogBuffer{},
 	}
-	r.h = NewHandler(r.registrar, r.auth, r.sessions, r.account, nil, r.recovery, r.admin, &httpxtest.TwoFactor{}, rigClock{}, &rigTokens{},
+	r.h = NewHandler(r.registrar, r.auth, r.sessions, r.account, nil, r.recovery, r.admin, &httpxtest.TwoFactor{}, nil, rigClock{}, &rigTokens{},
 		Config{SecretKey: rigSecret, RememberFor: time.Hour, LastVisitMaxAge: time.Hour},
 		slog.New(slog.NewTextHandler(r.logs, nil)))
 	r.app = fiber.New(fiber.Config{

@@ -62,6 +62,8 @@ type loginView struct {
 	Invalid bool
 	// Recovery links to the recovery of a forgotten password.
 	Recovery bool
+	// Passkeys offers "Sign in with a passkey" and passkey autofill.
+	Passkeys bool
 }
 
 type signupView struct {
