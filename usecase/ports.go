@@ -98,6 +98,8 @@ type UserSummary struct {
 	// TwoFactor reports whether a second factor is on (not how many
 	// recovery codes are left: that is the owner's business).
 	TwoFactor bool
+	// Passkeys is how many passkeys the account has.
+	Passkeys int
 }
 
 // UserPage is one page of accounts, ordered by username, and how many

@@ -20,6 +20,7 @@ type summaryRow struct {
 	ActiveSessions int            `bun:"active_sessions,scanonly"`
 	PendingEmail   sql.NullString `bun:"pending_email,scanonly"`
 	TwoFactor      int            `bun:"two_factor,scanonly"`
+	Passkeys       int            `bun:"passkeys,scanonly"`
 }
 
 // likeEscaper escapes the characters LIKE treats specially, with '\' as
@@ -33,8 +34,8 @@ var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 // returns no accounts, only the total; a negative q.Offset counts as zero.
 // Each summary carries the time of the account's last successful login
 // (zero when never), how many of its sessions are active at q.Now, and
-// the address waiting for verification at q.Now, if any, and whether a
-// second factor is on.
+// the address waiting for verification at q.Now, if any, whether a
+// second factor is on and how many passkeys it has.
 func (s *UserStore) List(ctx context.Context, q usecase.UserQuery) (usecase.UserPage, error) {
 	search := strings.TrimSpace(q.Search)
 	filter := func(sq *bun.SelectQuery) *bun.SelectQuery {
@@ -64,6 +65,7 @@ func (s *UserStore) List(ctx context.Context, q usecase.UserQuery) (usecase.User
 		ColumnExpr("(SELECT oc.address FROM one_time_codes AS oc WHERE oc.user_id = ?TableAlias.id AND oc.purpose = ?"+
 			" AND oc.used_at = 0 AND oc.expires_at > ?) AS pending_email", string(domain.PurposeVerifyEmail), toMillis(q.Now)).
 		ColumnExpr("(SELECT count(*) FROM totp_secrets AS ts WHERE ts.user_id = ?TableAlias.id AND ts.enabled_at IS NOT NULL) AS two_factor").
+		ColumnExpr("(SELECT count(*) FROM passkeys AS pk WHERE pk.user_id = ?TableAlias.id) AS passkeys").
 		Apply(filter).
 		Order("username_canonical").
 		Limit(int64(q.Limit)).
@@ -75,7 +77,7 @@ func (s *UserStore) List(ctx context.Context, q usecase.UserQuery) (usecase.User
 	page.Users = make([]usecase.UserSummary, len(rows))
 	for i, r := range rows {
 		page.Users[i] = usecase.UserSummary{User: r.user(), ActiveSessions: r.ActiveSessions,
-			PendingEmail: domain.RestoreEmailAddress(r.PendingEmail.String), TwoFactor: r.TwoFactor > 0}
+			PendingEmail: domain.RestoreEmailAddress(r.PendingEmail.String), TwoFactor: r.TwoFactor > 0, Passkeys: r.Passkeys}
 		if r.LastLoginAt.Valid {
 			page.Users[i].LastLoginAt = fromMillis(r.LastLoginAt.Int64)
 		}

@@ -45,7 +45,7 @@ func TestUser2FAReset(t *testing.T) {
 		t.Fatalf("Confirm() error = %v", err)
 	}
 	token := issued.Token
-	if row := listRow(must(t, env, "", "user", "list"), "alice"); len(row) < 2 || row[len(row)-2] != "on" {
+	if row := listRow(must(t, env, "", "user", "list"), "alice"); len(row) < 3 || row[len(row)-3] != "on" {
 		t.Errorf("user list: alice's row %q, want 2FA on", row)
 	}
 	var required *usecase.SecondFactorRequiredError
@@ -68,7 +68,7 @@ func TestUser2FAReset(t *testing.T) {
 	if _, err := auth.Login(ctx, login); err != nil {
 		t.Errorf("Login(alice) after 2fa-reset error = %v, want the password alone to do", err)
 	}
-	if row := listRow(must(t, env, "", "user", "list"), "alice"); len(row) < 2 || row[len(row)-2] != "off" {
+	if row := listRow(must(t, env, "", "user", "list"), "alice"); len(row) < 3 || row[len(row)-3] != "off" {
 		t.Errorf("user list after 2fa-reset: alice's row %q, want 2FA off", row)
 	}
 	if n, err := codes.Count(ctx, p.User.ID); err != nil || n != 0 {
@@ -112,9 +112,15 @@ func TestUser2FAResetRemovesPasskeys(t *testing.T) {
 		t.Fatalf("FinishRegistration() error = %v", err)
 	}
 
+	if row := listRow(must(t, env, "", "user", "list"), "alice"); len(row) < 2 || row[len(row)-2] != "1" {
+		t.Errorf("user list: alice's row %q, want 1 passkey", row)
+	}
 	runSteps(t, env, []step{
 		{[]string{"user", "2fa-reset", "alice"}, "", exitOK, "removed the second factor of alice and ended its sessions", ""},
 	})
+	if row := listRow(must(t, env, "", "user", "list"), "alice"); len(row) < 2 || row[len(row)-2] != "0" {
+		t.Errorf("user list after 2fa-reset: alice's row %q, want 0 passkeys", row)
+	}
 	if list, err := keys.List(ctx, p); err != nil || len(list) != 0 {
 		t.Errorf("passkeys after 2fa-reset = %+v, %v, want none", list, err)
 	}

@@ -56,10 +56,10 @@ func printUsers(w io.Writer, res usecase.UserPage, search string, n int) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tEMAIL\tCREATED\tLAST LOGIN\t2FA\tSESSIONS")
+	fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tEMAIL\tCREATED\tLAST LOGIN\t2FA\tPASSKEYS\tSESSIONS")
 	for _, s := range res.Users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\n", s.User.Username, s.User.Role, status(s), emailColumn(s),
-			stamp(s.User.CreatedAt), stamp(s.LastLoginAt), onOff(s.TwoFactor), s.ActiveSessions)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\n", s.User.Username, s.User.Role, status(s), emailColumn(s),
+			stamp(s.User.CreatedAt), stamp(s.LastLoginAt), onOff(s.TwoFactor), s.Passkeys, s.ActiveSessions)
 	}
 	tw.Flush()
 	if pages > 1 {

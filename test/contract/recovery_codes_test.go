@@ -252,7 +252,7 @@ func TestSessionStoreTwoFactorMark(t *testing.T) {
 }
 
 // TestUserListTwoFactor: the admin's list says whose second factor is on
-// (enabled, not pending).
+// (enabled, not pending) and how many passkeys each account has.
 func TestUserListTwoFactor(t *testing.T) {
 	forEachStore(t, func(t *testing.T, b backend) {
 		ctx := context.Background()
@@ -262,15 +262,25 @@ func TestUserListTwoFactor(t *testing.T) {
 		if _, err := f.totp.PutPending(ctx, domain.TOTP{UserID: pending.ID, Sealed: []byte("p"), CreatedAt: t0}); err != nil {
 			t.Fatal(err)
 		}
-		createUser(t, f.users, "carol")
+		carol := createUser(t, f.users, "carol")
+		keys := sqlstore.NewPasskeyStore(db)
+		for _, id := range []string{"k1", "k2"} {
+			if _, _, err := keys.Add(ctx, domain.Passkey{UserID: carol.ID, CredentialID: []byte(id), PublicKey: []byte("k"), Name: passkeyName(t, id), CreatedAt: t0}); err != nil {
+				t.Fatal(err)
+			}
+		}
 		page, err := f.users.List(ctx, usecase.UserQuery{Limit: 10, Now: t0})
 		if err != nil || len(page.Users) != 3 {
 			t.Fatalf("List() = %+v, %v", page, err)
 		}
 		want := map[string]bool{"alice": true, "bob": false, "carol": false}
+		wantKeys := map[string]int{"alice": 0, "bob": 0, "carol": 2}
 		for _, s := range page.Users {
 			if s.TwoFactor != want[s.User.Username.String()] {
 				t.Errorf("List(): %s TwoFactor = %v, want %v", s.User.Username, s.TwoFactor, want[s.User.Username.String()])
+			}
+			if s.Passkeys != wantKeys[s.User.Username.String()] {
+				t.Errorf("List(): %s Passkeys = %d, want %d", s.User.Username, s.Passkeys, wantKeys[s.User.Username.String()])
 			}
 		}
 	})

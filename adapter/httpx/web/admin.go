@@ -39,6 +39,7 @@ type userRow struct {
 	MustChangePassword bool
 	ActiveSessions     int
 	TwoFactor          bool
+	Passkeys           int
 	Self               bool // the admin's own account
 	// Email is the address, verified (EmailVerified) or waiting for its
 	// code; "" for none.
@@ -119,6 +120,7 @@ func (h *Handler) renderUsers(c *fiber.Ctx, status int, q listQuery, notice, ale
 			MustChangePassword: s.User.MustChangePassword,
 			ActiveSessions:     s.ActiveSessions,
 			TwoFactor:          s.TwoFactor,
+			Passkeys:           s.Passkeys,
 			Self:               s.User.ID == p.User.ID,
 			Email:              s.PendingEmail.String(),
 		}
