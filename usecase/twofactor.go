@@ -188,7 +188,7 @@ func (f *TwoFactor) Confirm(ctx context.Context, p Principal, code string, c Cli
 // session, which it returns.
 func (f *TwoFactor) Disable(ctx context.Context, p Principal, password, code string, c Client) (domain.Token, domain.Session, error) {
 	ctx = WithHashingKey(ctx, ClientAllocation(c.IP))
-	if err := f.account.reauthenticate(ctx, p.User, password, InputCurrentPassword, c); err != nil {
+	if err := f.account.reauthenticate(ctx, p, password, InputCurrentPassword, c); err != nil {
 		return "", domain.Session{}, err
 	}
 	if err := f.VerifyCode(ctx, p.User, code, c); err != nil {
