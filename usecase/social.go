@@ -336,7 +336,9 @@ func (s *SocialLogin) Callback(ctx context.Context, in CallbackInput) (CallbackR
 		}
 		login, err := s.loginAs(ctx, u, ext.Provider, in.Previous, in.Device, in.Client)
 		if err != nil {
-			return CallbackResult{}, err
+			// Next goes with a *SecondFactorRequiredError, for the page
+			// that asks for the code.
+			return CallbackResult{Next: st.Next}, err
 		}
 		res.Outcome, res.Login = SocialLoggedIn, login
 		return res, nil

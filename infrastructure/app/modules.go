@@ -111,7 +111,11 @@ var Health = fx.Module("health",
 )
 
 // Web provides the HTML site's handler, on the httpx driving ports.
-var Web = fx.Module("web", fx.Provide(web.NewHandler))
+//
+// The site's sign-in with identity providers is turned on by a decorator
+// outside the module, so that it reaches the server that registers the
+// site (a module's decorators reach only that module).
+var Web = fx.Options(fx.Module("web", fx.Provide(web.NewHandler)), fx.Decorate(withSocialLogin))
 
 // API provides the JSON API's handler, on the same ports as the site.
 var API = fx.Module("api", fx.Provide(api.NewHandler))
@@ -125,6 +129,7 @@ var Housekeeping = fx.Module("housekeeping",
 		fx.Annotate(func(p *usecase.Postman) housekeeping.Purger { return p }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(e *usecase.AccountEmail) housekeeping.Purger { return e }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(l *usecase.LoginChallenges) housekeeping.Purger { return l }, fx.ResultTags(`group:"purgers"`)),
+		fx.Annotate(func(s *usecase.SocialLogin) housekeeping.Purger { return s }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(housekeeping.NewLoop, fx.ParamTags(`group:"purgers"`)),
 	),
 )
@@ -142,6 +147,7 @@ func Core(cfg config.Config) []fx.Option {
 		Security,
 		Mail,
 		UseCases,
+		Identity,
 	}
 }
 

@@ -82,6 +82,9 @@ type Config struct {
 	// a trailing slash: the start of every link in a message, never the
 	// Host header.
 	PublicURL string
+	// IdentityProviders are the providers people may sign in with
+	// (OIDC_PROVIDERS and OIDC_<NAME>_*), in the order listed.
+	IdentityProviders []IdentityProvider
 }
 
 // Default returns the settings used when no variable is set, except
@@ -155,6 +158,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	r.mailURL("MAIL_URL", &c.Mail, &c.MailURLDefaulted)
 	c.MailFrom = defaultSender(c.PublicURL)
 	r.address("MAIL_FROM", &c.MailFrom)
+	r.providers(&c.IdentityProviders)
 	if r.err != nil {
 		return Config{}, r.err
 	}

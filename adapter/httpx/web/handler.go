@@ -23,6 +23,7 @@ type Handler struct {
 	emails    httpx.AccountEmail // nil: the site offers no addresses
 	admin     httpx.Admin
 	twoFactor httpx.TwoFactor
+	social    httpx.SocialLogin // nil: no identity providers
 	clock     usecase.Clock
 	tokens    usecase.TokenSource
 	cfg       Config
@@ -103,6 +104,7 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/login", h.login)
 	app.Get("/login/2fa", h.secondStepForm)
 	app.Post("/login/2fa", h.secondStep)
+	h.registerSocial(app)
 	app.Get("/logout", h.logoutForm)
 	app.Post("/logout", h.logout)
 

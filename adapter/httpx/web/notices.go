@@ -25,6 +25,8 @@ const (
 	noticeTOTPDisabled         = "totp-disabled"
 	noticeChallengeGone        = "challenge-gone"
 	noticeAdmin2FARequired     = "admin-2fa-required"
+	noticeIdentityConnected    = "identity-connected"
+	noticeIdentityDisconnected = "identity-disconnected"
 )
 
 // notices are the confirmations, by key.
@@ -51,4 +53,6 @@ var notices = map[string]string{
 	noticeTOTPDisabled:         "Two-factor authentication is off. Every other session has been logged out.",
 	noticeChallengeGone:        "Your login timed out or was already finished. Please log in again.",
 	noticeAdmin2FARequired:     "Admins must use two-factor authentication: set it up to reach the admin pages.",
+	noticeIdentityConnected:    "The sign-in method has been connected: you can now log in with it.",
+	noticeIdentityDisconnected: "The sign-in method has been disconnected.",
 }

@@ -48,6 +48,9 @@ var pageViews = map[string]func() page{
 	"login_2fa":   func() page { return &secondStepView{} },
 	"admin_users": func() page { return &adminUsersView{} },
 	"error":       func() page { return &errorView{} },
+
+	"social_continue": func() page { return &socialContinueView{} },
+	"social_connect":  func() page { return &connectView{} },
 }
 
 // pageTemplates are the site's pages, each ready to execute inside the
