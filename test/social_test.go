@@ -60,7 +60,7 @@ func startSocial(t *testing.T, opts ...option) *socialRig {
 		withConfig(func(c *config.Config) {
 			c.Addr, c.PublicURL = addr, "http://"+addr
 			c.IdentityProviders = []config.IdentityProvider{
-				{Name: "test", Label: "Test ID", ClientID: "gatehouse", ClientSecret: "op-secret", Issuer: r.op.URL},
+				{Name: "test", Label: "Test ID", ClientID: "gatehouse", ClientSecret: "op-secret", Issuer: r.op.URL, Audiences: []string{"mobile-app"}},
 				{Name: "github", GitHub: true, Label: "GitHub", ClientID: "gh-client", ClientSecret: "gh-secret", BaseURL: r.gh.URL, APIURL: r.gh.APIURL()},
 			}
 		}),

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/adapter/httpx"
+	"github.com/gatehouse/gatehouse/adapter/httpx/api"
 	"github.com/gatehouse/gatehouse/adapter/httpx/web"
 	"github.com/gatehouse/gatehouse/adapter/idp"
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
@@ -92,6 +93,12 @@ func newSocialLogin(p socialParams) *usecase.SocialLogin {
 
 // withSocialLogin turns the site's sign-in with providers on.
 func withSocialLogin(h *web.Handler, s httpx.SocialLogin) *web.Handler {
+	h.EnableSocialLogin(s)
+	return h
+}
+
+// withAPISocialLogin turns the API's provider endpoints on.
+func withAPISocialLogin(h *api.Handler, s httpx.SocialLogin) *api.Handler {
 	h.EnableSocialLogin(s)
 	return h
 }

@@ -118,7 +118,7 @@ var Health = fx.Module("health",
 var Web = fx.Options(fx.Module("web", fx.Provide(web.NewHandler)), fx.Decorate(withSocialLogin))
 
 // API provides the JSON API's handler, on the same ports as the site.
-var API = fx.Module("api", fx.Provide(api.NewHandler))
+var API = fx.Options(fx.Module("api", fx.Provide(api.NewHandler)), fx.Decorate(withAPISocialLogin))
 
 // Housekeeping provides the background loop that purges expired sessions,
 // expired login challenges and stale throttling state.

@@ -16,6 +16,7 @@ type Handler struct {
 	account   httpx.Account
 	emails    httpx.AccountEmail
 	twoFactor httpx.TwoFactor
+	social    httpx.SocialLogin // nil: no identity providers
 	cfg       Config
 	log       *slog.Logger
 }

@@ -34,6 +34,7 @@ func (h *Handler) routes() []route {
 		{fiber.MethodPost, "/v1/users", []fiber.Handler{h.createUser}},
 		{fiber.MethodPost, "/v1/sessions", []fiber.Handler{h.createSession}},
 		{fiber.MethodPost, "/v1/sessions/second-factor", []fiber.Handler{h.completeSecondFactor}},
+		{fiber.MethodPost, "/v1/sessions/oidc", []fiber.Handler{h.createOIDCSession}},
 		{fiber.MethodGet, "/v1/sessions", signedIn(h.listSessions)},
 		{fiber.MethodDelete, "/v1/sessions/current", untilChanged(h.deleteCurrentSession)},
 		{fiber.MethodDelete, "/v1/sessions/:id", signedIn(h.deleteSession)},
@@ -43,6 +44,8 @@ func (h *Handler) routes() []route {
 		{fiber.MethodPut, "/v1/me/email", signedIn(h.changeEmail)},
 		{fiber.MethodDelete, "/v1/me/email", signedIn(h.removeEmail)},
 		{fiber.MethodPost, "/v1/me/email/verify", signedIn(h.verifyEmail)},
+		{fiber.MethodGet, "/v1/me/identities", signedIn(h.listIdentities)},
+		{fiber.MethodDelete, "/v1/me/identities/:provider", signedIn(h.deleteIdentity)},
 		{fiber.MethodGet, "/v1/openapi.json", []fiber.Handler{h.openAPI}},
 	}
 }
