@@ -86,7 +86,7 @@ func TestAPISessionFromIDToken(t *testing.T) {
 	me := api.withToken(s.Token)
 	var list []struct {
 		Provider, Label, Name string
-		LinkedAt          time.Time `json:"linked_at"`
+		LinkedAt              time.Time `json:"linked_at"`
 	}
 	me.call(http.MethodGet, v1+"/me/identities", nil).decode(t, &list)
 	if len(list) != 1 || list[0].Provider != "test" || list[0].Label != "Test ID" || list[0].Name != "ada" || list[0].LinkedAt.IsZero() {
