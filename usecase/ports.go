@@ -95,6 +95,9 @@ type UserSummary struct {
 	// PendingEmail is the address waiting for verification, if any;
 	// User.Email is the verified one.
 	PendingEmail domain.EmailAddress
+	// Providers names the identity providers linked to the account, in
+	// order.
+	Providers []string
 }
 
 // UserPage is one page of accounts, ordered by username, and how many

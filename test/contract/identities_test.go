@@ -3,6 +3,7 @@ package contract
 import (
 	"context"
 	"errors"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/gatehouse/gatehouse/adapter/sqlstore"
 	"github.com/gatehouse/gatehouse/domain"
+	"github.com/gatehouse/gatehouse/usecase"
 )
 
 // TestIdentityStore: identities are unique by (provider, subject) and one
@@ -53,6 +55,10 @@ func TestIdentityStore(t *testing.T) {
 		}
 		if list, err := store.ListByUser(ctx, alice.ID); err != nil || len(list) != 2 || list[0].Provider != "github" || list[1].Provider != "google" {
 			t.Errorf("ListByUser() = %+v, %v, want github then google", list, err)
+		}
+		page, err := users.List(ctx, usecase.UserQuery{Limit: 10, Now: t0})
+		if err != nil || len(page.Users) != 2 || !slices.Equal(page.Users[0].Providers, []string{"github", "google"}) || len(page.Users[1].Providers) != 0 {
+			t.Errorf("List() = %+v, %v, want alice with github and google, bob with none", page.Users, err)
 		}
 
 		// An account made with an identity: no password, the address
