@@ -166,7 +166,7 @@ func TestSocialSignupChoosingAUsername(t *testing.T) {
 	ok := b.post("/auth/continue/signup", url.Values{"username": {"ada_l"}})
 	wantRedirect(t, "POST /auth/continue/signup", ok, http.StatusSeeOther, "/account")
 	account := b.get("/account")
-	for _, want := range []string{"Sign-in methods", "Test ID", "as ada", "Set a password", "ada@example.com"} {
+	for _, want := range []string{"Sign-in methods", "Test ID", "as ada", "Set a password", "ada@example.com", "Signed in with test", "Connected test"} {
 		if !strings.Contains(account.Body, want) {
 			t.Errorf("GET /account after the signup does not say %q", want)
 		}

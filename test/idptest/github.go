@@ -64,6 +64,7 @@ func StartGitHub(t testing.TB, clientID, clientSecret string, accounts ...GitHub
 	mux.HandleFunc("POST /login/oauth/access_token", g.accessToken)
 	mux.HandleFunc("GET /api/user", g.user)
 	mux.HandleFunc("GET /api/user/emails", g.emails)
+	mux.HandleFunc("GET /favicon.ico", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusNoContent) })
 	srv := httptest.NewServer(mux)
 	t.Cleanup(srv.Close)
 	g.URL = srv.URL

@@ -85,6 +85,10 @@ func StartOP(t testing.TB, accounts ...User) *OP {
 	store := storage.NewStorageWithClients(u, op.clients)
 	router := exampleop.SetupServer(issuer, store, nil, false)
 	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/favicon.ico" { // what a browser asks every site for
+			w.WriteHeader(http.StatusNoContent)
+			return
+		}
 		if op.down.Load() {
 			http.Error(w, "down", http.StatusServiceUnavailable)
 			return
