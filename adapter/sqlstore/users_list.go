@@ -96,7 +96,7 @@ func (s *UserStore) addProviders(ctx context.Context, users []usecase.UserSummar
 	}
 	var rows []identityRow
 	err := s.db.NewSelect().Model(&rows).Column("user_id", "provider").
-		Where("user_id IN (?)", bun.In(ids)).Order("user_id", "provider").Scan(ctx)
+		Where("user_id IN (?)", bun.List(ids)).Order("user_id", "provider").Scan(ctx)
 	if err != nil {
 		return fmt.Errorf("sqlstore: providers of the listed users: %w", translate(err))
 	}
