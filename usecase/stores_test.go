@@ -29,6 +29,8 @@ type stores struct {
 	outbox     *sqlstore.OutboxStore
 	totp       *sqlstore.TOTPStore
 	challenges *sqlstore.ChallengeStore
+	identities *sqlstore.IdentityStore
+	flows      *sqlstore.SocialFlowStore
 }
 
 // newStores returns the stores on a new, migrated in-memory database
@@ -54,6 +56,8 @@ func newStores(t *testing.T) stores {
 		outbox:     sqlstore.NewOutboxStore(db),
 		totp:       sqlstore.NewTOTPStore(db),
 		challenges: sqlstore.NewChallengeStore(db),
+		identities: sqlstore.NewIdentityStore(db),
+		flows:      sqlstore.NewSocialFlowStore(db),
 	}
 }
 
