@@ -207,9 +207,16 @@ func (s *SocialLogin) provider(name string) (IdentityProvider, error) {
 	return p, nil
 }
 
-// Begin starts a login at the provider named provider, to come back to
-// next.
-func (s *SocialLogin) Begin(ctx context.Context, provider, next string) (SocialStart, error) {
+// Begin starts a login at the provider named provider for client, to
+// come back to next. A network that started ProviderLoginsPerNetwork
+// logins within the throttle's window gets a *domain.ThrottledError.
+func (s *SocialLogin) Begin(ctx context.Context, provider, next string, client Client) (SocialStart, error) {
+	if _, err := s.provider(provider); err != nil {
+		return SocialStart{}, err
+	}
+	if err := s.throttle.ReserveProviderLogin(ctx, client.IP); err != nil {
+		return SocialStart{}, err
+	}
 	return s.begin(ctx, provider, domain.SocialPurposeLogin, 0, next)
 }
 

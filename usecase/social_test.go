@@ -3,6 +3,7 @@ package usecase_test
 import (
 	"context"
 	"errors"
+	"net/netip"
 	"net/url"
 	"testing"
 	"time"
@@ -56,7 +57,7 @@ func newSocialFixture(t *testing.T) *socialFixture {
 // begin starts a login and returns the state the browser keeps.
 func (f *socialFixture) begin(t *testing.T) (state string, u *url.URL) {
 	t.Helper()
-	start, err := f.social.Begin(context.Background(), "idp", "/next")
+	start, err := f.social.Begin(context.Background(), "idp", "/next", home)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,5 +217,29 @@ func TestSocialDisconnect(t *testing.T) {
 	}
 	if err := f.social.Disconnect(ctx, f.user.ID, "idp", 0, home); !errors.Is(err, domain.ErrNotFound) {
 		t.Errorf("Disconnect(none linked) error = %v, want %v", err, domain.ErrNotFound)
+	}
+}
+
+// TestSocialBeginIsThrottled: one network may start
+// ProviderLoginsPerNetwork provider logins per window; the next is
+// refused, storing nothing, and another network is not held back.
+func TestSocialBeginIsThrottled(t *testing.T) {
+	f := newSocialFixture(t)
+	ctx := context.Background()
+	for i := range usecase.ProviderLoginsPerNetwork {
+		if _, err := f.social.Begin(ctx, "idp", "/", home); err != nil {
+			t.Fatalf("Begin() #%d error = %v", i+1, err)
+		}
+	}
+	var throttled *domain.ThrottledError
+	if _, err := f.social.Begin(ctx, "idp", "/", home); !errors.As(err, &throttled) || throttled.RetryAfter <= 0 {
+		t.Errorf("Begin() past the cap error = %v, want a *domain.ThrottledError with a wait", err)
+	}
+	other := usecase.Client{IP: netip.MustParseAddr("198.51.100.7")}
+	if _, err := f.social.Begin(ctx, "idp", "/", other); err != nil {
+		t.Errorf("Begin() from another network error = %v", err)
+	}
+	if _, err := f.social.Begin(ctx, "nosuch", "/", other); !errors.Is(err, usecase.ErrUnknownProvider) {
+		t.Errorf("Begin(unknown provider) error = %v, want %v", err, usecase.ErrUnknownProvider)
 	}
 }

@@ -77,7 +77,7 @@ type Admin interface {
 type SocialLogin interface {
 	Providers() []usecase.ProviderInfo
 	Label(name string) string
-	Begin(ctx context.Context, provider, next string) (usecase.SocialStart, error)
+	Begin(ctx context.Context, provider, next string, c usecase.Client) (usecase.SocialStart, error)
 	BeginConnect(ctx context.Context, p usecase.Principal, provider, password string, c usecase.Client) (usecase.SocialStart, error)
 	Callback(ctx context.Context, in usecase.CallbackInput) (usecase.CallbackResult, error)
 	Pending(ctx context.Context, token string) (usecase.PendingView, error)

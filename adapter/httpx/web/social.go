@@ -48,7 +48,7 @@ func (h *Handler) socialBegin(c *fiber.Ctx) error {
 	if _, ok := httpx.PrincipalOf(c); ok {
 		return c.Redirect(next, fiber.StatusSeeOther)
 	}
-	start, err := h.social.Begin(c.UserContext(), c.Params("provider"), next)
+	start, err := h.social.Begin(c.UserContext(), c.Params("provider"), next, h.client(c))
 	if err != nil {
 		return err
 	}
