@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/gatehouse/gatehouse/domain"
 )
@@ -46,7 +47,7 @@ const wrongCurrentPassword = "Your current password is not correct."
 // caller has to log in with the newest password.
 func (a *Account) ChangePassword(ctx context.Context, p Principal, current, next string, c Client) (domain.Token, domain.Session, error) {
 	ctx = WithHashingKey(ctx, ClientAllocation(c.IP)) // the network's share of the hashing pool
-	if err := a.reauthenticate(ctx, p.User, current, InputCurrentPassword, c); err != nil {
+	if err := a.reauthenticate(ctx, p, current, InputCurrentPassword, c); err != nil {
 		return "", domain.Session{}, err
 	}
 	pw, err := a.passwords.Check(next, p.User.Username)
@@ -134,7 +135,7 @@ func (a *Account) Logout(ctx context.Context, p Principal, c Client) error {
 // (domain.ErrLastAdmin).
 func (a *Account) Delete(ctx context.Context, p Principal, password string, c Client) error {
 	ctx = WithHashingKey(ctx, ClientAllocation(c.IP)) // the network's share of the hashing pool
-	if err := a.reauthenticate(ctx, p.User, password, InputPassword, c); err != nil {
+	if err := a.reauthenticate(ctx, p, password, InputPassword, c); err != nil {
 		return err
 	}
 	if err := a.accounts.Delete(ctx, p.User.ID); err != nil {
@@ -178,7 +179,20 @@ func (a *Account) PreviousLogin(ctx context.Context, p Principal) (previous doma
 // login's counters and reserved the same way before the hash is verified,
 // so a stolen session cannot guess the password at hashing speed; every
 // failure, and every refusal, is a security event of u's.
-func (a *Account) reauthenticate(ctx context.Context, u domain.User, password string, in Input, c Client) error {
+//
+// An account without a password (made through an identity provider) has
+// nothing to type: for it a login within RecentLoginWindow stands in for
+// the password, and after that the owner signs in with the provider again
+// (docs/security.md). Its empty hash is never handed to the hasher.
+func (a *Account) reauthenticate(ctx context.Context, p Principal, password string, in Input, c Client) error {
+	u := p.User
+	if !u.HasPassword() {
+		if recentLogin(p, a.events.clock.Now()) {
+			return nil
+		}
+		a.events.record(ctx, domain.EventReauthFailure, u.ID, 0, c, FailureStaleLogin)
+		return invalidInput(in, msgSignInAgain)
+	}
 	if password == "" {
 		return invalidInput(in, "Please enter your current password.")
 	}
@@ -205,4 +219,24 @@ func (a *Account) reauthenticate(ctx context.Context, u domain.User, password st
 		return invalidInput(in, wrongCurrentPassword)
 	}
 	return nil
+}
+
+// RecentLoginWindow is how long after a login its session may do what
+// otherwise needs the password again: connect an identity, or, for an
+// account without a password, what asks for the current password.
+const RecentLoginWindow = 15 * time.Minute
+
+// FailureStaleLogin is a re-authentication refused because the account
+// has no password and its session's login is older than
+// RecentLoginWindow.
+const FailureStaleLogin = "stale_login"
+
+// msgSignInAgain asks the owner of an account without a password for a
+// fresh login.
+const msgSignInAgain = "This account has no password. For your safety, log out and sign in again with your provider, then try again within 15 minutes."
+
+// recentLogin reports whether p's session began within RecentLoginWindow
+// of now.
+func recentLogin(p Principal, now time.Time) bool {
+	return !p.Session.CreatedAt.IsZero() && now.Sub(p.Session.CreatedAt) < RecentLoginWindow
 }

@@ -243,12 +243,17 @@ func retryAfterOf(err error) time.Duration {
 }
 
 // check verifies pw against u's hash, or against the decoy when u is the
-// zero User (no account has the name), which costs the same and fails.
+// zero User (no account has the name) or has no password, which costs the
+// same and fails.
 // A mismatch is an error wrapping domain.ErrInvalidCredentials. When the
 // stored hash uses outdated parameters it is replaced (and u with it); a
 // failure to do so is logged and does not fail the login.
 func (a *Authenticator) check(ctx context.Context, u *domain.User, pw domain.Password) error {
-	if u.ID == 0 {
+	// An account without a password (made through an identity
+	// provider) has an empty hash, which no password matches: it costs
+	// the decoy's work and fails like an unknown name, so a password
+	// login can never open it.
+	if u.ID == 0 || !u.HasPassword() {
 		if err := a.spendDecoy(ctx, pw); err != nil {
 			return err
 		}

@@ -95,7 +95,7 @@ func (e *AccountEmail) Change(ctx context.Context, p Principal, raw, currentPass
 	if err := asInput(InputEmail, addrErr); err != nil {
 		return err
 	}
-	if err := e.account.reauthenticate(ctx, p.User, currentPassword, InputCurrentPassword, c); err != nil {
+	if err := e.account.reauthenticate(ctx, p, currentPassword, InputCurrentPassword, c); err != nil {
 		return err
 	}
 	u, err := e.accounts.ByID(ctx, p.User.ID)
@@ -207,7 +207,7 @@ func (e *AccountEmail) Verify(ctx context.Context, p Principal, raw string, c Cl
 // pending one); the removed address gets a notice.
 func (e *AccountEmail) Remove(ctx context.Context, p Principal, currentPassword string, c Client) error {
 	ctx = WithHashingKey(ctx, ClientAllocation(c.IP))
-	if err := e.account.reauthenticate(ctx, p.User, currentPassword, InputCurrentPassword, c); err != nil {
+	if err := e.account.reauthenticate(ctx, p, currentPassword, InputCurrentPassword, c); err != nil {
 		return err
 	}
 	u, err := e.accounts.ByID(ctx, p.User.ID)

@@ -240,7 +240,7 @@ func (k *Passkeys) Rename(ctx context.Context, p Principal, id domain.PasskeyID,
 // ends, and this one is replaced by a new session, which it returns.
 func (k *Passkeys) Remove(ctx context.Context, p Principal, id domain.PasskeyID, password string, c Client) (domain.Token, domain.Session, error) {
 	ctx = WithHashingKey(ctx, ClientAllocation(c.IP))
-	if err := k.account.reauthenticate(ctx, p.User, password, InputCurrentPassword, c); err != nil {
+	if err := k.account.reauthenticate(ctx, p, password, InputCurrentPassword, c); err != nil {
 		return "", domain.Session{}, err
 	}
 	removed := k.events.event(domain.EventPasskeyRemoved, p.User.ID, 0, c, strconv.FormatInt(int64(id), 10))

@@ -100,6 +100,9 @@ type UserSummary struct {
 	TwoFactor bool
 	// Passkeys is how many passkeys the account has.
 	Passkeys int
+	// Providers names the identity providers linked to the account, in
+	// order.
+	Providers []string
 }
 
 // UserPage is one page of accounts, ordered by username, and how many
@@ -575,4 +578,91 @@ type EmailStore interface {
 // Clock tells the current time; tests supply a fixed or stepping one.
 type Clock interface {
 	Now() time.Time
+}
+
+// Identity providers.
+
+// IdentityProvider is one configured provider that people sign in with
+// (an OpenID Connect issuer, GitHub). It keeps the protocol's types and
+// tokens inside: nothing it returns is a provider token, and it stores
+// none. Its errors wrap domain.ErrProviderRejected when the provider or
+// its answer failed a check, and domain.ErrProviderUnavailable when it
+// could not be reached or is not ready.
+type IdentityProvider interface {
+	// Name is the provider's name in configuration and URLs (lower case).
+	Name() string
+	// Label is the provider's name as the login page shows it.
+	Label() string
+	// Ready reports whether the provider can be used now: an OpenID
+	// Connect provider whose discovery failed is not, until a retry
+	// reads it.
+	Ready() bool
+	// AuthURL returns the address of the provider's login page for one
+	// login: it carries state, nonce (where the protocol has one) and
+	// the S256 PKCE challenge of verifier.
+	AuthURL(state, nonce, verifier string) (string, error)
+	// Exchange redeems code with verifier and returns who signed in. For
+	// an OpenID Connect provider it verifies the ID token's signature,
+	// issuer, audience, expiry and nonce before it believes any claim.
+	Exchange(ctx context.Context, code, verifier, nonce string) (domain.ExternalIdentity, error)
+	// VerifyIDToken checks an ID token that a native app obtained from
+	// the provider itself: signature, issuer, expiry, nonce, and an
+	// audience that is the configured client id or one of the configured
+	// audiences. A provider without ID tokens (GitHub) refuses every one.
+	VerifyIDToken(ctx context.Context, rawIDToken, nonce string) (domain.ExternalIdentity, error)
+}
+
+// IdentityStore keeps the identities linked to accounts, unique by
+// (provider, subject), at most one per provider and account, removed
+// with their account. The methods that change something store their
+// events in the same transaction: all or nothing.
+type IdentityStore interface {
+	// BySubject returns the identity of provider with subject, or
+	// domain.ErrNotFound.
+	BySubject(ctx context.Context, provider, subject string) (domain.Identity, error)
+	// ListByUser returns user's identities ordered by provider.
+	ListByUser(ctx context.Context, user domain.UserID) ([]domain.Identity, error)
+	// Link stores id. It returns domain.ErrIdentityTaken, changing
+	// nothing, when the identity is linked to any account or id's
+	// account has one of the provider already, and domain.ErrNotFound
+	// when the account is gone.
+	Link(ctx context.Context, id domain.Identity, events ...domain.SecurityEvent) error
+	// CreateAccount creates u (as UserCreator.Create does, with
+	// u.Email as its verified address when set) and links id to it, in
+	// one transaction; the events get the new account's id. It returns
+	// domain.ErrUsernameTaken, domain.ErrEmailTaken or
+	// domain.ErrIdentityTaken, storing nothing.
+	CreateAccount(ctx context.Context, u domain.User, id domain.Identity, events ...domain.SecurityEvent) (domain.User, error)
+	// Unlink removes user's identity of provider, as one conditional
+	// DELETE that requires the account to keep another way to sign in
+	// (a password or another identity), so that two unlinks racing
+	// cannot leave it with none. It returns domain.ErrLastSignInMethod,
+	// changing nothing, when it would, and domain.ErrNotFound when there
+	// is no such identity.
+	Unlink(ctx context.Context, user domain.UserID, provider string, events ...domain.SecurityEvent) error
+}
+
+// SocialFlowStore keeps the provider logins under way: the states of the
+// logins sent to a provider, and the identities that came back linked to
+// no account. Both are kept by the hash of their token only, single use,
+// and expire.
+type SocialFlowStore interface {
+	// CreateState stores s.
+	CreateState(ctx context.Context, s domain.SocialState) error
+	// ConsumeState removes and returns the state with hash h still open
+	// at now, as one conditional DELETE: of any number of concurrent
+	// calls one gets it; the others, and a call for a state unknown,
+	// used or expired, get domain.ErrNotFound.
+	ConsumeState(ctx context.Context, h domain.TokenHash, now time.Time) (domain.SocialState, error)
+	// CreatePending stores p.
+	CreatePending(ctx context.Context, p domain.PendingIdentity) error
+	// Pending returns the pending identity with hash h still open at
+	// now, or domain.ErrNotFound.
+	Pending(ctx context.Context, h domain.TokenHash, now time.Time) (domain.PendingIdentity, error)
+	// ConsumePending removes the pending identity with hash h, as one
+	// conditional DELETE; domain.ErrNotFound when it is gone.
+	ConsumePending(ctx context.Context, h domain.TokenHash) error
+	// DeleteExpired removes the states and pending identities expired at
+	// now and reports how many went.
+	DeleteExpired(ctx context.Context, now time.Time) (int64, error)
 }

@@ -31,7 +31,16 @@ const (
 	// ThrottleEmailResend counts, per account, the verification codes it
 	// asked to be sent again.
 	ThrottleEmailResend = "email_resend"
+	// ThrottleProviderLogin counts the logins sent to an identity
+	// provider per ClientAllocation: each stores a state until it
+	// expires.
+	ThrottleProviderLogin = "provider_login"
 )
+
+// ProviderLoginsPerNetwork caps the provider logins one network may start
+// per Window: a person starts a few; a script that starts thousands would
+// only fill the table of states.
+const ProviderLoginsPerNetwork = 120
 
 // ThrottlePolicy holds the limits.
 type ThrottlePolicy struct {
@@ -167,6 +176,15 @@ func (t *Throttle) ReleaseLogin(ctx context.Context, ticket ThrottleTicket) erro
 func (t *Throttle) ReserveSignup(ctx context.Context, client netip.Addr) (ThrottleTicket, error) {
 	r := ThrottleReservation{At: t.clock.Now(), Windows: []WindowCount{t.window(ThrottleSignup, ClientAllocation(client), t.policy.SignupMaxPerNetwork)}}
 	return t.reserve(ctx, r, "signup")
+}
+
+// ReserveProviderLogin counts one login sent to an identity provider from
+// client: it returns a *domain.ThrottledError when client's network
+// started ProviderLoginsPerNetwork of them within the window.
+func (t *Throttle) ReserveProviderLogin(ctx context.Context, client netip.Addr) error {
+	r := ThrottleReservation{At: t.clock.Now(), Windows: []WindowCount{t.window(ThrottleProviderLogin, ClientAllocation(client), ProviderLoginsPerNetwork)}}
+	_, err := t.reserve(ctx, r, "provider login")
+	return err
 }
 
 // ReleaseSignup gives back a signup's reservation.

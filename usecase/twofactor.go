@@ -215,7 +215,7 @@ func (f *TwoFactor) Confirm(ctx context.Context, p Principal, code string, c Cli
 // which it returns. A verified address gets a notice.
 func (f *TwoFactor) Disable(ctx context.Context, p Principal, password, code string, c Client) (domain.Token, domain.Session, error) {
 	ctx = WithHashingKey(ctx, ClientAllocation(c.IP))
-	if err := f.account.reauthenticate(ctx, p.User, password, InputCurrentPassword, c); err != nil {
+	if err := f.account.reauthenticate(ctx, p, password, InputCurrentPassword, c); err != nil {
 		return "", domain.Session{}, err
 	}
 	if _, err := f.verifySecondFactor(ctx, p.User, code, c); err != nil {

@@ -97,6 +97,22 @@ type Admin interface {
 	SetRole(ctx context.Context, actor usecase.Actor, id domain.UserID, role domain.Role, c usecase.Client) error
 }
 
+// SocialLogin signs people in with identity providers and links their
+// identities (usecase.SocialLogin).
+type SocialLogin interface {
+	Providers() []usecase.ProviderInfo
+	Label(name string) string
+	Begin(ctx context.Context, provider, next string, c usecase.Client) (usecase.SocialStart, error)
+	BeginConnect(ctx context.Context, p usecase.Principal, provider, password string, c usecase.Client) (usecase.SocialStart, error)
+	Callback(ctx context.Context, in usecase.CallbackInput) (usecase.CallbackResult, error)
+	Pending(ctx context.Context, token string) (usecase.PendingView, error)
+	LinkWithPassword(ctx context.Context, pending string, in usecase.LoginInput) (usecase.LoginResult, usecase.ProviderInfo, error)
+	Signup(ctx context.Context, in usecase.SignupInput) (usecase.LoginResult, error)
+	LoginWithIDToken(ctx context.Context, in usecase.TokenLoginInput) (usecase.LoginResult, error)
+	Identities(ctx context.Context, user domain.UserID) ([]domain.Identity, error)
+	Disconnect(ctx context.Context, user domain.UserID, provider string, actor domain.UserID, c usecase.Client) error
+}
+
 // The use cases fit the ports.
 var (
 	_ Registrar     = (*usecase.Registrar)(nil)
@@ -108,4 +124,5 @@ var (
 	_ Admin         = (*usecase.Admin)(nil)
 	_ TwoFactor     = (*usecase.TwoFactor)(nil)
 	_ Passkeys      = (*usecase.Passkeys)(nil)
+	_ SocialLogin   = (*usecase.SocialLogin)(nil)
 )

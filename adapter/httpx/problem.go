@@ -49,6 +49,10 @@ const (
 	CodeUnavailable            = "unavailable"
 	CodeBadRequest             = "bad_request"
 	CodeInternal               = "internal"
+	CodeProviderRejected       = "provider_rejected"
+	CodeIdentityNotLinked      = "identity_not_linked"
+	CodeIdentityTaken          = "identity_taken"
+	CodeLastSignInMethod       = "last_sign_in_method"
 )
 
 // The deliveries' own refusals, described by the table below like the
@@ -112,6 +116,18 @@ var errorTable = []struct {
 		Message: "The password is right; now send a code from the authenticator app."}},
 	{usecase.ErrChallengeGone, Problem{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Title: "Please log in",
 		Message: "The login timed out or was already finished. Log in again."}},
+	{usecase.ErrPendingGone, Problem{Status: http.StatusBadRequest, Code: CodeProviderRejected, Title: "Sign-in expired",
+		Message: "This sign-in with your provider has expired or was already used. Nothing was changed. Please start again from the login page."}},
+	{domain.ErrProviderRejected, Problem{Status: http.StatusBadRequest, Code: CodeProviderRejected, Title: "Sign-in failed",
+		Message: "Signing in with your provider did not work: it was cancelled, took longer than 10 minutes, was already used, or was not started in this browser. Nothing was changed. Please try again."}},
+	{domain.ErrProviderUnavailable, Problem{Status: http.StatusServiceUnavailable, Code: CodeUnavailable, Title: "Provider unavailable",
+		Message: "The sign-in provider cannot be reached right now. Nothing was changed. Please try again later, or log in with your password."}},
+	{usecase.ErrIdentityNotLinked, Problem{Status: http.StatusNotFound, Code: CodeIdentityNotLinked, Title: "No account linked",
+		Message: "No account is linked to this sign-in. Sign up on the website with this provider first, or connect it from your account page."}},
+	{domain.ErrIdentityTaken, Problem{Status: http.StatusConflict, Code: CodeIdentityTaken, Title: "Already connected",
+		Message: "That sign-in is already connected to an account, or this account already has one from that provider. Disconnect it first."}},
+	{domain.ErrLastSignInMethod, Problem{Status: http.StatusConflict, Code: CodeLastSignInMethod, Title: "Last way to sign in",
+		Message: "This is your account's only way to sign in. Set a password or connect another provider before you disconnect it."}},
 	{domain.ErrUnauthenticated, Problem{Status: http.StatusUnauthorized, Code: CodeUnauthorized, Title: "Please log in",
 		Message: "Your session has ended. Please log in again."}},
 	{domain.ErrInvalidCredentials, Problem{Status: http.StatusUnauthorized, Code: CodeInvalidCredentials, Title: "Login failed",

@@ -54,6 +54,10 @@ func TestPostgresSchema(t *testing.T) {
 		{"mail_outbox", "id", "bigint", "ALWAYS", ""},
 		{"mail_outbox", "next_attempt_at", "bigint", "", ""},
 		{"mail_outbox", "claimed_until", "bigint", "", ""},
+		{"identities", "id", "bigint", "ALWAYS", ""},
+		{"identities", "subject", "text", "", "C"},
+		{"social_states", "token_hash", "bytea", "", ""},
+		{"social_pending", "email_verified", "boolean", "", ""},
 	}
 	for _, tt := range tests {
 		var dataType, identity, collation string

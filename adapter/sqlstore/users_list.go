@@ -82,5 +82,32 @@ func (s *UserStore) List(ctx context.Context, q usecase.UserQuery) (usecase.User
 			page.Users[i].LastLoginAt = fromMillis(r.LastLoginAt.Int64)
 		}
 	}
+	if err := s.addProviders(ctx, page.Users); err != nil {
+		return usecase.UserPage{}, err
+	}
 	return page, nil
+}
+
+// addProviders fills in the providers linked to each account of users,
+// in one query for the page.
+func (s *UserStore) addProviders(ctx context.Context, users []usecase.UserSummary) error {
+	if len(users) == 0 {
+		return nil
+	}
+	index := make(map[int64]int, len(users))
+	ids := make([]int64, len(users))
+	for i, u := range users {
+		index[int64(u.User.ID)], ids[i] = i, int64(u.User.ID)
+	}
+	var rows []identityRow
+	err := s.db.NewSelect().Model(&rows).Column("user_id", "provider").
+		Where("user_id IN (?)", bun.List(ids)).Order("user_id", "provider").Scan(ctx)
+	if err != nil {
+		return fmt.Errorf("sqlstore: providers of the listed users: %w", translate(err))
+	}
+	for _, r := range rows {
+		i := index[r.UserID]
+		users[i].Providers = append(users[i].Providers, r.Provider)
+	}
+	return nil
 }

@@ -40,6 +40,8 @@ var commands = []command{
 	{"user delete", "NAME", "delete an account", userDelete},
 	{"user email", "NAME ADDRESS [--verified]", "give an account an email address", userEmail},
 	{"user 2fa-reset", "NAME", "remove an account's second factor and end its sessions", user2FAReset},
+	{"user identities", "NAME", "list the identity providers linked to an account", userIdentities},
+	{"user unlink", "NAME PROVIDER", "unlink an account's identity of a provider", userUnlink},
 	{"sessions revoke", "NAME", "end every session of an account", sessionsRevoke},
 	{"mail test", "ADDRESS", "send a test message through MAIL_URL and say what happened", mailTest},
 	{"mail queue", "", "list the outbox's pending and failed messages", mailQueue},

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -56,10 +57,10 @@ func printUsers(w io.Writer, res usecase.UserPage, search string, n int) {
 		return
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tEMAIL\tCREATED\tLAST LOGIN\t2FA\tPASSKEYS\tSESSIONS")
+	fmt.Fprintln(tw, "NAME\tROLE\tSTATUS\tEMAIL\tSIGN-IN\tCREATED\tLAST LOGIN\t2FA\tPASSKEYS\tSESSIONS")
 	for _, s := range res.Users {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\n", s.User.Username, s.User.Role, status(s), emailColumn(s),
-			stamp(s.User.CreatedAt), stamp(s.LastLoginAt), onOff(s.TwoFactor), s.Passkeys, s.ActiveSessions)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d\t%d\n", s.User.Username, s.User.Role, status(s), emailColumn(s),
+			signInColumn(s), stamp(s.User.CreatedAt), stamp(s.LastLoginAt), onOff(s.TwoFactor), s.Passkeys, s.ActiveSessions)
 	}
 	tw.Flush()
 	if pages > 1 {
@@ -104,4 +105,18 @@ func stamp(t time.Time) string {
 		return "never"
 	}
 	return t.UTC().Format("2006-01-02 15:04")
+}
+
+// signInColumn lists how the account signs in: "password" when it has
+// one, and each linked identity provider.
+func signInColumn(s usecase.UserSummary) string {
+	var ways []string
+	if s.User.HasPassword() {
+		ways = append(ways, "password")
+	}
+	ways = append(ways, s.Providers...)
+	if len(ways) == 0 {
+		return "none"
+	}
+	return strings.Join(ways, ",")
 }

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"github.com/gatehouse/gatehouse/adapter/idp"
 	"github.com/gatehouse/gatehouse/infrastructure/housekeeping"
 	"github.com/gatehouse/gatehouse/infrastructure/httpserver"
 	"github.com/gatehouse/gatehouse/infrastructure/mailworker"
@@ -21,12 +22,17 @@ var Lifecycle = fx.Module("lifecycle", fx.Invoke(startInOrder))
 // listener binds, so that a taken METRICS_ADDR fails the start before the
 // public port opens; then the HTTP server binds and serves; then the mail
 // worker starts delivering the outbox; and last the background purges
-// begin, nothing else waiting on them. At stop: the purges end, the mail
+// begin, nothing else waiting on them. (The identity providers'
+// discovery runs once right after the memory is released.) At stop: the purges end, the mail
 // worker finishes the message under way, the HTTP server drains the
 // requests in flight (what they enqueue waits in the outbox for the next
 // start), the metrics listener closes, and the database closes last.
-func startInOrder(lc fx.Lifecycle, metricsServer *metrics.Server, server *httpserver.Server, worker *mailworker.Worker, purges *housekeeping.Loop) {
+func startInOrder(lc fx.Lifecycle, metricsServer *metrics.Server, server *httpserver.Server, worker *mailworker.Worker, purges *housekeeping.Loop, discovery *idp.Discoverer) {
 	lc.Append(fx.StartHook(releaseStartupMemory))
+	// The identity providers' discovery is tried before the site opens, so
+	// that those that answer are on the login page from the first
+	// request; those that fail are logged and retried in the background.
+	lc.Append(fx.StartStopHook(discovery.Start, discovery.Stop))
 	lc.Append(fx.StartStopHook(metricsServer.Start, metricsServer.Stop))
 	lc.Append(fx.StartStopHook(server.Start, server.Stop))
 	lc.Append(fx.StartStopHook(worker.Start, worker.Stop))

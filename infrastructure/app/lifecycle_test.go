@@ -52,6 +52,7 @@ func TestLifecycleOrder(t *testing.T) {
 	wantStarts := []string{
 		"infrastructure/database.newDB.func1()", // migrate
 		"infrastructure/app.releaseStartupMemory()",
+		"adapter/idp.(*Discoverer).Start-fm()", // the providers are on the login page from the first request
 		"infrastructure/metrics.(*Server).Start-fm()",
 		"infrastructure/httpserver.(*Server).Start-fm()",
 		"infrastructure/mailworker.(*Worker).Start-fm()",
@@ -62,6 +63,7 @@ func TestLifecycleOrder(t *testing.T) {
 		"infrastructure/mailworker.(*Worker).Stop-fm()",
 		"infrastructure/httpserver.(*Server).Stop-fm()",
 		"infrastructure/metrics.(*Server).Stop-fm()",
+		"adapter/idp.(*Discoverer).Stop-fm()",
 		"infrastructure/database.newDB.func2()", // close
 	}
 	if !slices.Equal(rec.starts, wantStarts) {

@@ -120,10 +120,14 @@ var Health = fx.Module("health",
 )
 
 // Web provides the HTML site's handler, on the httpx driving ports.
-var Web = fx.Module("web", fx.Provide(web.NewHandler))
+//
+// The site's sign-in with identity providers is turned on by a decorator
+// outside the module, so that it reaches the server that registers the
+// site (a module's decorators reach only that module).
+var Web = fx.Options(fx.Module("web", fx.Provide(web.NewHandler)), fx.Decorate(withSocialLogin))
 
 // API provides the JSON API's handler, on the same ports as the site.
-var API = fx.Module("api", fx.Provide(api.NewHandler))
+var API = fx.Options(fx.Module("api", fx.Provide(api.NewHandler)), fx.Decorate(withAPISocialLogin))
 
 // Housekeeping provides the background loop that purges expired sessions,
 // expired login challenges and passkey ceremonies, and stale throttling
@@ -136,6 +140,7 @@ var Housekeeping = fx.Module("housekeeping",
 		fx.Annotate(func(e *usecase.AccountEmail) housekeeping.Purger { return e }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(l *usecase.LoginChallenges) housekeeping.Purger { return l }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(func(k *usecase.Passkeys) housekeeping.Purger { return k }, fx.ResultTags(`group:"purgers"`)),
+		fx.Annotate(func(s *usecase.SocialLogin) housekeeping.Purger { return s }, fx.ResultTags(`group:"purgers"`)),
 		fx.Annotate(housekeeping.NewLoop, fx.ParamTags(`group:"purgers"`)),
 	),
 )
@@ -153,6 +158,7 @@ func Core(cfg config.Config) []fx.Option {
 		Security,
 		Mail,
 		UseCases,
+		Identity,
 	}
 }
 

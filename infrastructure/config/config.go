@@ -89,6 +89,9 @@ type Config struct {
 	// WebAuthnOrigins are the origins passkey answers may come from
 	// (WEBAUTHN_ORIGINS, by default PUBLIC_URL's origin).
 	WebAuthnOrigins []string
+	// IdentityProviders are the providers people may sign in with
+	// (OIDC_PROVIDERS and OIDC_<NAME>_*), in the order listed.
+	IdentityProviders []IdentityProvider
 }
 
 // Default returns the settings used when no variable is set, except
@@ -163,6 +166,7 @@ func Load(lookup func(string) (string, bool)) (Config, error) {
 	c.MailFrom = defaultSender(c.PublicURL)
 	r.address("MAIL_FROM", &c.MailFrom)
 	r.webauthn(&c)
+	r.providers(&c.IdentityProviders)
 	if r.err != nil {
 		return Config{}, r.err
 	}

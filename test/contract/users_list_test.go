@@ -2,6 +2,7 @@ package contract
 
 import (
 	"context"
+	"reflect"
 	"slices"
 	"testing"
 	"time"
@@ -108,7 +109,7 @@ func TestUserStoreListSummaries(t *testing.T) {
 			{User: bob, LastLoginAt: time.Time{}, ActiveSessions: 0},
 			{User: carol, LastLoginAt: ms(t0.Add(-time.Hour)), ActiveSessions: 1},
 		}
-		if err != nil || !slices.Equal(got.Users, want) || got.Total != len(want) {
+		if err != nil || !reflect.DeepEqual(got.Users, want) || got.Total != len(want) {
 			t.Errorf("List(now %v) = %+v, %v, want %+v, total %d", now, got, err, want, len(want))
 		}
 	})

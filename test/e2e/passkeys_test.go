@@ -183,7 +183,8 @@ func TestPasskeysInTheBrowser(t *testing.T) {
 		t.Fatalf("totp.Code(secret read from the page %q) error = %v", secret, err)
 	}
 	b.typeInto("#code", code)
-	b.wantAt(b.pressAndLoad(kb.Enter), http.StatusOK, "/account?notice=totp-enabled")
+	b.wantAt(b.pressAndLoad(kb.Enter), http.StatusOK, "/account/2fa")
+	b.wantText(`[role="status"]`, "Two-factor authentication is on.")
 	b.withoutAutofill()
 	b.wantAt(b.activate(`header form[action="/logout"] button`), http.StatusOK, "/login?notice=logged-out")
 	b.wantAt(b.logIn("alice", alicePassword, false), http.StatusOK, "/login/2fa")

@@ -42,6 +42,8 @@ func TestMustChangePasswordAllowsOnlyTheChange(t *testing.T) {
 			body: `{"current_password":"hunter2"}`}, http.StatusForbidden, "RemoveEmail"},
 		{"/v1/me/email/verify", call{method: http.MethodPost, path: mePath + "/email/verify",
 			body: `{"code":"K7QW3MZP"}`}, http.StatusForbidden, "VerifyEmail"},
+		{"/v1/me/identities", call{method: http.MethodGet, path: mePath + "/identities"}, http.StatusForbidden, "Identities"},
+		{"/v1/me/identities/:provider", call{method: http.MethodDelete, path: mePath + "/identities/google"}, http.StatusForbidden, "Disconnect"},
 	}
 	covered, refused := map[string]bool{}, map[string]bool{}
 	for _, tt := range tests {

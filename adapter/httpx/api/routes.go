@@ -36,6 +36,7 @@ func (h *Handler) routes() []route {
 		{fiber.MethodPost, "/v1/sessions/second-factor", []fiber.Handler{h.completeSecondFactor}},
 		{fiber.MethodPost, "/v1/passkeys/login/options", []fiber.Handler{h.passkeyLoginOptions}},
 		{fiber.MethodPost, "/v1/passkeys/login", []fiber.Handler{h.passkeyLogin}},
+		{fiber.MethodPost, "/v1/sessions/oidc", []fiber.Handler{h.createOIDCSession}},
 		{fiber.MethodGet, "/v1/sessions", signedIn(h.listSessions)},
 		{fiber.MethodDelete, "/v1/sessions/current", untilChanged(h.deleteCurrentSession)},
 		{fiber.MethodDelete, "/v1/sessions/:id", signedIn(h.deleteSession)},
@@ -47,6 +48,8 @@ func (h *Handler) routes() []route {
 		{fiber.MethodPost, "/v1/me/email/verify", signedIn(h.verifyEmail)},
 		{fiber.MethodPost, "/v1/recovery", []fiber.Handler{h.requestRecovery}},
 		{fiber.MethodPost, "/v1/recovery/reset", []fiber.Handler{h.resetPassword}},
+		{fiber.MethodGet, "/v1/me/identities", signedIn(h.listIdentities)},
+		{fiber.MethodDelete, "/v1/me/identities/:provider", signedIn(h.deleteIdentity)},
 		{fiber.MethodGet, "/v1/openapi.json", []fiber.Handler{h.openAPI}},
 	}
 }

@@ -36,6 +36,15 @@ type accountView struct {
 	PendingEmail string
 	PendingUntil timeView
 	Code         string
+	// HasPassword is false for an account made through a provider that
+	// has no password yet: its forms ask for no current password (a
+	// recent login stands in for it).
+	HasPassword bool
+	// Social says whether the Sign-in methods section is shown: the
+	// identities linked, and the providers that can still be connected.
+	Social      bool
+	Identities  []identityView
+	Connectable []usecase.ProviderInfo
 }
 
 // PasswordRules describes the password change form's rules.
@@ -126,6 +135,9 @@ func (h *Handler) renderAccountWith(c *fiber.Ctx, status int, notice, alert stri
 		if !st.Pending.IsZero() {
 			view.PendingUntil = newTimeView(st.PendingUntil, timeLayout)
 		}
+	}
+	if err := h.signInMethods(c, p, view); err != nil {
+		return err
 	}
 	if view.MustChangePassword && view.Notice == "" {
 		view.Notice = notices[noticeMustChangePassword]

@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/usecase"
+	"strings"
 )
 
 // eventTexts say what each kind of security event means to the account's
@@ -124,9 +125,27 @@ func describeEvent(e domain.SecurityEvent) string {
 		if text, ok := displayNameTexts[e.Detail]; ok {
 			return text
 		}
+	case domain.EventSocialLogin:
+		return "Signed in with " + providerOf(e.Detail)
+	case domain.EventSocialLoginFailure:
+		return "Failed sign-in with " + providerOf(e.Detail)
+	case domain.EventIdentityLinked:
+		return "Connected " + providerOf(e.Detail)
+	case domain.EventIdentityUnlinked:
+		return "Disconnected " + providerOf(e.Detail)
 	}
 	if text, ok := eventTexts[e.Kind]; ok {
 		return text
 	}
 	return "Other account activity"
+}
+
+// providerOf is the provider an event's Detail names ("github", or
+// "github: second factor required").
+func providerOf(detail string) string {
+	name, _, _ := strings.Cut(detail, ":")
+	if name == "" {
+		return "a provider"
+	}
+	return name
 }

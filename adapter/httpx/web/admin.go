@@ -45,6 +45,9 @@ type userRow struct {
 	// code; "" for none.
 	Email         string
 	EmailVerified bool
+	// SignIn lists the ways the account signs in: "password" when it has
+	// one, and each linked identity provider.
+	SignIn string
 }
 
 // listQuery is the search and page of the admin's list, which every
@@ -123,6 +126,7 @@ func (h *Handler) renderUsers(c *fiber.Ctx, status int, q listQuery, notice, ale
 			Passkeys:           s.Passkeys,
 			Self:               s.User.ID == p.User.ID,
 			Email:              s.PendingEmail.String(),
+			SignIn:             signInMethods(s),
 		}
 		if !s.User.Email.IsZero() {
 			row.Email, row.EmailVerified = s.User.Email.String(), true
@@ -134,4 +138,17 @@ func (h *Handler) renderUsers(c *fiber.Ctx, status int, q listQuery, notice, ale
 		view.Users[i] = row
 	}
 	return h.render(c, status, "admin_users", view)
+}
+
+// signInMethods lists how the account signs in, for the admin's list.
+func signInMethods(s usecase.UserSummary) string {
+	var ways []string
+	if s.User.HasPassword() {
+		ways = append(ways, "password")
+	}
+	ways = append(ways, s.Providers...)
+	if len(ways) == 0 {
+		return "none"
+	}
+	return strings.Join(ways, ", ")
 }

@@ -70,7 +70,8 @@ func TestAdminUsers(t *testing.T) {
 	s.admin.ListFunc = func(usecase.Actor, string, int) (usecase.UserPage, error) {
 		return usecase.UserPage{Total: 45, Users: []usecase.UserSummary{
 			{User: p.User, LastLoginAt: time.Date(2026, 3, 14, 8, 0, 0, 0, time.UTC), ActiveSessions: 2, TwoFactor: true, Passkeys: 3},
-			{User: domain.User{ID: 5, Username: bob, Role: domain.RoleUser, CreatedAt: time.Date(2025, 1, 2, 3, 4, 0, 0, time.UTC), Disabled: true, MustChangePassword: true}},
+			{User: domain.User{ID: 5, Username: bob, Role: domain.RoleUser, CreatedAt: time.Date(2025, 1, 2, 3, 4, 0, 0, time.UTC), Disabled: true, MustChangePassword: true},
+				Providers: []string{"github", "google"}},
 		}}, nil
 	}
 	r := browser.get(t, "/admin/users?q=++al++&page=2&notice=user-enabled")
@@ -85,8 +86,8 @@ func TestAdminUsers(t *testing.T) {
 	}
 	for _, want := range []string{
 		"Accounts, page 2 of 3",
-		"root You — Admin 14 Mar 2025, 09:26 UTC 14 Mar 2026, 08:00 UTC Active 2 On 3",
-		"albert — User 2 Jan 2025, 03:04 UTC Never Disabled Must change password 0 Off 0 Enable albert",
+		"root You — password Admin 14 Mar 2025, 09:26 UTC 14 Mar 2026, 08:00 UTC Active 2 On 3",
+		"albert — github, google User 2 Jan 2025, 03:04 UTC Never Disabled Must change password 0 Off 0 Enable albert",
 		"Page 2 of 3",
 	} {
 		if !r.says(want) {

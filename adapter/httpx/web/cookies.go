@@ -18,6 +18,14 @@ const (
 	// challengeCookieName holds the token of a login waiting for its
 	// second factor (usecase.LoginChallenges), for five minutes.
 	challengeCookieName = "gatehouse_challenge"
+	// socialStateCookieName binds a login sent to an identity provider
+	// to this browser: it holds the state the provider must send back,
+	// for ten minutes (usecase.SocialStateLifetime).
+	socialStateCookieName = "gatehouse_oauth_state"
+	// socialPendingCookieName holds the token of an identity that came
+	// back linked to no account, while its owner chooses a username or
+	// logs in with a password (usecase.PendingIdentityLifetime).
+	socialPendingCookieName = "gatehouse_social"
 )
 
 // deviceCookieMaxAge is how long a browser keeps its device proof: a

@@ -25,6 +25,7 @@ type Handler struct {
 	admin     httpx.Admin
 	twoFactor httpx.TwoFactor
 	passkeys  httpx.Passkeys // nil, or not Enabled: the site offers no passkeys
+	social    httpx.SocialLogin // nil: no identity providers
 	clock     usecase.Clock
 	tokens    usecase.TokenSource
 	cfg       Config
@@ -111,6 +112,7 @@ func (h *Handler) Register(app *fiber.App) error {
 	app.Post("/login/passkey", h.passkeyLogin)
 	app.Post("/login/2fa/passkey/options", h.passkeySecondStepOptions)
 	app.Post("/login/2fa/passkey", h.passkeySecondStep)
+	h.registerSocial(app)
 	app.Get("/logout", h.logoutForm)
 	app.Post("/logout", h.logout)
 	if h.recovery != nil {

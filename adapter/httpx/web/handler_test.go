@@ -328,7 +328,7 @@ func principal(id domain.UserID, name string, role domain.Role) usecase.Principa
 		panic(err)
 	}
 	return usecase.Principal{
-		User: domain.User{ID: id, Username: username, Role: role, CreatedAt: testNow.AddDate(-1, 0, 0)},
+		User: domain.User{ID: id, Username: username, Role: role, PasswordHash: "$argon2id$stand-in", CreatedAt: testNow.AddDate(-1, 0, 0)},
 		Session: domain.Session{
 			ID: 1, UserID: id,
 			CreatedAt: testNow.Add(-time.Hour), LastSeenAt: testNow.Add(-time.Minute),

@@ -19,6 +19,7 @@ func (h *Handler) loginForm(c *fiber.Ctx) error {
 	}
 	return h.render(c, http.StatusOK, "login", &loginView{
 		layoutView: layoutView{Title: "Log in", Notice: notices[c.Query("notice")]},
+		Providers:  h.providers(),
 		Next:       formNext(next),
 		Recovery:   h.recovery != nil,
 		Passkeys:   h.passkeysOn(),
@@ -40,6 +41,7 @@ func (h *Handler) login(c *fiber.Ctx) error {
 	next := safeNext(formValue(c, "next"))
 	view := &loginView{
 		layoutView: layoutView{Title: "Log in"},
+		Providers:  h.providers(),
 		Username:   username,
 		Next:       formNext(next),
 		Remember:   remember,

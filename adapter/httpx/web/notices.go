@@ -31,6 +31,8 @@ const (
 	noticePasskeyAdded   = "passkey-added"
 	noticePasskeyRenamed = "passkey-renamed"
 	noticePasskeyRemoved = "passkey-removed"
+	noticeIdentityConnected    = "identity-connected"
+	noticeIdentityDisconnected = "identity-disconnected"
 )
 
 // notices are the confirmations, by key.
@@ -63,4 +65,6 @@ var notices = map[string]string{
 	noticePasskeyAdded:   "The passkey has been added. Every other session has been logged out.",
 	noticePasskeyRenamed: "The passkey has been renamed.",
 	noticePasskeyRemoved: "The passkey has been removed. Every other session has been logged out.",
+	noticeIdentityConnected:    "The sign-in method has been connected: you can now log in with it.",
+	noticeIdentityDisconnected: "The sign-in method has been disconnected.",
 }

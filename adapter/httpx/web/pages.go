@@ -53,6 +53,9 @@ var pageViews = map[string]func() page{
 
 	"recover":       func() page { return &recoverView{} },
 	"recover_reset": func() page { return &resetView{} },
+
+	"social_continue": func() page { return &socialContinueView{} },
+	"social_connect":  func() page { return &connectView{} },
 }
 
 // pageTemplates are the site's pages, each ready to execute inside the

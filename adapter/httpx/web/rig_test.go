@@ -46,7 +46,7 @@ func rigPrincipal(role domain.Role) usecase.Principal {
 		panic(err)
 	}
 	return usecase.Principal{
-		User:    domain.User{ID: 7, Username: name, Role: role},
+		User:    domain.User{ID: 7, Username: name, Role: role, PasswordHash: "$argon2id$stand-in"},
 		Session: domain.Session{ID: 41, UserID: 7, TokenHash: rigToken.Hash()},
 	}
 }

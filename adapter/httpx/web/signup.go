@@ -14,7 +14,7 @@ func (h *Handler) signupForm(c *fiber.Ctx) error {
 	if _, ok := httpx.PrincipalOf(c); ok {
 		return c.Redirect("/", fiber.StatusSeeOther)
 	}
-	return h.render(c, http.StatusOK, "signup", &signupView{layoutView: layoutView{Title: "Sign up"}})
+	return h.render(c, http.StatusOK, "signup", &signupView{layoutView: layoutView{Title: "Sign up"}, Providers: h.providers()})
 }
 
 // signup creates an account and sends the visitor to the login page. A
@@ -39,6 +39,7 @@ func (h *Handler) signup(c *fiber.Ctx) error {
 	httpx.SetRetryAfter(c, p)
 	view := &signupView{
 		layoutView: layoutView{Title: "Sign up", Alert: p.Message},
+		Providers:  h.providers(),
 		Username:   username,
 		Email:      formValue(c, fieldEmail),
 		Errors:     map[string]string{},

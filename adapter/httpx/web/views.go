@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/adapter/httpx"
+	"github.com/gatehouse/gatehouse/usecase"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -53,9 +54,11 @@ type page interface {
 
 type loginView struct {
 	layoutView
-	Username string
-	Next     string
-	Remember bool
+	// Providers are the identity providers to log in with instead.
+	Providers []usecase.ProviderInfo
+	Username  string
+	Next      string
+	Remember  bool
 	// Invalid marks both fields invalid, described by the page's alert:
 	// the credentials were wrong or missing (which of them, the message
 	// does not say).
@@ -68,9 +71,11 @@ type loginView struct {
 
 type signupView struct {
 	layoutView
-	Username string
-	Email    string
-	Errors   map[string]string
+	Providers []usecase.ProviderInfo
+	Next      string // always empty: a signup goes to the login
+	Username  string
+	Email     string
+	Errors    map[string]string
 }
 
 // PasswordRules describes the signup form's password rules.

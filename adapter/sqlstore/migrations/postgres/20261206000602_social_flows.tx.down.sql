@@ -1,0 +1,5 @@
+DROP TABLE social_pending;
+
+--bun:split
+
+DROP TABLE social_states;
