@@ -32,8 +32,8 @@ type stores struct {
 	passkeys     *sqlstore.PasskeyStore
 	pkChallenges *sqlstore.PasskeyChallengeStore
 	recovery     *sqlstore.RecoveryCodeStore
-	identities *sqlstore.IdentityStore
-	flows      *sqlstore.SocialFlowStore
+	identities   *sqlstore.IdentityStore
+	flows        *sqlstore.SocialFlowStore
 }
 
 // newStores returns the stores on a new, migrated in-memory database
@@ -62,8 +62,8 @@ func newStores(t *testing.T) stores {
 		passkeys:     sqlstore.NewPasskeyStore(db),
 		pkChallenges: sqlstore.NewPasskeyChallengeStore(db),
 		recovery:     sqlstore.NewRecoveryCodeStore(db),
-		identities: sqlstore.NewIdentityStore(db),
-		flows:      sqlstore.NewSocialFlowStore(db),
+		identities:   sqlstore.NewIdentityStore(db),
+		flows:        sqlstore.NewSocialFlowStore(db),
 	}
 }
 

@@ -17,7 +17,7 @@ type Handler struct {
 	emails    httpx.AccountEmail
 	recovery  httpx.Recovery
 	twoFactor httpx.TwoFactor
-	passkeys  httpx.Passkeys // nil, or not Enabled: no passkey routes (404)
+	passkeys  httpx.Passkeys    // nil, or not Enabled: no passkey routes (404)
 	social    httpx.SocialLogin // nil: no identity providers
 	cfg       Config
 	log       *slog.Logger

@@ -24,7 +24,7 @@ type Handler struct {
 	recovery  httpx.Recovery     // nil: the site offers no recovery
 	admin     httpx.Admin
 	twoFactor httpx.TwoFactor
-	passkeys  httpx.Passkeys // nil, or not Enabled: the site offers no passkeys
+	passkeys  httpx.Passkeys    // nil, or not Enabled: the site offers no passkeys
 	social    httpx.SocialLogin // nil: no identity providers
 	clock     usecase.Clock
 	tokens    usecase.TokenSource

@@ -27,10 +27,10 @@ const (
 	noticeChallengeGone        = "challenge-gone"
 	noticeAdmin2FARequired     = "admin-2fa-required"
 
-	noticePasswordReset  = "password-reset"
-	noticePasskeyAdded   = "passkey-added"
-	noticePasskeyRenamed = "passkey-renamed"
-	noticePasskeyRemoved = "passkey-removed"
+	noticePasswordReset        = "password-reset"
+	noticePasskeyAdded         = "passkey-added"
+	noticePasskeyRenamed       = "passkey-renamed"
+	noticePasskeyRemoved       = "passkey-removed"
 	noticeIdentityConnected    = "identity-connected"
 	noticeIdentityDisconnected = "identity-disconnected"
 )
@@ -61,10 +61,10 @@ var notices = map[string]string{
 	noticeChallengeGone:        "Your login timed out or was already finished. Please log in again.",
 	noticeAdmin2FARequired:     "Admins must use two-factor authentication: set it up to reach the admin pages.",
 
-	noticePasswordReset:  "Your password has been changed. Please log in.",
-	noticePasskeyAdded:   "The passkey has been added. Every other session has been logged out.",
-	noticePasskeyRenamed: "The passkey has been renamed.",
-	noticePasskeyRemoved: "The passkey has been removed. Every other session has been logged out.",
+	noticePasswordReset:        "Your password has been changed. Please log in.",
+	noticePasskeyAdded:         "The passkey has been added. Every other session has been logged out.",
+	noticePasskeyRenamed:       "The passkey has been renamed.",
+	noticePasskeyRemoved:       "The passkey has been removed. Every other session has been logged out.",
 	noticeIdentityConnected:    "The sign-in method has been connected: you can now log in with it.",
 	noticeIdentityDisconnected: "The sign-in method has been disconnected.",
 }
