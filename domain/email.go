@@ -74,6 +74,13 @@ const (
 // spaces or hyphens; ok is false when the result is not CodeLength
 // characters of CodeAlphabet.
 func NormalizeCode(raw string) (code string, ok bool) {
+	return normalizeCode(raw, CodeLength)
+}
+
+// normalizeCode returns raw upper-cased, without spaces or hyphens, or
+// "" and false when the result is not length characters of CodeAlphabet. It
+// stops reading past length, so a long input costs no more than a code.
+func normalizeCode(raw string, length int) (code string, ok bool) {
 	var b strings.Builder
 	for _, r := range strings.ToUpper(raw) {
 		switch {
@@ -84,11 +91,14 @@ func NormalizeCode(raw string) (code string, ok bool) {
 		default:
 			return "", false
 		}
-		if b.Len() > CodeLength {
+		if b.Len() > length {
 			return "", false
 		}
 	}
-	return b.String(), b.Len() == CodeLength
+	if b.Len() != length {
+		return "", false
+	}
+	return b.String(), true
 }
 
 // CodePurpose says what a one-time code is for; a code of one purpose is

@@ -3,7 +3,6 @@ package domain
 import (
 	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Recovery codes: the codes an account with a second factor keeps on
@@ -31,24 +30,7 @@ type RecoveryCode struct {
 // RecoveryCodeLength characters of CodeAlphabet. A 6-digit
 // authenticator code is never one.
 func NormalizeRecoveryCode(raw string) (code string, ok bool) {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(raw) {
-		switch {
-		case r == ' ' || r == '-':
-			continue
-		case r < utf8.RuneSelf && strings.IndexByte(CodeAlphabet, byte(r)) >= 0:
-			b.WriteRune(r)
-		default:
-			return "", false
-		}
-		if b.Len() > RecoveryCodeLength {
-			return "", false
-		}
-	}
-	if b.Len() != RecoveryCodeLength {
-		return "", false
-	}
-	return b.String(), true
+	return normalizeCode(raw, RecoveryCodeLength)
 }
 
 // FormatRecoveryCode writes code in groups of four joined by hyphens
