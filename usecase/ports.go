@@ -105,6 +105,16 @@ type UserSummary struct {
 	Providers []string
 }
 
+// SignInMethods lists how the account signs in: "password" when it has
+// one, then each linked identity provider; none is an empty list.
+func (s UserSummary) SignInMethods() []string {
+	var ways []string
+	if s.User.HasPassword() {
+		ways = append(ways, "password")
+	}
+	return append(ways, s.Providers...)
+}
+
 // UserPage is one page of accounts, ordered by username, and how many
 // match in all.
 type UserPage struct {

@@ -110,11 +110,7 @@ func stamp(t time.Time) string {
 // signInColumn lists how the account signs in: "password" when it has
 // one, and each linked identity provider.
 func signInColumn(s usecase.UserSummary) string {
-	var ways []string
-	if s.User.HasPassword() {
-		ways = append(ways, "password")
-	}
-	ways = append(ways, s.Providers...)
+	ways := s.SignInMethods()
 	if len(ways) == 0 {
 		return "none"
 	}

@@ -142,11 +142,7 @@ func (h *Handler) renderUsers(c *fiber.Ctx, status int, q listQuery, notice, ale
 
 // signInMethods lists how the account signs in, for the admin's list.
 func signInMethods(s usecase.UserSummary) string {
-	var ways []string
-	if s.User.HasPassword() {
-		ways = append(ways, "password")
-	}
-	ways = append(ways, s.Providers...)
+	ways := s.SignInMethods()
 	if len(ways) == 0 {
 		return "none"
 	}
