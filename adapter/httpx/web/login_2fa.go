@@ -58,6 +58,20 @@ func (h *Handler) secondStep(c *fiber.Ctx) error {
 		Previous:  previous,
 		Client:    h.client(c),
 	})
+	return h.secondStepAnswered(c, next, res, err, func(p httpx.Problem) *secondStepView {
+		return &secondStepView{
+			layoutView: layoutView{Title: "Two-factor authentication", Alert: p.Message},
+			Passkey:    h.passkeysOn() && h.passkeys.OffersPasskey(c.UserContext(), challenge),
+			Errors:     p.Fields,
+		}
+	})
+}
+
+// secondStepAnswered ends a second step, by code or by passkey: logged
+// in to next; a challenge gone or expired sends the browser back to the
+// password; any other refusal is the code page again, as failed makes it
+// for the problem (the challenge stays), with Retry-After when throttled.
+func (h *Handler) secondStepAnswered(c *fiber.Ctx, next string, res usecase.LoginResult, err error, failed func(httpx.Problem) *secondStepView) error {
 	if errors.Is(err, usecase.ErrChallengeGone) {
 		h.cookies.clear(c, challengeCookieName)
 		return c.Redirect("/login?notice="+noticeChallengeGone, fiber.StatusSeeOther)
@@ -68,11 +82,9 @@ func (h *Handler) secondStep(c *fiber.Ctx) error {
 			return err
 		}
 		httpx.SetRetryAfter(c, p)
-		return h.render(c, p.Status, "login_2fa", &secondStepView{
-			layoutView: layoutView{Title: "Two-factor authentication", Alert: p.Message},
-			Next:       formNext(next),
-			Errors:     p.Fields,
-		})
+		view := failed(p)
+		view.Next = formNext(next)
+		return h.render(c, p.Status, "login_2fa", view)
 	}
 	h.cookies.clear(c, challengeCookieName)
 	return h.loggedIn(c, res, next)

@@ -88,22 +88,10 @@ func (h *Handler) passkeySecondStep(c *fiber.Ctx) error {
 		Previous:  previous,
 		Client:    h.client(c),
 	})
-	if errors.Is(err, usecase.ErrChallengeGone) {
-		h.cookies.clear(c, challengeCookieName)
-		return c.Redirect("/login?notice="+noticeChallengeGone, fiber.StatusSeeOther)
-	}
-	if err != nil {
-		p := describe(err)
-		if p.Status >= 500 {
-			return err
-		}
-		httpx.SetRetryAfter(c, p)
-		return h.render(c, p.Status, "login_2fa", &secondStepView{
+	return h.secondStepAnswered(c, next, res, err, func(p httpx.Problem) *secondStepView {
+		return &secondStepView{
 			layoutView: layoutView{Title: "Two-factor authentication", Alert: passkeyAlert(err, p.Message)},
-			Next:       formNext(next),
 			Passkey:    true,
-		})
-	}
-	h.cookies.clear(c, challengeCookieName)
-	return h.loggedIn(c, res, next)
+		}
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gatehouse/gatehouse/adapter/httpx/httpxtest"
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/usecase"
 )
@@ -145,5 +146,22 @@ func TestPasskeyPageOnTheSite(t *testing.T) {
 	fake.err = errors.New("database down")
 	if res := r.do(t, siteCall{method: http.MethodPost, target: "/account/passkeys/3/rename", signedIn: true, form: url.Values{"passkey_name": {"x"}}}); res.status != http.StatusInternalServerError || strings.Contains(res.body, "database down") {
 		t.Errorf("POST rename (store fails) = %d, want a 500 that does not show the error", res.status)
+	}
+}
+
+// TestWrongCodeKeepsThePasskeyOffer: a refused code on /login/2fa brings
+// the page back with the code's message and, for an account with a
+// passkey, still offers the passkey instead.
+func TestWrongCodeKeepsThePasskeyOffer(t *testing.T) {
+	r := newSiteRig(t, rigPrincipal(domain.RoleUser))
+	r.h.passkeys = &fakePasskeys{}
+	r.h.twoFactor = &httpxtest.TwoFactor{Err: &usecase.InvalidInputError{Fields: map[usecase.Input]string{usecase.InputCode: "That code is not correct."}}}
+	res := r.do(t, siteCall{method: http.MethodPost, target: "/login/2fa", form: url.Values{"code": {"123456"}},
+		header: map[string]string{"Cookie": visitorCookieName + "=" + rigVisitor.Reveal() + "; " + challengeCookieName + "=challenge"}})
+	if res.status != http.StatusUnprocessableEntity || !strings.Contains(res.body, "That code is not correct.") {
+		t.Fatalf("POST /login/2fa (wrong code) = %d, want 422 with the code's message; body:\n%s", res.status, res.body)
+	}
+	if !strings.Contains(res.body, `action="/login/2fa/passkey"`) {
+		t.Errorf("POST /login/2fa (wrong code) no longer offers the passkey")
 	}
 }
