@@ -65,7 +65,7 @@ func serverEnv(dbPath, secret string) []string {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch name {
-		case "PATH", "HOME", "TMPDIR", "GOMAXPROCS", "GOGC", "GOMEMLIMIT", "METRICS_ADDR":
+		case "PATH", "HOME", "TMPDIR", "GOMAXPROCS", "GOGC", "GOMEMLIMIT", "METRICS_ADDR", "PPROF_ADDR":
 			env = append(env, kv)
 		}
 	}
