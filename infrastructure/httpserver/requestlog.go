@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/gatehouse/gatehouse/adapter/httpx"
-	"github.com/gatehouse/gatehouse/infrastructure/logging"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -51,9 +50,7 @@ func (r *requestLog) handle(c *fiber.Ctx) error {
 	if id, ok := httpx.UserID(c); ok {
 		attrs = append(attrs, slog.Int64("user_id", int64(id)))
 	}
-	// The line may wait a moment in the log's buffer (logging.Deferred):
-	// one write for many requests instead of one each.
-	r.log.LogAttrs(logging.Deferred(c.UserContext()), slog.LevelInfo, "request", attrs...)
+	r.log.LogAttrs(c.UserContext(), slog.LevelInfo, "request", attrs...)
 	return nil
 }
 

@@ -9,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gatehouse/gatehouse/infrastructure/logging"
 	"github.com/gofiber/fiber/v2"
 )
 
@@ -65,51 +64,5 @@ func TestRequestLogRoutes(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), "secret") {
 		t.Errorf("request log holds a raw URL:\n%s", logs.String())
-	}
-}
-
-// lockedBuffer is a bytes.Buffer safe for an Output's timer goroutine.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
-// TestRequestLogLinesWait checks that the request log's lines may wait in
-// the service's log Output (one write for many requests, the point of
-// logging.Deferred) and that closing the Output, as a clean stop does,
-// writes them all.
-func TestRequestLogLinesWait(t *testing.T) {
-	var logs lockedBuffer
-	out := logging.NewOutput(&logs, time.Hour) // only Close writes in this test
-	app := fiber.New()
-	app.Use((&requestLog{log: logging.NewDeferring(out, logging.Settings{}), obs: &observed{}}).handle)
-	app.Get("/", func(c *fiber.Ctx) error { return c.SendString("home") })
-	for range 3 {
-		res, err := app.Test(httptest.NewRequest("GET", "/", nil), -1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res.Body.Close()
-	}
-	if got := logs.String(); got != "" {
-		t.Fatalf("request lines were written at once: %q", got)
-	}
-	if err := out.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if n := strings.Count(logs.String(), "msg=request"); n != 3 {
-		t.Errorf("after Close the log holds %d request lines, want 3:\n%s", n, logs.String())
 	}
 }

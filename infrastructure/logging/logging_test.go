@@ -2,15 +2,10 @@ package logging
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
-
-	"github.com/gatehouse/gatehouse/infrastructure/config"
-	"go.uber.org/fx/fxtest"
 )
 
 func TestNewFormatsAndLevels(t *testing.T) {
@@ -25,36 +20,4 @@ func TestNewFormatsAndLevels(t *testing.T) {
 	if err := json.Unmarshal(js.Bytes(), &line); err != nil || line["msg"] != "detail" || line["k"] != "v" {
 		t.Errorf("json logger at debug wrote %q (%v), want one JSON object with msg and k", js.String(), err)
 	}
-}
-
-// TestServiceLoggerStopWritesEverything checks the Module's logger: a
-// request line waits, and stopping the app (a clean shutdown) writes it.
-func TestServiceLoggerStopWritesEverything(t *testing.T) {
-	var out lockedWriter
-	lc := fxtest.NewLifecycle(t)
-	log := newServiceLogger(lc, config.Config{LogFormat: "json", LogLevel: slog.LevelInfo}, &out)
-	lc.RequireStart()
-	log.InfoContext(Deferred(context.Background()), "request", "n", 1)
-	log.InfoContext(Deferred(context.Background()), "request", "n", 2)
-	lc.RequireStop()
-	if got := out.String(); strings.Count(got, `"msg":"request"`) != 2 {
-		t.Errorf("after the app stopped the log holds %q, want both request lines", got)
-	}
-}
-
-type lockedWriter struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedWriter) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedWriter) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
 }
