@@ -131,7 +131,11 @@ func run(ctx context.Context, cfg config) (*report, error) {
 	}
 	// The same database served with LOG_LEVEL=warn: what (a) costs
 	// without its request log.
-	qs, err := startServer(ctx, bin, append(slices.Clone(env), "LOG_LEVEL=warn"), filepath.Join(small, "quiet.log"))
+	quietPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	qs, err := startServer(ctx, bin, append(slices.Clone(env), "LOG_LEVEL=warn", "PORT="+quietPort), filepath.Join(small, "quiet.log"))
 	if err != nil {
 		return nil, err
 	}
