@@ -68,19 +68,16 @@ func NewAccountEmail(store EmailStore, accounts AccountStore, account *Account, 
 	}
 }
 
-// Status returns p's address and the pending one.
-func (e *AccountEmail) Status(ctx context.Context, user domain.UserID) (EmailStatus, error) {
-	u, err := e.accounts.ByID(ctx, user)
-	if err != nil {
-		return EmailStatus{}, fmt.Errorf("email of user %d: %w", user, err)
-	}
-	st := EmailStatus{Verified: u.Email}
-	code, err := e.store.ActiveCode(ctx, user, domain.PurposeVerifyEmail, e.clock.Now())
+// Status returns p's verified address, as read with p for this request
+// (Principal.User), and the pending one: one read of the codes.
+func (e *AccountEmail) Status(ctx context.Context, p Principal) (EmailStatus, error) {
+	st := EmailStatus{Verified: p.User.Email}
+	code, err := e.store.ActiveCode(ctx, p.User.ID, domain.PurposeVerifyEmail, e.clock.Now())
 	switch {
 	case err == nil:
 		st.Pending, st.PendingUntil = code.Address, code.ExpiresAt
 	case !errors.Is(err, domain.ErrNotFound):
-		return EmailStatus{}, fmt.Errorf("email of user %d: %w", user, err)
+		return EmailStatus{}, fmt.Errorf("email of user %d: %w", p.User.ID, err)
 	}
 	return st, nil
 }

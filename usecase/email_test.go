@@ -78,7 +78,7 @@ func TestEmailCodeExpires(t *testing.T) {
 	if err := f.emails.Verify(ctx, f.p, "K7QW3MZP", home); !isCodeError(err) {
 		t.Errorf("Verify() after an hour error = %v, want the code refused", err)
 	}
-	if st, _ := f.emails.Status(ctx, f.p.User.ID); !st.Verified.IsZero() || !st.Pending.IsZero() {
+	if st, _ := f.emails.Status(ctx, f.p); !st.Verified.IsZero() || !st.Pending.IsZero() {
 		t.Errorf("Status() after expiry = %+v, want no address and nothing pending", st)
 	}
 }

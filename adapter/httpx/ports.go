@@ -44,7 +44,7 @@ type Account interface {
 // AccountEmail is what signed-in users do with their address
 // (usecase.AccountEmail).
 type AccountEmail interface {
-	Status(ctx context.Context, user domain.UserID) (usecase.EmailStatus, error)
+	Status(ctx context.Context, p usecase.Principal) (usecase.EmailStatus, error)
 	Change(ctx context.Context, p usecase.Principal, address, currentPassword string, c usecase.Client) error
 	Verify(ctx context.Context, p usecase.Principal, code string, c usecase.Client) error
 	Resend(ctx context.Context, p usecase.Principal, c usecase.Client) error

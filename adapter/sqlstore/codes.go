@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/uptrace/bun"
+	"github.com/uptrace/bun/dialect"
 
 	"github.com/gatehouse/gatehouse/domain"
 	"github.com/gatehouse/gatehouse/usecase"
@@ -40,12 +41,20 @@ func (r codeRow) code() domain.PendingCode {
 // EmailStore keeps accounts' verified addresses (in users) and their
 // one-time codes (in one_time_codes).
 type EmailStore struct {
-	db *bun.DB
+	db         *bun.DB
+	activeCode *preparedQuery
 }
+
+// activeCodeQuery is ActiveCode's statement; %s is the dialect's
+// parameter (sessionWithUserParam). (user_id, purpose) is unique, so it
+// reads one row at most.
+const activeCodeQuery = `SELECT id, user_id, purpose, address, address_canonical, code_hash, tries, expires_at, created_at, used_at
+FROM one_time_codes WHERE user_id = %[1]s AND purpose = %[1]s AND used_at = 0 AND expires_at > %[1]s`
 
 // NewEmailStore returns an EmailStore on db, which must be migrated.
 func NewEmailStore(db *bun.DB) *EmailStore {
-	return &EmailStore{db: db}
+	param := sessionWithUserParam(db.Dialect().Name() == dialect.PG)
+	return &EmailStore{db: db, activeCode: newPreparedQuery(db, fmt.Sprintf(activeCodeQuery, param))}
 }
 
 // OwnerOf returns the account that verified a (without regard to case).
@@ -86,11 +95,16 @@ func (s *EmailStore) PutCode(ctx context.Context, c domain.PendingCode, mails ..
 
 // ActiveCode returns user's code of purpose that is unused and unexpired
 // at now.
+//
+// It runs on every GET /api/v1/me and account page, so it is a prepared
+// statement (see preparedQuery and sessionWithUserParam).
 func (s *EmailStore) ActiveCode(ctx context.Context, user domain.UserID, purpose domain.CodePurpose, now time.Time) (domain.PendingCode, error) {
 	var row codeRow
-	err := s.db.NewSelect().Model(&row).
-		Where("user_id = ?", int64(user)).Where("purpose = ?", string(purpose)).
-		Where("used_at = 0").Where("expires_at > ?", toMillis(now)).Scan(ctx)
+	r, err := s.activeCode.queryRow(ctx, int64(user), string(purpose), toMillis(now))
+	if err == nil {
+		err = r.Scan(&row.ID, &row.UserID, &row.Purpose, &row.Address, &row.AddressCanonical, &row.CodeHash,
+			&row.Tries, &row.ExpiresAt, &row.CreatedAt, &row.UsedAt)
+	}
 	if err != nil {
 		return domain.PendingCode{}, fmt.Errorf("sqlstore: %s code of user %d: %w", purpose, user, translate(err))
 	}

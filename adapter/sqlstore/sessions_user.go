@@ -15,7 +15,8 @@ import (
 const sessionWithUserQuery = `SELECT
  s.id, s.token_hash, s.user_id, s.persistent, s.created_at, s.last_seen_at, s.expires_at, s.absolute_expires_at,
  s.ip, s.user_agent, s.previous_login_known, s.previous_login_at, s.previous_login_ip, s.credential_version, s.two_factor_at,
- u.username, u.display_name, u.password_hash, u.created_at, u.role, u.disabled, u.must_change_password, u.credential_version
+ u.username, u.display_name, u.password_hash, u.created_at, u.role, u.disabled, u.must_change_password, u.credential_version,
+ u.email
 FROM sessions AS s JOIN users AS u ON u.id = s.user_id
 WHERE s.token_hash = `
 
@@ -40,7 +41,7 @@ func sessionWithUserParam(pg bool) string {
 }
 
 // ByTokenHashWithUser returns the session whose token hashes to h and
-// the account it belongs to, read in one round trip on a prepared
+// the account it belongs to (all of it, its verified address included), read in one round trip on a prepared
 // statement, or an error wrapping domain.ErrNotFound. Like ByTokenHash it
 // returns expired sessions, disabled accounts, and sessions whose
 // credential version the account no longer has: judging them is the
@@ -51,13 +52,15 @@ func (s *SessionStore) ByTokenHashWithUser(ctx context.Context, h domain.TokenHa
 		sr          sessionRow
 		ur          userRow
 		displayName sql.NullString
+		email       sql.NullString
 	)
 	row, err := s.withUser.queryRow(ctx, h[:])
 	if err == nil {
 		err = row.Scan(
 			&sr.ID, &sr.TokenHash, &sr.UserID, &sr.Persistent, &sr.CreatedAt, &sr.LastSeenAt, &sr.ExpiresAt, &sr.AbsoluteExpiresAt,
 			&sr.IP, &sr.UserAgent, &sr.PreviousLoginKnown, &sr.PreviousLoginAt, &sr.PreviousLoginIP, &sr.CredentialVersion, &sr.TwoFactorAt,
-			&ur.Username, &displayName, &ur.PasswordHash, &ur.CreatedAt, &ur.Role, &ur.Disabled, &ur.MustChangePassword, &ur.CredentialVersion)
+			&ur.Username, &displayName, &ur.PasswordHash, &ur.CreatedAt, &ur.Role, &ur.Disabled, &ur.MustChangePassword, &ur.CredentialVersion,
+			&email)
 	}
 	if err != nil {
 		return domain.Session{}, domain.User{}, fmt.Errorf("sqlstore: session and user by token hash: %w", translate(err))
@@ -66,6 +69,6 @@ func (s *SessionStore) ByTokenHashWithUser(ctx context.Context, h domain.TokenHa
 	if err != nil {
 		return domain.Session{}, domain.User{}, err
 	}
-	ur.ID, ur.DisplayName = sr.UserID, displayName.String
+	ur.ID, ur.DisplayName, ur.Email = sr.UserID, displayName.String, email.String
 	return sess, ur.user(), nil
 }

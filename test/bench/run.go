@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"cmp"
 	"context"
 	"crypto/rand"
@@ -35,6 +36,7 @@ type config struct {
 	requireFlask bool          // fail instead of skipping (i)
 	progress     io.Writer     // where each step is announced
 	binary       string        // a gatehouse binary to measure instead of building one
+	checkBodies  bool          // wrk counts a 200 whose body shows no username as status 0 (the smoke test)
 }
 
 // report is everything one run measured.
@@ -43,7 +45,10 @@ type report struct {
 	cfg        config
 	pageBytes  int
 	dashboard  result // (a)
+	quiet      result // (a) with LOG_LEVEL=warn: no request log
 	bare       result // (b)
+	floor      result // (b')
+	me         result // (m) GET /api/v1/me with a bearer token
 	login      result // (c)
 	hashes     float64
 	params     argon2id.Params
@@ -120,6 +125,24 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		return nil, err
 	}
 	rep.pageBytes = len(page)
+	meReqs, err := meRequests(s.base, accounts)
+	if err != nil {
+		return nil, err
+	}
+	// The same database served with LOG_LEVEL=warn: what (a) costs
+	// without its request log.
+	quietPort, err := freePort()
+	if err != nil {
+		return nil, err
+	}
+	qs, err := startServer(ctx, bin, append(slices.Clone(env), "LOG_LEVEL=warn", "PORT="+quietPort), filepath.Join(small, "quiet.log"))
+	if err != nil {
+		return nil, err
+	}
+	defer qs.stop()
+	if err := probe("GET / with LOG_LEVEL=warn", qs.base+"/", accounts, pages); err != nil {
+		return nil, err
+	}
 	logins, err := loginRequests(s.base, accounts)
 	if err != nil {
 		return nil, err
@@ -150,20 +173,41 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		return nil, err
 	}
 	defer bare.stop()
+	floor, err := startFloor(filepath.Join(small, "users.db"), page, accounts[len(accounts)-1].username)
+	if err != nil {
+		return nil, err
+	}
+	defer floor.stop()
+	if err := probe("(b') the floor", floor.base+"/", accounts, pages); err != nil {
+		return nil, err
+	}
 	n, each := splitRounds(cfg.duration, cfg.rounds)
 	settle := func() error { // logins queued when wrk hung up must not run into the next turn
-		if err := waitIdle(ctx, s.cmd.Process.Pid); err != nil {
-			return err
+		for _, pid := range []int{s.cmd.Process.Pid, qs.cmd.Process.Pid, bs.cmd.Process.Pid} {
+			if err := waitIdle(ctx, pid); err != nil {
+				return err
+			}
 		}
-		return waitIdle(ctx, bs.cmd.Process.Pid)
+		return nil
 	}
 	wrkTurn := func(name, url, method string, reqs []request, conns int, timeout time.Duration) turn {
 		return turn{name, func(d time.Duration) (result, error) {
 			return runWrk(ctx, dir, load{name: name, url: url, method: method, requests: reqs, connections: conns, duration: d, timeout: timeout})
 		}}
 	}
+	// A page load: with checkBodies, wrk counts a 200 without a
+	// username in its body as status 0.
+	pageTurn := func(name, url string, reqs []request) turn {
+		return turn{name, func(d time.Duration) (result, error) {
+			l := load{name: name, url: url, method: "GET", requests: reqs, connections: cfg.connections, duration: d}
+			if cfg.checkBodies {
+				l.expect = usernamePattern
+			}
+			return runWrk(ctx, dir, l)
+		}}
+	}
 
-	say("(a) GET /, (b) bare Fiber (%d-byte page) and (h) GET / on %d accounts: %d rounds of %s in turns", len(page), cfg.users, n, each)
+	say("(a) GET / with the request log and without, (b) bare Fiber (%d-byte page), (b') the floor, (m) GET /api/v1/me and (h) GET / on %d accounts: %d rounds of %s in turns", len(page), cfg.users, n, each)
 	if err := markSeen(ctx, filepath.Join(small, "users.db"), accounts); err != nil {
 		return nil, err
 	}
@@ -171,15 +215,19 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		return nil, err
 	}
 	got, err := takeTurns(n, each, settle, say, []turn{
-		wrkTurn("a", s.base+"/", "GET", pages, cfg.connections, 0),
-		wrkTurn("b", bare.base+"/", "GET", pages, cfg.connections, 0),
-		wrkTurn("h-a", bs.base+"/", "GET", bigPages, cfg.connections, 0),
+		pageTurn("a", s.base+"/", pages),
+		pageTurn("a-warn", qs.base+"/", pages),
+		pageTurn("b'", floor.base+"/", pages),
+		pageTurn("m", s.base+"/api/v1/me", meReqs),
+		pageTurn("b", bare.base+"/", pages),
+		pageTurn("h-a", bs.base+"/", bigPages),
 	})
 	if err != nil {
 		return nil, err
 	}
-	rep.dashboard, rep.bare, rep.big.dashboard = got[0], got[1], got[2]
+	rep.dashboard, rep.quiet, rep.floor, rep.me, rep.bare, rep.big.dashboard = got[0], got[1], got[2], got[3], got[4], got[5]
 	bare.stop()
+	floor.stop()
 
 	say("(c) POST /login, (d) raw argon2id and (h) POST /login: %d rounds of %s in turns", n, each)
 	rep.params = argon2id.DefaultParams()
@@ -197,6 +245,7 @@ func run(ctx context.Context, cfg config) (*report, error) {
 		return nil, err
 	}
 	bs.stop()
+	qs.stop()
 
 	say("(e) GET / while %d clients flood POST /login, for %s", cfg.flood, cfg.duration)
 	if err := waitIdle(ctx, s.cmd.Process.Pid); err != nil {
@@ -410,4 +459,47 @@ func median[T cmp.Ordered](xs []T) T {
 	}
 	slices.Sort(xs)
 	return xs[len(xs)/2]
+}
+
+// usernamePattern is the Lua pattern of a seeded username (benchUsername).
+const usernamePattern = "user%d%d%d%d%d%d%d"
+
+// meRequests builds one GET /api/v1/me per account, with its session's
+// token as the bearer token, and checks that each answers 200 with the
+// account's username.
+func meRequests(base string, accounts []account) ([]request, error) {
+	reqs := make([]request, len(accounts))
+	for i, a := range accounts {
+		reqs[i] = request{headers: map[string]string{"Authorization": "Bearer " + a.token, "User-Agent": "wrk/4.1.0"}}
+	}
+	return reqs, probe("GET /api/v1/me", base+"/api/v1/me", accounts, reqs)
+}
+
+// probe sends each of reqs (GETs made for accounts, in the same order)
+// to url once, before any load, and fails unless every answer is a 200
+// whose body shows that account's username.
+func probe(what, url string, accounts []account, reqs []request) error {
+	client := &http.Client{Timeout: 10 * time.Second, CheckRedirect: noRedirects}
+	for i, r := range reqs {
+		req, err := http.NewRequest(http.MethodGet, url, nil)
+		if err != nil {
+			return err
+		}
+		for k, v := range r.headers {
+			req.Header.Set(k, v)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			return fmt.Errorf("%s as %s: %w", what, accounts[i].username, err)
+		}
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if err != nil {
+			return fmt.Errorf("%s as %s: %w", what, accounts[i].username, err)
+		}
+		if resp.StatusCode != http.StatusOK || !bytes.Contains(body, []byte(accounts[i].username)) {
+			return fmt.Errorf("%s as %s: status %d, want 200 and a body with the username:\n%s", what, accounts[i].username, resp.StatusCode, tail(body, 500))
+		}
+	}
+	return nil
 }

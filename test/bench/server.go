@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -65,7 +66,7 @@ func serverEnv(dbPath, secret string) []string {
 	for _, kv := range os.Environ() {
 		name, _, _ := strings.Cut(kv, "=")
 		switch name {
-		case "PATH", "HOME", "TMPDIR", "GOMAXPROCS", "GOGC", "GOMEMLIMIT", "METRICS_ADDR":
+		case "PATH", "HOME", "TMPDIR", "GOMAXPROCS", "GOGC", "GOMEMLIMIT", "METRICS_ADDR", "PPROF_ADDR":
 			env = append(env, kv)
 		}
 	}
@@ -102,7 +103,17 @@ func startServer(ctx context.Context, bin string, env []string, logPath string) 
 	go func() { _ = cmd.Wait(); close(s.exited) }()
 
 	deadline := time.Now().Add(60 * time.Second)
+	// A server given its port (one at LOG_LEVEL=warn does not log the
+	// "listening" line) is found there; one on PORT=0 by its log.
 	port := ""
+	for _, kv := range env {
+		if p, ok := strings.CutPrefix(kv, "PORT="); ok {
+			port = p
+		}
+	}
+	if port == "0" {
+		port = ""
+	}
 	for port == "" {
 		if m := listening.FindSubmatch(readFile(logPath)); m != nil {
 			port = string(m[1])
@@ -209,4 +220,16 @@ func tail(b []byte, n int) string {
 		b = b[len(b)-n:]
 	}
 	return string(b)
+}
+
+// freePort returns a loopback port that was free a moment ago, for a
+// server that cannot name the one the kernel picked for it.
+func freePort() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	_, port, err := net.SplitHostPort(ln.Addr().String())
+	return port, err
 }

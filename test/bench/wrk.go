@@ -23,6 +23,7 @@ type load struct {
 	connections int
 	duration    time.Duration
 	timeout     time.Duration
+	expect      string // a Lua pattern every 200's body must match; one that does not counts as status 0
 }
 
 // request is one request's headers and body (empty for GET).
@@ -159,7 +160,11 @@ func luaScript(l load) string {
 		b.WriteString("},\n")
 	}
 	fmt.Fprintf(&b, "}\nlocal method = %s\n", luaString(l.method))
-	b.WriteString(`init = function(args)
+	expect := "nil"
+	if l.expect != "" {
+		expect = luaString(l.expect)
+	}
+	b.WriteString(strings.Replace(`init = function(args)
   for i, s in ipairs(specs) do reqs[i] = wrk.format(method, nil, s.h, s.b) end
   specs = nil
 end
@@ -169,7 +174,9 @@ request = function()
   if n > #reqs then n = 1 end
   return reqs[n]
 end
+local expect = EXPECT
 response = function(status, headers, body)
+  if expect and status == 200 and not string.find(body, expect) then status = 0 end
   counts[status] = (counts[status] or 0) + 1
 end
 local threads = {}
@@ -186,7 +193,7 @@ done = function(summary, latency, requests)
     summary.requests, summary.duration, latency:percentile(50), latency:percentile(99),
     e.connect, e.read, e.write, e.timeout, table.concat(parts, ",")))
 end
-`)
+`, "EXPECT", expect, 1))
 	return b.String()
 }
 

@@ -57,6 +57,15 @@ func TestEmailStoreConfirm(t *testing.T) {
 		if u, _ := users.ByID(ctx, alice.ID); u.Email.String() != "Alice@Example.com" {
 			t.Errorf("ByID(alice).Email = %q, want the verified address", u.Email)
 		}
+		// The read behind every signed-in request carries the address too
+		// (GET /api/v1/me and the account page show it from there).
+		sess, err := sqlstore.NewSessionStore(db).Create(ctx, session(alice.ID, 1, t0.Add(time.Hour)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, u, err := sqlstore.NewSessionStore(db).ByTokenHashWithUser(ctx, sess.TokenHash); err != nil || u.Email.String() != "Alice@Example.com" {
+			t.Errorf("ByTokenHashWithUser(alice's session) user email = %q, %v; want the verified address", u.Email, err)
+		}
 		if owner, err := emails.OwnerOf(ctx, address(t, "ALICE@example.com")); err != nil || owner.ID != alice.ID {
 			t.Errorf("OwnerOf(another case) = %d, %v, want alice", owner.ID, err)
 		}

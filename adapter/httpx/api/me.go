@@ -43,7 +43,7 @@ func (h *Handler) writeMe(c *fiber.Ctx, p usecase.Principal) error {
 		out.LastLogin = &loginView{At: previous.At.UTC(), IP: previous.IP}
 	}
 	if h.emails != nil {
-		st, err := h.emails.Status(c.UserContext(), p.User.ID)
+		st, err := h.emails.Status(c.UserContext(), p)
 		if err != nil {
 			return err
 		}

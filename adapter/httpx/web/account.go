@@ -127,7 +127,7 @@ func (h *Handler) renderAccountWith(c *fiber.Ctx, status int, notice, alert stri
 	}
 	view.Passkeys = h.passkeysOn()
 	if h.emails != nil {
-		st, err := h.emails.Status(c.UserContext(), p.User.ID)
+		st, err := h.emails.Status(c.UserContext(), p)
 		if err != nil {
 			return err
 		}
