@@ -2,7 +2,6 @@ package usecase
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -64,23 +63,9 @@ func (a *Account) ChangePassword(ctx context.Context, p Principal, current, next
 	}
 	// The password has changed whatever happens next: the history says so.
 	a.events.record(ctx, domain.EventPasswordChange, p.User.ID, 0, c, "")
-	if _, err := a.sessions.RevokeAll(ctx, p.User.ID, 0); err != nil {
-		return "", domain.Session{}, err
-	}
-	// The new session stands for the same login, so it shows the same
-	// previous login; it holds the credentials just set.
-	u := p.User
-	u.PasswordHash, u.MustChangePassword, u.CredentialVersion = hash, false, version
 	// The new session keeps the old one's second factor: the same login
 	// goes on under the new password.
-	token, s, err := a.sessions.StartTwoFactor(ctx, u, p.Session.Persistent, c, p.Session.PreviousLogin, p.Session.TwoFactorAt)
-	if errors.Is(err, domain.ErrCredentialsChanged) {
-		return "", domain.Session{}, fmt.Errorf("change password of user %d: changed again since: %w", p.User.ID, domain.ErrUnauthenticated)
-	}
-	if err != nil {
-		return "", domain.Session{}, err
-	}
-	return token, s, nil
+	return a.sessions.Restart(ctx, p, version, c, p.Session.TwoFactorAt)
 }
 
 // Sessions lists p's active sessions, newest first.

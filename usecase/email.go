@@ -140,7 +140,7 @@ func (e *AccountEmail) startVerification(ctx context.Context, u domain.User, add
 	now := e.clock.Now().UTC()
 	pending := domain.PendingCode{
 		UserID: u.ID, Purpose: domain.PurposeVerifyEmail, Address: address,
-		Hash: e.hash(domain.PurposeVerifyEmail, u.ID, code), ExpiresAt: now.Add(e.policy.VerifyFor), CreatedAt: now,
+		Hash: e.key.hash(domain.PurposeVerifyEmail, u.ID, code), ExpiresAt: now.Add(e.policy.VerifyFor), CreatedAt: now,
 	}
 	if err := e.store.PutCode(ctx, pending, append(others, m)...); err != nil {
 		return fmt.Errorf("change email of user %d: %w", u.ID, err)
@@ -183,7 +183,7 @@ func (e *AccountEmail) Verify(ctx context.Context, p Principal, raw string, c Cl
 	if err != nil {
 		return fmt.Errorf("verify email of user %d: %w", p.User.ID, err)
 	}
-	if !ok || !hmac.Equal(pending.Hash, e.hash(domain.PurposeVerifyEmail, p.User.ID, code)) {
+	if !ok || !hmac.Equal(pending.Hash, e.key.hash(domain.PurposeVerifyEmail, p.User.ID, code)) {
 		e.events.record(ctx, domain.EventEmailCodeFailure, p.User.ID, 0, c, "")
 		return invalidInput(InputCode, badCode)
 	}
@@ -260,11 +260,6 @@ func (e *AccountEmail) mail(kind domain.MailKind, address domain.EmailAddress, u
 		return domain.QueuedMail{}, fmt.Errorf("compose %s: %w", kind, err)
 	}
 	return domain.QueuedMail{Kind: kind, UserID: u.ID, Email: m, CreatedAt: e.clock.Now().UTC()}, nil
-}
-
-// hash is the keyed hash of code, bound to its purpose and account.
-func (e *AccountEmail) hash(purpose domain.CodePurpose, user domain.UserID, code string) []byte {
-	return e.key.hash(purpose, user, code)
 }
 
 // hash is the HMAC-SHA-256 under k of code, bound to its purpose and

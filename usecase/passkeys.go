@@ -218,7 +218,7 @@ func (k *Passkeys) FinishRegistration(ctx context.Context, p Principal, name str
 		return "", domain.Session{}, err
 	}
 	k.log.InfoContext(ctx, "usecase: passkey added", "user_id", p.User.ID, "passkey_id", stored.ID)
-	return k.restart(ctx, p, version, c)
+	return k.sessions.Restart(ctx, p, version, c, p.Session.TwoFactorAt)
 }
 
 // Rename gives p's passkey id a new name.
@@ -248,22 +248,7 @@ func (k *Passkeys) Remove(ctx context.Context, p Principal, id domain.PasskeyID,
 	if err != nil {
 		return "", domain.Session{}, fmt.Errorf("remove passkey %d of user %d: %w", id, p.User.ID, err)
 	}
-	return k.restart(ctx, p, version, c)
-}
-
-// restart ends every session of p's and starts a new one for this
-// browser under the credential version just set.
-func (k *Passkeys) restart(ctx context.Context, p Principal, version int64, c Client) (domain.Token, domain.Session, error) {
-	if _, err := k.sessions.RevokeAll(ctx, p.User.ID, 0); err != nil {
-		return "", domain.Session{}, err
-	}
-	u := p.User
-	u.CredentialVersion = version
-	token, s, err := k.sessions.StartTwoFactor(ctx, u, p.Session.Persistent, c, p.Session.PreviousLogin, p.Session.TwoFactorAt)
-	if errors.Is(err, domain.ErrCredentialsChanged) {
-		return "", domain.Session{}, fmt.Errorf("passkeys of user %d: credentials changed again: %w", p.User.ID, domain.ErrUnauthenticated)
-	}
-	return token, s, err
+	return k.sessions.Restart(ctx, p, version, c, p.Session.TwoFactorAt)
 }
 
 // HasPasskeys reports whether user has a passkey, so that a login's

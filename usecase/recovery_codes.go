@@ -147,7 +147,7 @@ func (f *TwoFactor) RegenerateRecoveryCodes(ctx context.Context, p Principal, co
 	if err != nil {
 		return IssuedCodes{}, err
 	}
-	token, s, err := f.restart(ctx, p, version, c, twoFactorAt)
+	token, s, err := f.sessions.Restart(ctx, p, version, c, twoFactorAt)
 	if err != nil {
 		return IssuedCodes{}, err
 	}

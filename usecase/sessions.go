@@ -98,6 +98,25 @@ func (m *SessionManager) StartTwoFactor(ctx context.Context, user domain.User, p
 	return token, s, nil
 }
 
+// Restart ends every session of p's account and starts one for this
+// browser under the credential version the caller just set: the same
+// login goes on (p's "remember me" and previous login), marked two-factor
+// at twoFactorAt (zero for none). It is how a credential change keeps its
+// author signed in. When the version has moved on again since, no session
+// is stored and the error wraps domain.ErrUnauthenticated.
+func (m *SessionManager) Restart(ctx context.Context, p Principal, version int64, c Client, twoFactorAt time.Time) (domain.Token, domain.Session, error) {
+	if _, err := m.RevokeAll(ctx, p.User.ID, 0); err != nil {
+		return "", domain.Session{}, err
+	}
+	u := p.User
+	u.CredentialVersion = version
+	token, s, err := m.StartTwoFactor(ctx, u, p.Session.Persistent, c, p.Session.PreviousLogin, twoFactorAt)
+	if errors.Is(err, domain.ErrCredentialsChanged) {
+		return "", domain.Session{}, fmt.Errorf("restart sessions of user %d: credentials changed again: %w", p.User.ID, domain.ErrUnauthenticated)
+	}
+	return token, s, err
+}
+
 // Resolve returns the principal behind token, or an error wrapping
 // domain.ErrUnauthenticated when the token is unknown, expired or revoked,
 // its account disabled, or the account's password changed since the

@@ -202,7 +202,7 @@ func (f *TwoFactor) Confirm(ctx context.Context, p Principal, code string, c Cli
 	}
 	f.release(ctx, p.User, ticket)
 	f.events.record(ctx, domain.EventTOTPEnabled, p.User.ID, 0, c, "")
-	token, s, err := f.restart(ctx, p, version, c, now)
+	token, s, err := f.sessions.Restart(ctx, p, version, c, now)
 	if err != nil {
 		return IssuedCodes{}, err
 	}
@@ -233,7 +233,7 @@ func (f *TwoFactor) Disable(ctx context.Context, p Principal, password, code str
 		return "", domain.Session{}, err
 	}
 	f.events.record(ctx, domain.EventTOTPDisabled, p.User.ID, 0, c, "")
-	return f.restart(ctx, p, version, c, time.Time{})
+	return f.sessions.Restart(ctx, p, version, c, time.Time{})
 }
 
 // VerifyCode checks code against u's enabled secret and uses its time
@@ -399,22 +399,6 @@ func (f *TwoFactor) release(ctx context.Context, u domain.User, ticket ThrottleT
 	if err := f.throttle.ReleaseLogin(ctx, ticket); err != nil {
 		f.log.WarnContext(ctx, "usecase: release a code check's reservation", "user_id", u.ID, "err", err)
 	}
-}
-
-// restart ends every session of p's and starts a new one for this
-// browser under the credential version just set, two-factor at
-// twoFactorAt (zero for not).
-func (f *TwoFactor) restart(ctx context.Context, p Principal, version int64, c Client, twoFactorAt time.Time) (domain.Token, domain.Session, error) {
-	if _, err := f.sessions.RevokeAll(ctx, p.User.ID, 0); err != nil {
-		return "", domain.Session{}, err
-	}
-	u := p.User
-	u.CredentialVersion = version
-	token, s, err := f.sessions.StartTwoFactor(ctx, u, p.Session.Persistent, c, p.Session.PreviousLogin, twoFactorAt)
-	if errors.Is(err, domain.ErrCredentialsChanged) {
-		return "", domain.Session{}, fmt.Errorf("second factor of user %d: credentials changed again: %w", p.User.ID, domain.ErrUnauthenticated)
-	}
-	return token, s, err
 }
 
 func (f *TwoFactor) open(t domain.TOTP) (string, error) {

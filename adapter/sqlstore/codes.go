@@ -158,10 +158,8 @@ func (s *EmailStore) ConfirmEmail(ctx context.Context, id int64, user domain.Use
 			}
 			return err
 		}
-		for _, e := range events {
-			if err := recordEvent(ctx, tx, e); err != nil {
-				return err
-			}
+		if err := recordEvents(ctx, tx, events); err != nil {
+			return err
 		}
 		return enqueueAll(ctx, tx, mails)
 	})
@@ -187,12 +185,7 @@ func (s *EmailStore) SetEmail(ctx context.Context, user domain.UserID, a domain.
 			Where("user_id = ?", int64(user)).Where("purpose = ?", string(domain.PurposeVerifyEmail)).Exec(ctx); err != nil {
 			return err
 		}
-		for _, e := range events {
-			if err := recordEvent(ctx, tx, e); err != nil {
-				return err
-			}
-		}
-		return nil
+		return recordEvents(ctx, tx, events)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlstore: set address of user %d: %w", user, translate(err))
@@ -213,10 +206,8 @@ func (s *EmailStore) RemoveEmail(ctx context.Context, user domain.UserID, events
 			Where("user_id = ?", int64(user)).Where("purpose = ?", string(domain.PurposeVerifyEmail)).Exec(ctx); err != nil {
 			return err
 		}
-		for _, e := range events {
-			if err := recordEvent(ctx, tx, e); err != nil {
-				return err
-			}
+		if err := recordEvents(ctx, tx, events); err != nil {
+			return err
 		}
 		return enqueueAll(ctx, tx, mails)
 	})

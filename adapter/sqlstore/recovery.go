@@ -14,8 +14,8 @@ import (
 // password, in one transaction: the UPDATE that consumes requires the
 // code to be user's, of the recovery purpose, unused and unexpired, and
 // its row count decides, so of two resets with one code one wins. Then
-// the password hash and the credential version change in one UPDATE, as
-// in UserStore.SetPassword, the account's sessions and other recovery
+// the password hash and the credential version change in
+// UserStore.SetPassword's one UPDATE, the account's sessions and other recovery
 // codes are deleted, and events and mails are stored.
 func (s *EmailStore) ResetPassword(ctx context.Context, id int64, user domain.UserID, hash string, now time.Time, events []domain.SecurityEvent, mails ...domain.QueuedMail) (int64, error) {
 	var version int64
@@ -28,21 +28,9 @@ func (s *EmailStore) ResetPassword(ctx context.Context, id int64, user domain.Us
 		if err := affectedOne(res, err); err != nil {
 			return err
 		}
-		var versions []int64
-		err = tx.NewUpdate().Model((*userRow)(nil)).
-			Set("password_hash = ?", hash).
-			Set("must_change_password = ?", false).
-			Set("credential_version = credential_version + 1").
-			Where("id = ?", int64(user)).
-			Returning("credential_version").
-			Scan(ctx, &versions)
-		if err != nil {
+		if version, err = setPassword(ctx, tx, user, hash, false); err != nil {
 			return err
 		}
-		if len(versions) == 0 {
-			return domain.ErrNotFound
-		}
-		version = versions[0]
 		if _, err := tx.NewDelete().Model((*sessionRow)(nil)).Where("user_id = ?", int64(user)).Exec(ctx); err != nil {
 			return err
 		}
@@ -51,10 +39,8 @@ func (s *EmailStore) ResetPassword(ctx context.Context, id int64, user domain.Us
 			Where("id <> ?", id).Exec(ctx); err != nil {
 			return err
 		}
-		for _, e := range events {
-			if err := recordEvent(ctx, tx, e); err != nil {
-				return err
-			}
+		if err := recordEvents(ctx, tx, events); err != nil {
+			return err
 		}
 		return enqueueAll(ctx, tx, mails)
 	})

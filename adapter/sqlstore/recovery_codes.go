@@ -69,10 +69,8 @@ func (s *RecoveryCodeStore) Use(ctx context.Context, user domain.UserID, id int6
 			return err
 		}
 		used = true
-		for _, e := range events {
-			if err := recordEvent(ctx, tx, e); err != nil {
-				return err
-			}
+		if err := recordEvents(ctx, tx, events); err != nil {
+			return err
 		}
 		return enqueueAll(ctx, tx, mails)
 	})
@@ -99,10 +97,8 @@ func (s *RecoveryCodeStore) Replace(ctx context.Context, user domain.UserID, has
 		if err := replaceRecoveryCodes(ctx, tx, user, hashes, at); err != nil {
 			return err
 		}
-		for _, e := range events {
-			if err := recordEvent(ctx, tx, e); err != nil {
-				return err
-			}
+		if err := recordEvents(ctx, tx, events); err != nil {
+			return err
 		}
 		version, err = bumpCredentials(ctx, tx, user)
 		return err

@@ -2,8 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -127,9 +125,6 @@ func (s *SocialFlowStore) Pending(ctx context.Context, h domain.TokenHash, now t
 	var r socialPendingRow
 	err := s.db.NewSelect().Model(&r).Where("token_hash = ?", h[:]).Where("expires_at > ?", toMillis(now)).Scan(ctx)
 	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			err = domain.ErrNotFound
-		}
 		return domain.PendingIdentity{}, fmt.Errorf("sqlstore: pending identity: %w", translate(err))
 	}
 	th, err := tokenHash(r.TokenHash)

@@ -179,8 +179,18 @@ func (s *UserStore) UpdatePasswordHash(ctx context.Context, id domain.UserID, ol
 // started under one. It returns an error wrapping domain.ErrNotFound when
 // there is no such account.
 func (s *UserStore) SetPassword(ctx context.Context, id domain.UserID, hash string, mustChange bool) (int64, error) {
+	version, err := setPassword(ctx, s.db, id, hash, mustChange)
+	if err != nil {
+		return 0, fmt.Errorf("sqlstore: set password of user %d: %w", id, translate(err))
+	}
+	return version, nil
+}
+
+// setPassword is SetPassword's one UPDATE on db (the database or a
+// transaction): the new version, or domain.ErrNotFound.
+func setPassword(ctx context.Context, db bun.IDB, id domain.UserID, hash string, mustChange bool) (int64, error) {
 	var version []int64
-	err := s.db.NewUpdate().Model((*userRow)(nil)).
+	err := db.NewUpdate().Model((*userRow)(nil)).
 		Set("password_hash = ?", hash).
 		Set("must_change_password = ?", mustChange).
 		Set("credential_version = credential_version + 1").
@@ -189,9 +199,9 @@ func (s *UserStore) SetPassword(ctx context.Context, id domain.UserID, hash stri
 		Scan(ctx, &version)
 	switch {
 	case err != nil:
-		return 0, fmt.Errorf("sqlstore: set password of user %d: %w", id, translate(err))
+		return 0, err
 	case len(version) == 0:
-		return 0, fmt.Errorf("sqlstore: set password of user %d: %w", id, domain.ErrNotFound)
+		return 0, domain.ErrNotFound
 	}
 	return version[0], nil
 }

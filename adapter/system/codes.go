@@ -14,15 +14,20 @@ var _ usecase.CodeSource = (*Tokens)(nil)
 // The alphabet has 32 symbols, so each byte's low five bits pick one with
 // no bias.
 func (t *Tokens) NewCode() (string, error) {
-	var buf [domain.CodeLength]byte
-	if _, err := io.ReadFull(t.r, buf[:]); err != nil {
+	return t.drawCode(domain.CodeLength)
+}
+
+// drawCode returns n characters of domain.CodeAlphabet, one random byte's
+// low five bits each.
+func (t *Tokens) drawCode(n int) (string, error) {
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(t.r, buf); err != nil {
 		return "", fmt.Errorf("system: read code randomness: %w", err)
 	}
-	out := make([]byte, domain.CodeLength)
 	for i, b := range buf {
-		out[i] = domain.CodeAlphabet[b&31]
+		buf[i] = domain.CodeAlphabet[b&31]
 	}
-	return string(out), nil
+	return string(buf), nil
 }
 
 var _ usecase.RecoveryCodeSource = (*Tokens)(nil)
@@ -30,13 +35,5 @@ var _ usecase.RecoveryCodeSource = (*Tokens)(nil)
 // NewRecoveryCode returns domain.RecoveryCodeLength characters of
 // domain.CodeAlphabet (60 bits), drawn as NewCode draws them.
 func (t *Tokens) NewRecoveryCode() (string, error) {
-	var buf [domain.RecoveryCodeLength]byte
-	if _, err := io.ReadFull(t.r, buf[:]); err != nil {
-		return "", fmt.Errorf("system: read recovery code randomness: %w", err)
-	}
-	out := make([]byte, domain.RecoveryCodeLength)
-	for i, b := range buf {
-		out[i] = domain.CodeAlphabet[b&31]
-	}
-	return string(out), nil
+	return t.drawCode(domain.RecoveryCodeLength)
 }
